@@ -1,0 +1,391 @@
+package rules
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Level is the tier of government a configuration file belongs to. Files
+// are layered statute ← voivodeship ← county ← municipality: a later layer
+// overrides an earlier one, and every layer is checked against the statute.
+type Level int
+
+// The levels, in layering order.
+const (
+	LevelVoivodeship  Level = iota // województwo
+	LevelCounty                    // powiat (PCPR)
+	LevelMunicipality              // gmina (OPS)
+)
+
+var levelNames = []string{"voivodeship", "county", "municipality"}
+
+// String returns "voivodeship", "county" or "municipality".
+func (l Level) String() string {
+	if l < 0 || int(l) >= len(levelNames) {
+		return "municipality"
+	}
+	return levelNames[l]
+}
+
+// Config is one municipal, county or voivodeship configuration file,
+// decoded into plain data (contract.md section 7). It is produced by
+// [ParseConfig] and compiled, with the statute, by [New].
+type Config struct {
+	File       string // the name the file was given by
+	Name       string // e.g. "Gmina Przykładowa"
+	Level      Level  // default LevelMunicipality
+	Parameters []Override
+	Rules      []Rule
+}
+
+// Override is a file's values for one parameter.
+type Override struct {
+	ID     string
+	Values []Value // a plain value is one Value with a zero From and To
+	Source Source  // where the parameter's key is
+}
+
+// ReadConfig reads and parses the file at path. The path is used as the
+// file name in errors and sources.
+func ReadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Errors{{File: path, Code: CodeIO, Msg: textf(
+			"nie można odczytać pliku: %v", "cannot read the file: %v", rootCause(err), rootCause(err)), Err: err}}
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig decodes a configuration file in YAML or JSON. It reports every
+// problem of form it finds (unknown keys, wrong types, bad dates) at once as
+// [Errors]; problems of substance (a raised ceiling, an expression that does
+// not type-check) are found by [New].
+func ParseConfig(name string, data []byte) (*Config, error) {
+	d := &decoder{file: name}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, Errors{d.syntaxError(err)}
+	}
+	cfg := &Config{File: name, Level: LevelMunicipality}
+	if len(doc.Content) == 0 {
+		return cfg, nil // an empty file changes nothing
+	}
+	d.config(doc.Content[0], cfg)
+	return cfg, d.errs.err()
+}
+
+// decoder walks a YAML tree, collecting every problem.
+type decoder struct {
+	file string
+	errs Errors
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func (d *decoder) syntaxError(err error) *Error {
+	e := &Error{File: d.file, Code: CodeSyntax, Err: err}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+	}
+	e.Msg = textf("plik nie jest poprawnym YAML ani JSON: %s", "the file is not valid YAML or JSON: %s", msg, msg)
+	return e
+}
+
+func (d *decoder) fail(n *yaml.Node, id string, code Code, msg Text) {
+	d.errs = append(d.errs, &Error{File: d.file, Line: n.Line, Col: n.Column, ID: id, Code: code, Msg: msg})
+}
+
+func (d *decoder) source(n *yaml.Node) Source {
+	return Source{File: d.file, Line: n.Line, Col: n.Column}
+}
+
+// fields checks that n is a mapping with only the allowed keys, no key
+// twice, and returns the values by key.
+func (d *decoder) fields(n *yaml.Node, id, what string, allowed ...string) map[string]*yaml.Node {
+	n = resolveAlias(n)
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, id, CodeWrongType, textf("%s: oczekiwano mapy klucz: wartość", "%s: want a mapping of key: value", what, what))
+		return nil
+	}
+	out := make(map[string]*yaml.Node)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case !containsString(allowed, k.Value):
+			d.fail(k, id, CodeUnknownKey, textf("nieznany klucz %q w %s; dozwolone: %s", "unknown key %q in %s; allowed: %s",
+				k.Value, what, strings.Join(allowed, ", "), k.Value, what, strings.Join(allowed, ", ")))
+		case out[k.Value] != nil:
+			d.fail(k, id, CodeDuplicate, textf("klucz %q podano dwa razy", "key %q is given twice", k.Value, k.Value))
+		default:
+			out[k.Value] = resolveAlias(v)
+		}
+	}
+	return out
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 16; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func (d *decoder) config(n *yaml.Node, cfg *Config) {
+	f := d.fields(n, "", "the file", "$schema", "name", "level", "parameters", "rules")
+	if f == nil {
+		return
+	}
+	if v := f["name"]; v != nil {
+		cfg.Name, _ = d.str(v, "", "name")
+	}
+	if v := f["level"]; v != nil {
+		cfg.Level = d.level(v)
+	}
+	if v := f["parameters"]; v != nil {
+		cfg.Parameters = d.parameters(v)
+	}
+	if v := f["rules"]; v != nil {
+		cfg.Rules = d.rules(v)
+	}
+}
+
+func (d *decoder) level(n *yaml.Node) Level {
+	s, ok := d.str(n, "", "level")
+	for i, name := range levelNames {
+		if s == name {
+			return Level(i)
+		}
+	}
+	if ok {
+		d.fail(n, "", CodeBadValue, textf("nieznany poziom %q; dozwolone: %s", "unknown level %q; allowed: %s",
+			s, strings.Join(levelNames, ", "), s, strings.Join(levelNames, ", ")))
+	}
+	return LevelMunicipality
+}
+
+func (d *decoder) str(n *yaml.Node, id, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" && n.Tag != "!!timestamp" {
+		d.fail(n, id, CodeWrongType, textf("%s: oczekiwano tekstu", "%s: want a string", what, what))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *decoder) date(n *yaml.Node, id, what string) Date {
+	if n.Kind != yaml.ScalarNode {
+		d.fail(n, id, CodeBadDate, textf("%s: oczekiwano daty RRRR-MM-DD", "%s: want a date YYYY-MM-DD", what, what))
+		return Date{}
+	}
+	date, err := ParseDate(n.Value)
+	if err != nil {
+		d.fail(n, id, CodeBadDate, textf("%s: błędna data %q, oczekiwano RRRR-MM-DD", "%s: bad date %q, want YYYY-MM-DD", what, n.Value, what, n.Value))
+	}
+	return date
+}
+
+// sequence returns the items of a sequence, or n itself when a single item
+// is given where a list is allowed.
+func sequence(n *yaml.Node) []*yaml.Node {
+	if n.Kind == yaml.SequenceNode {
+		out := make([]*yaml.Node, len(n.Content))
+		for i, c := range n.Content {
+			out[i] = resolveAlias(c)
+		}
+		return out
+	}
+	return []*yaml.Node{n}
+}
+
+func (d *decoder) parameters(n *yaml.Node) []Override {
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, "", CodeWrongType, Text{"parameters: oczekiwano mapy identyfikator: wartość", "parameters: want a mapping of id: value"})
+		return nil
+	}
+	var out []Override
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolveAlias(n.Content[i+1])
+		if seen[k.Value] {
+			d.fail(k, k.Value, CodeDuplicate, Text{"parametr podano dwa razy", "the parameter is given twice"})
+			continue
+		}
+		seen[k.Value] = true
+		o := Override{ID: k.Value, Source: d.source(k)}
+		if v.Kind == yaml.ScalarNode {
+			o.Values = []Value{{Value: d.scalar(v, k.Value), Source: d.source(v)}}
+		} else {
+			for _, item := range sequence(v) {
+				o.Values = append(o.Values, d.datedValue(item, k.Value))
+			}
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func (d *decoder) datedValue(n *yaml.Node, id string) Value {
+	f := d.fields(n, id, "a dated value", "value", "from", "to")
+	v := Value{Source: d.source(n)}
+	if f == nil {
+		return v
+	}
+	if x := f["value"]; x != nil {
+		v.Value, v.Source = d.scalar(x, id), d.source(x)
+	} else {
+		d.fail(n, id, CodeMissing, Text{"brak klucza value", "the key value is missing"})
+	}
+	if x := f["from"]; x != nil {
+		v.From = d.date(x, id, "from")
+	}
+	if x := f["to"]; x != nil {
+		v.To = d.date(x, id, "to")
+	}
+	if !v.From.IsZero() && !v.To.IsZero() && v.To.Before(v.From) {
+		d.fail(f["to"], id, CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", v.To, v.From, v.To, v.From))
+	}
+	return v
+}
+
+// scalar decodes a parameter value: an int or a bool. Its type is checked
+// against the catalogue by New.
+func (d *decoder) scalar(n *yaml.Node, id string) any {
+	if n.Kind == yaml.ScalarNode {
+		switch n.Tag {
+		case "!!int":
+			var i int
+			if err := n.Decode(&i); err == nil {
+				return i
+			}
+		case "!!bool":
+			var b bool
+			if err := n.Decode(&b); err == nil {
+				return b
+			}
+		}
+	}
+	d.fail(n, id, CodeWrongType, textf("wartość %q nie jest liczbą całkowitą ani wartością logiczną", "value %q is neither a whole number nor true/false", n.Value, n.Value))
+	return nil
+}
+
+func (d *decoder) rules(n *yaml.Node) []Rule {
+	if n.Kind != yaml.SequenceNode {
+		d.fail(n, "", CodeWrongType, Text{"rules: oczekiwano listy reguł", "rules: want a list of rules"})
+		return nil
+	}
+	var out []Rule
+	for _, item := range n.Content {
+		if r, ok := d.rule(resolveAlias(item)); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
+	f := d.fields(n, "", "a rule", "id", "on", "kind", "expr", "from", "to", "severity", "message", "basis")
+	if f == nil {
+		return Rule{}, false
+	}
+	r := Rule{Source: d.source(n)}
+	if v := f["id"]; v != nil {
+		r.ID, _ = d.str(v, "", "id")
+		r.Source = d.source(v)
+	} else {
+		d.fail(n, "", CodeMissing, Text{"reguła bez klucza id", "a rule without an id"})
+	}
+	d.ruleBody(f, n, &r)
+	return r, true
+}
+
+func (d *decoder) ruleBody(f map[string]*yaml.Node, n *yaml.Node, r *Rule) {
+	if v := f["on"]; v != nil {
+		for _, item := range sequence(v) {
+			if s, ok := d.str(item, r.ID, "on"); ok {
+				r.On = append(r.On, s)
+			}
+		}
+	} else {
+		d.fail(n, r.ID, CodeMissing, Text{"brak klucza on (wyzwalacz reguły)", "the key on (the rule's trigger) is missing"})
+	}
+	if v := f["kind"]; v != nil {
+		r.Kind = Kind(d.choice(v, r.ID, "kind", "guard", "limit", "due"))
+	}
+	if v := f["severity"]; v != nil {
+		r.Severity = Severity(d.choice(v, r.ID, "severity", "block", "warn"))
+	}
+	if v := f["expr"]; v != nil {
+		r.Expr, _ = d.str(v, r.ID, "expr")
+		r.exprAt = exprPos{line: v.Line, col: v.Column, block: v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0,
+			quoted: v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0}
+		if r.exprAt.block {
+			r.exprAt.col = n.Column + 2 // block text is indented below its key
+		}
+	} else {
+		d.fail(n, r.ID, CodeMissing, Text{"brak klucza expr (wyrażenie reguły)", "the key expr (the rule's expression) is missing"})
+	}
+	if v := f["from"]; v != nil {
+		r.From = d.date(v, r.ID, "from")
+	}
+	if v := f["to"]; v != nil {
+		r.To = d.date(v, r.ID, "to")
+	}
+	if v := f["basis"]; v != nil {
+		r.Basis, _ = d.str(v, r.ID, "basis")
+	}
+	if v := f["message"]; v != nil {
+		r.Message = d.message(v, r.ID)
+	} else if r.Kind == KindGuard {
+		d.fail(n, r.ID, CodeMissing, Text{"brak klucza message {pl, en}: reguła musi wyjaśniać odmowę", "the key message {pl, en} is missing: a rule must explain a refusal"})
+	}
+}
+
+func (d *decoder) choice(n *yaml.Node, id, what string, allowed ...string) int {
+	s, ok := d.str(n, id, what)
+	for i, a := range allowed {
+		if s == a {
+			return i
+		}
+	}
+	if ok {
+		d.fail(n, id, CodeBadValue, textf("%s: nieznana wartość %q; dozwolone: %s", "%s: unknown value %q; allowed: %s",
+			what, s, strings.Join(allowed, ", "), what, s, strings.Join(allowed, ", ")))
+	}
+	return 0
+}
+
+func (d *decoder) message(n *yaml.Node, id string) Text {
+	f := d.fields(n, id, "message", "pl", "en")
+	if f == nil {
+		return Text{}
+	}
+	var t Text
+	for _, lang := range []string{"pl", "en"} {
+		v := f[lang]
+		if v == nil {
+			d.fail(n, id, CodeMissing, textf("brak tłumaczenia %s komunikatu: podaj pl i en", "the message has no %s text: give both pl and en", lang, lang))
+			continue
+		}
+		s, _ := d.str(v, id, "message."+lang)
+		if lang == "pl" {
+			t.PL = s
+		} else {
+			t.EN = s
+		}
+	}
+	return t
+}
+
+// rootCause strips path decorations from file-system errors so messages do
+// not repeat the file name.
+func rootCause(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return fmt.Sprint(err)
+}

@@ -1,0 +1,143 @@
+package rules
+
+import (
+	"sort"
+)
+
+// applyOverrides checks one file's parameter values against the catalogue
+// and records them as a layer.
+func (rs *RuleSet) applyOverrides(cfg *Config) Errors {
+	var errs Errors
+	for _, o := range cfg.Parameters {
+		p := rs.paramByID[o.ID]
+		if p == nil {
+			errs = append(errs, &Error{File: o.Source.File, Line: o.Source.Line, Col: o.Source.Col, ID: o.ID, Code: CodeUnknownParam,
+				Msg: textf("nieznany parametr%s; zob. asysta params", "unknown parameter%s; see asysta params", rs.suggest(o.ID, Polish), rs.suggest(o.ID, English))})
+			continue
+		}
+		values := make([]Value, 0, len(o.Values))
+		for _, v := range o.Values {
+			if v.From.IsZero() {
+				v.From = StatuteStart
+			}
+			e := rs.checkValue(p, v)
+			errs = append(errs, e...)
+			if len(e) == 0 {
+				values = append(values, v)
+			}
+		}
+		errs = append(errs, overlaps(p.ID, values)...)
+		rs.overrides[p.ID] = append(rs.overrides[p.ID], values)
+	}
+	return errs
+}
+
+// checkValue checks one dated value's type, range and direction against the
+// statute over the whole of its period.
+func (rs *RuleSet) checkValue(p *Parameter, v Value) Errors {
+	fail := func(code Code, msg Text) Errors {
+		return Errors{{File: v.Source.File, Line: v.Source.Line, Col: v.Source.Col, ID: p.ID, Code: code, Msg: msg}}
+	}
+	if v.Value == nil {
+		return nil // reported by the parser
+	}
+	if v.From.Before(StatuteStart) {
+		return fail(CodeNotInForce, textf("wartość od %s: katalog obejmuje okres od %s", "value from %s: the catalogue starts on %s",
+			v.From, StatuteStart, v.From, StatuteStart))
+	}
+	if p.Type == TypeBool {
+		if _, ok := v.Value.(bool); !ok {
+			return fail(CodeWrongType, Text{"parametr przyjmuje true albo false", "the parameter takes true or false"})
+		}
+		return nil
+	}
+	n, ok := v.Value.(int)
+	if !ok {
+		return fail(CodeWrongType, Text{"parametr przyjmuje liczbę całkowitą", "the parameter takes a whole number"})
+	}
+	if n < p.Min || n > p.Max {
+		return fail(CodeOutOfRange, textf("wartość %d poza zakresem %d–%d (%s)", "value %d is outside the range %d–%d (%s)",
+			n, p.Min, p.Max, p.Unit, n, p.Min, p.Max, p.Unit))
+	}
+	var errs Errors
+	for _, s := range p.History {
+		if !periodsOverlap(v, s) {
+			continue
+		}
+		statutory := s.Value.(int)
+		switch {
+		case p.Direction == Ceiling && n > statutory:
+			errs = append(errs, fail(CodeCeilingRaised, textf(
+				"%d przekracza ustawowe maksimum %d obowiązujące od %s (%s); wolno je tylko obniżyć",
+				"%d raises the statutory maximum of %d in force from %s (%s); it may only be lowered",
+				n, statutory, s.From, p.Basis, n, statutory, s.From, p.Basis))...)
+		case p.Direction == Floor && n < statutory:
+			errs = append(errs, fail(CodeFloorLowered, textf(
+				"%d jest poniżej ustawowego minimum %d obowiązującego od %s (%s); wolno je tylko podwyższyć",
+				"%d lowers the statutory minimum of %d in force from %s (%s); it may only be raised",
+				n, statutory, s.From, p.Basis, n, statutory, s.From, p.Basis))...)
+		}
+	}
+	return errs
+}
+
+// periodsOverlap reports whether two values' periods share a day.
+func periodsOverlap(a, b Value) bool {
+	aEndsBefore := !a.To.IsZero() && a.To.Before(b.From)
+	bEndsBefore := !b.To.IsZero() && b.To.Before(a.From)
+	return !aEndsBefore && !bEndsBefore
+}
+
+// overlaps reports dated values of one file that claim the same day.
+func overlaps(id string, values []Value) Errors {
+	sorted := append([]Value(nil), values...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].From.Before(sorted[j].From) })
+	var errs Errors
+	for i := 1; i < len(sorted); i++ {
+		if prev, cur := sorted[i-1], sorted[i]; periodsOverlap(prev, cur) {
+			errs = append(errs, &Error{File: cur.Source.File, Line: cur.Source.Line, Col: cur.Source.Col, ID: id, Code: CodeDuplicate,
+				Msg: textf("okres od %s nakłada się na wartość z wiersza %d; podaj to: przy wcześniejszej wartości",
+					"the period from %s overlaps the value at line %d; give the earlier value a to: date",
+					cur.From, prev.Source.Line, cur.From, prev.Source.Line)})
+		}
+	}
+	return errs
+}
+
+// suggest names the catalogue's closest parameter ID, if any is close.
+func (rs *RuleSet) suggest(id string, lang Lang) string {
+	best, dist := "", 4
+	for _, p := range rs.catalogue {
+		if d := editDistance(id, p.ID); d < dist {
+			best, dist = p.ID, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	if lang == Polish {
+		return "; czy chodziło o " + best + "?"
+	}
+	return "; did you mean " + best + "?"
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,137 @@
+package rules
+
+import (
+	"slices"
+	"sort"
+)
+
+// ParamValue is a parameter's value in force on a date, with where it comes
+// from. It is what `asysta params` lists.
+type ParamValue struct {
+	ID     string `json:"id"`
+	Value  any    `json:"value"` // int or bool
+	Unit   Unit   `json:"unit"`
+	Source Source `json:"-"`
+	Basis  string `json:"basis"`
+	// From and To bound the period this value holds (To zero: until
+	// further notice).
+	From Date `json:"from"`
+	To   Date `json:"to,omitzero"`
+}
+
+// Int returns the value as an int (0 for a bool parameter).
+func (v ParamValue) Int() int { i, _ := v.Value.(int); return i }
+
+// Bool returns the value as a bool (false for an int parameter).
+func (v ParamValue) Bool() bool { b, _ := v.Value.(bool); return b }
+
+// epoch is a period over which no parameter changes: the values in force
+// from start until the next epoch's start.
+type epoch struct {
+	start  Date
+	ints   map[string]int
+	bools  map[string]bool
+	values map[string]ParamValue
+}
+
+// Param returns the value of a parameter in force on d. It reports false for
+// an unknown ID or a date before [StatuteStart].
+func (rs *RuleSet) Param(id string, d Date) (ParamValue, bool) {
+	ep := rs.epochAt(d)
+	if ep == nil {
+		return ParamValue{}, false
+	}
+	v, ok := ep.values[id]
+	return v, ok
+}
+
+// Params returns every parameter in force on d, in the catalogue's order,
+// or nil before [StatuteStart].
+func (rs *RuleSet) Params(d Date) []ParamValue {
+	ep := rs.epochAt(d)
+	if ep == nil {
+		return nil
+	}
+	out := make([]ParamValue, 0, len(rs.catalogue))
+	for _, p := range rs.catalogue {
+		out = append(out, ep.values[p.ID])
+	}
+	return out
+}
+
+// epochAt returns the epoch containing d, or nil before the statute.
+func (rs *RuleSet) epochAt(d Date) *epoch {
+	i := sort.Search(len(rs.epochs), func(i int) bool { return d.Before(rs.epochs[i].start) })
+	if i == 0 {
+		return nil
+	}
+	return &rs.epochs[i-1]
+}
+
+// buildEpochs precomputes the parameters in force over every period in
+// which none changes, so that evaluation reads them without allocating.
+func (rs *RuleSet) buildEpochs() {
+	starts := []Date{StatuteStart}
+	add := func(v Value) {
+		starts = append(starts, v.From)
+		if !v.To.IsZero() {
+			starts = append(starts, v.To.AddDays(1))
+		}
+	}
+	for _, p := range rs.catalogue {
+		for _, v := range p.History {
+			add(v)
+		}
+		for _, layer := range rs.overrides[p.ID] {
+			for _, v := range layer {
+				add(v)
+			}
+		}
+	}
+	slices.SortFunc(starts, Date.Compare)
+	starts = slices.Compact(starts)
+	for _, s := range starts {
+		if s.Before(StatuteStart) {
+			continue
+		}
+		rs.epochs = append(rs.epochs, rs.epochFrom(s))
+	}
+}
+
+// epochFrom resolves every parameter on the first day of an epoch. The
+// epoch's end is the day before the next change of any parameter; each
+// value's own To is kept for listings.
+func (rs *RuleSet) epochFrom(start Date) epoch {
+	ep := epoch{start: start, ints: map[string]int{}, bools: map[string]bool{}, values: map[string]ParamValue{}}
+	for _, p := range rs.catalogue {
+		v := rs.resolve(p, start)
+		pv := ParamValue{ID: p.ID, Value: v.Value, Unit: p.Unit, Source: v.Source, Basis: p.Basis, From: v.From, To: v.To}
+		ep.values[p.ID] = pv
+		if b, ok := v.Value.(bool); ok {
+			ep.bools[p.ID] = b
+		} else {
+			ep.ints[p.ID] = pv.Int()
+		}
+	}
+	return ep
+}
+
+// resolve finds the value of p on d: the highest layer's override covering
+// d, else the statute's. A file's value is clipped to the statutory period
+// it was checked against, so From and To say how long it holds.
+func (rs *RuleSet) resolve(p *Parameter, d Date) Value {
+	layers := rs.overrides[p.ID]
+	for i := len(layers) - 1; i >= 0; i-- {
+		for _, v := range layers[i] {
+			if v.Covers(d) {
+				return v
+			}
+		}
+	}
+	for _, v := range p.History {
+		if v.Covers(d) {
+			return v
+		}
+	}
+	return Value{} // unreachable: histories cover every day from StatuteStart
+}

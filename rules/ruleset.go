@@ -1,0 +1,225 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// RuleSet is the statute with zero or more configuration files applied and
+// every rule compiled: the effective configuration, identified by its
+// [RuleSet.Revision]. A RuleSet is immutable and safe for concurrent use;
+// build it once and share it. Reloading a file builds a new RuleSet (see
+// [Live]).
+type RuleSet struct {
+	catalogue []*Parameter
+	paramByID map[string]*Parameter
+	layers    []*Config // applied in order, lowest level first
+	overrides map[string][][]Value
+	epochs    []epoch
+	programs  []*Program
+	programBy map[string]*Program
+	byTrigger map[Trigger][]*Program
+	revision  string
+}
+
+// Statute returns the rule set of the built-in statute alone. It is built
+// once and shared.
+func Statute() *RuleSet { return statute() }
+
+var statute = sync.OnceValue(func() *RuleSet {
+	rs, err := New()
+	if err != nil {
+		panic("rules: the built-in statute does not compile: " + err.Error())
+	}
+	return rs
+})
+
+// LoadFiles reads, parses and applies configuration files to the statute.
+// It returns every problem in every file at once, as [Errors].
+func LoadFiles(paths ...string) (*RuleSet, error) {
+	var configs []*Config
+	var errs Errors
+	for _, p := range paths {
+		cfg, err := ReadConfig(p)
+		errs = append(errs, AsErrors(err)...)
+		if cfg != nil {
+			configs = append(configs, cfg)
+		}
+	}
+	if len(errs) > 0 {
+		// Still check the substance of the files that parsed, so that the
+		// user sees every problem at once.
+		if _, err := New(configs...); err != nil {
+			errs = append(errs, AsErrors(err)...)
+		}
+		return nil, errs.sorted()
+	}
+	return New(configs...)
+}
+
+// New applies configurations to the statute and compiles every rule. Files
+// are layered by [Level] (voivodeship, county, municipality), and in the
+// order given within a level. It returns every problem at once as [Errors].
+func New(configs ...*Config) (*RuleSet, error) {
+	rs := &RuleSet{paramByID: map[string]*Parameter{}, programBy: map[string]*Program{},
+		byTrigger: map[Trigger][]*Program{}, overrides: map[string][][]Value{}}
+	for _, p := range statuteParameters() {
+		p := p
+		rs.catalogue = append(rs.catalogue, &p)
+		rs.paramByID[p.ID] = &p
+	}
+	rs.layers = slices.Clone(configs)
+	rs.layers = slices.DeleteFunc(rs.layers, func(c *Config) bool { return c == nil })
+	sort.SliceStable(rs.layers, func(i, j int) bool { return rs.layers[i].Level < rs.layers[j].Level })
+
+	var errs Errors
+	for _, cfg := range rs.layers {
+		errs = append(errs, rs.applyOverrides(cfg)...)
+	}
+	rs.buildEpochs()
+	errs = append(errs, rs.addRules(statuteRules(), true)...)
+	for _, cfg := range rs.layers {
+		errs = append(errs, rs.addRules(cfg.Rules, false)...)
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	rs.revision = rs.hash()
+	return rs, nil
+}
+
+// Revision returns the content hash of the effective configuration: the
+// statute's parameters and rules and every file's values and rules, but not
+// their layout or comments. Decisions record it.
+func (rs *RuleSet) Revision() string { return rs.revision }
+
+// Configs returns the configuration files applied, in layering order.
+func (rs *RuleSet) Configs() []*Config { return slices.Clone(rs.layers) }
+
+// Parameters returns the catalogue of parameters, in the contract's order.
+func (rs *RuleSet) Parameters() []*Parameter { return slices.Clone(rs.catalogue) }
+
+// Programs returns every compiled rule, statutory first, in definition
+// order.
+func (rs *RuleSet) Programs() []*Program { return slices.Clone(rs.programs) }
+
+// Program returns the compiled rule with the ID.
+func (rs *RuleSet) Program(id string) (*Program, bool) {
+	p, ok := rs.programBy[id]
+	return p, ok
+}
+
+// ProgramsOn returns the rules attached to a trigger, in force or not, in
+// definition order.
+func (rs *RuleSet) ProgramsOn(t Trigger) []*Program { return slices.Clone(rs.byTrigger[t]) }
+
+// addRules validates and compiles rules, statutory or from a file.
+func (rs *RuleSet) addRules(list []Rule, statutory bool) Errors {
+	var errs Errors
+	for i := range list {
+		r := list[i]
+		e := rs.checkRule(&r, statutory)
+		if len(e) > 0 {
+			errs = append(errs, e...)
+			continue
+		}
+		triggers := resolveAll(r.On)
+		compiled, e := compileRule(&r, triggers, rs.paramByID)
+		if len(e) > 0 {
+			errs = append(errs, e...)
+			continue
+		}
+		p := &Program{rule: r, triggers: triggers, compiled: compiled, rs: rs, placeholders: placeholders(r.Message)}
+		rs.programs = append(rs.programs, p)
+		rs.programBy[r.ID] = p
+		for _, t := range triggers {
+			rs.byTrigger[t] = append(rs.byTrigger[t], p)
+		}
+	}
+	return errs
+}
+
+var placeholderRE = regexp.MustCompile(`\{([a-z0-9_]+(?:\.[a-z0-9_]+)+)\}`)
+
+// placeholders lists the parameter IDs a message names, in order.
+func placeholders(t Text) []string {
+	var out []string
+	for _, s := range []string{t.PL, t.EN} {
+		for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
+			if !containsString(out, m[1]) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+// checkRule checks a rule's ID, triggers, dates and message placeholders.
+func (rs *RuleSet) checkRule(r *Rule, statutory bool) Errors {
+	var errs Errors
+	fail := func(code Code, msg Text) {
+		errs = append(errs, &Error{File: r.Source.File, Line: r.Source.Line, Col: r.Source.Col, ID: r.ID, Code: code, Msg: msg})
+	}
+	switch {
+	case r.ID == "":
+		return nil // reported by the parser
+	case rs.programBy[r.ID] != nil && !rs.programBy[r.ID].Rule().Source.IsStatute():
+		fail(CodeDuplicate, textf("reguła %s jest już zdefiniowana w %s", "rule %s is already defined at %s",
+			r.ID, rs.programBy[r.ID].rule.Source, r.ID, rs.programBy[r.ID].rule.Source))
+	case !statutory && rs.programBy[r.ID] != nil:
+		fail(CodeStatutoryRule, Text{"reguł ustawowych nie można zmieniać ani usuwać; dodaj własną regułę local.*",
+			"statutory rules cannot be changed or removed; add a rule of your own named local.*"})
+	case !statutory && !strings.HasPrefix(r.ID, "local.") || len(r.ID) <= len("local."):
+		fail(CodeRuleID, textf("identyfikator reguły lokalnej musi zaczynać się od \"local.\", np. local.%s",
+			"a local rule's ID must start with \"local.\", e.g. local.%s", lastPart(r.ID), lastPart(r.ID)))
+	}
+	for _, on := range r.On {
+		if len(ResolveTrigger(on)) == 0 {
+			fail(CodeUnknownTrigger, textf("nieznany wyzwalacz %q; zob. docs/rules.md", "unknown trigger %q; see docs/rules.md", on, on))
+		}
+	}
+	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {
+		fail(CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", r.To, r.From, r.To, r.From))
+	}
+	for _, id := range placeholders(r.Message) {
+		if rs.paramByID[id] == nil {
+			fail(CodeMessagePlaceholder, textf("komunikat odwołuje się do nieznanego parametru {%s}", "the message names an unknown parameter {%s}", id, id))
+		}
+	}
+	return errs
+}
+
+func lastPart(id string) string {
+	if i := strings.LastIndexByte(id, '.'); i >= 0 {
+		return id[i+1:]
+	}
+	if id == "" {
+		return "my_rule"
+	}
+	return id
+}
+
+func resolveAll(names []string) []Trigger {
+	var out []Trigger
+	for _, n := range names {
+		for _, t := range ResolveTrigger(n) {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// String describes the rule set for logs: its revision and files.
+func (rs *RuleSet) String() string {
+	names := make([]string, len(rs.layers))
+	for i, c := range rs.layers {
+		names[i] = c.File
+	}
+	return fmt.Sprintf("rules.RuleSet{revision: %.12s, files: [%s]}", rs.revision, strings.Join(names, ", "))
+}
