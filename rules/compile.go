@@ -222,7 +222,7 @@ func (p *paramPatch) Visit(node *ast.Node) {
 	}
 	param := p.catalogue[arg]
 	if param == nil {
-		p.fail(call.Arguments[0].Location(), textf("nieznany parametr %q; zob. asysta params", "unknown parameter %q; see asysta params", arg, arg))
+		p.fail(call.Arguments[0].Location(), textf("nieznany parametr %q; zob. asysta params", "unknown parameter %q; see asysta params", arg))
 		ast.Patch(node, &ast.IntegerNode{Value: 0})
 		return
 	}

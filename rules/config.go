@@ -56,7 +56,7 @@ func ReadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, Errors{{File: path, Code: CodeIO, Msg: textf(
-			"nie można odczytać pliku: %v", "cannot read the file: %v", rootCause(err), rootCause(err)), Err: err}}
+			"nie można odczytać pliku: %v", "cannot read the file: %v", rootCause(err)), Err: err}}
 	}
 	return ParseConfig(path, data)
 }
@@ -93,7 +93,7 @@ func (d *decoder) syntaxError(err error) *Error {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 	}
-	e.Msg = textf("plik nie jest poprawnym YAML ani JSON: %s", "the file is not valid YAML or JSON: %s", msg, msg)
+	e.Msg = textf("plik nie jest poprawnym YAML ani JSON: %s", "the file is not valid YAML or JSON: %s", msg)
 	return e
 }
 
@@ -107,10 +107,10 @@ func (d *decoder) source(n *yaml.Node) Source {
 
 // fields checks that n is a mapping with only the allowed keys, no key
 // twice, and returns the values by key.
-func (d *decoder) fields(n *yaml.Node, id, what string, allowed ...string) map[string]*yaml.Node {
+func (d *decoder) fields(n *yaml.Node, id string, what Text, allowed ...string) map[string]*yaml.Node {
 	n = resolveAlias(n)
 	if n.Kind != yaml.MappingNode {
-		d.fail(n, id, CodeWrongType, textf("%s: oczekiwano mapy klucz: wartość", "%s: want a mapping of key: value", what, what))
+		d.fail(n, id, CodeWrongType, Text{what.PL + ": oczekiwano mapy klucz: wartość", what.EN + ": want a mapping of key: value"})
 		return nil
 	}
 	out := make(map[string]*yaml.Node)
@@ -118,10 +118,11 @@ func (d *decoder) fields(n *yaml.Node, id, what string, allowed ...string) map[s
 		k, v := n.Content[i], n.Content[i+1]
 		switch {
 		case !containsString(allowed, k.Value):
-			d.fail(k, id, CodeUnknownKey, textf("nieznany klucz %q w %s; dozwolone: %s", "unknown key %q in %s; allowed: %s",
-				k.Value, what, strings.Join(allowed, ", "), k.Value, what, strings.Join(allowed, ", ")))
+			d.fail(k, id, CodeUnknownKey, Text{
+				fmt.Sprintf("nieznany klucz %q (%s); dozwolone: %s", k.Value, what.PL, strings.Join(allowed, ", ")),
+				fmt.Sprintf("unknown key %q (%s); allowed: %s", k.Value, what.EN, strings.Join(allowed, ", "))})
 		case out[k.Value] != nil:
-			d.fail(k, id, CodeDuplicate, textf("klucz %q podano dwa razy", "key %q is given twice", k.Value, k.Value))
+			d.fail(k, id, CodeDuplicate, textf("klucz %q podano dwa razy", "key %q is given twice", k.Value))
 		default:
 			out[k.Value] = resolveAlias(v)
 		}
@@ -137,7 +138,7 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 }
 
 func (d *decoder) config(n *yaml.Node, cfg *Config) {
-	f := d.fields(n, "", "the file", "$schema", "name", "level", "parameters", "rules")
+	f := d.fields(n, "", Text{"plik", "the file"}, "$schema", "name", "level", "parameters", "rules")
 	if f == nil {
 		return
 	}
@@ -164,14 +165,14 @@ func (d *decoder) level(n *yaml.Node) Level {
 	}
 	if ok {
 		d.fail(n, "", CodeBadValue, textf("nieznany poziom %q; dozwolone: %s", "unknown level %q; allowed: %s",
-			s, strings.Join(levelNames, ", "), s, strings.Join(levelNames, ", ")))
+			s, strings.Join(levelNames, ", ")))
 	}
 	return LevelMunicipality
 }
 
 func (d *decoder) str(n *yaml.Node, id, what string) (string, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" && n.Tag != "!!timestamp" {
-		d.fail(n, id, CodeWrongType, textf("%s: oczekiwano tekstu", "%s: want a string", what, what))
+		d.fail(n, id, CodeWrongType, textf("%s: oczekiwano tekstu", "%s: want a string", what))
 		return "", false
 	}
 	return n.Value, true
@@ -179,12 +180,12 @@ func (d *decoder) str(n *yaml.Node, id, what string) (string, bool) {
 
 func (d *decoder) date(n *yaml.Node, id, what string) Date {
 	if n.Kind != yaml.ScalarNode {
-		d.fail(n, id, CodeBadDate, textf("%s: oczekiwano daty RRRR-MM-DD", "%s: want a date YYYY-MM-DD", what, what))
+		d.fail(n, id, CodeBadDate, textf("%s: oczekiwano daty RRRR-MM-DD", "%s: want a date YYYY-MM-DD", what))
 		return Date{}
 	}
 	date, err := ParseDate(n.Value)
 	if err != nil {
-		d.fail(n, id, CodeBadDate, textf("%s: błędna data %q, oczekiwano RRRR-MM-DD", "%s: bad date %q, want YYYY-MM-DD", what, n.Value, what, n.Value))
+		d.fail(n, id, CodeBadDate, textf("%s: błędna data %q, oczekiwano RRRR-MM-DD", "%s: bad date %q, want YYYY-MM-DD", what, n.Value))
 	}
 	return date
 }
@@ -230,7 +231,7 @@ func (d *decoder) parameters(n *yaml.Node) []Override {
 }
 
 func (d *decoder) datedValue(n *yaml.Node, id string) Value {
-	f := d.fields(n, id, "a dated value", "value", "from", "to")
+	f := d.fields(n, id, Text{"wartość z datami", "a dated value"}, "value", "from", "to")
 	v := Value{Source: d.source(n)}
 	if f == nil {
 		return v
@@ -247,7 +248,7 @@ func (d *decoder) datedValue(n *yaml.Node, id string) Value {
 		v.To = d.date(x, id, "to")
 	}
 	if !v.From.IsZero() && !v.To.IsZero() && v.To.Before(v.From) {
-		d.fail(f["to"], id, CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", v.To, v.From, v.To, v.From))
+		d.fail(f["to"], id, CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", v.To, v.From))
 	}
 	return v
 }
@@ -269,7 +270,7 @@ func (d *decoder) scalar(n *yaml.Node, id string) any {
 			}
 		}
 	}
-	d.fail(n, id, CodeWrongType, textf("wartość %q nie jest liczbą całkowitą ani wartością logiczną", "value %q is neither a whole number nor true/false", n.Value, n.Value))
+	d.fail(n, id, CodeWrongType, textf("wartość %q nie jest liczbą całkowitą ani wartością logiczną", "value %q is neither a whole number nor true/false", n.Value))
 	return nil
 }
 
@@ -288,7 +289,7 @@ func (d *decoder) rules(n *yaml.Node) []Rule {
 }
 
 func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
-	f := d.fields(n, "", "a rule", "id", "on", "kind", "expr", "from", "to", "severity", "message", "basis")
+	f := d.fields(n, "", Text{"reguła", "a rule"}, "id", "on", "kind", "expr", "from", "to", "severity", "message", "basis")
 	if f == nil {
 		return Rule{}, false
 	}
@@ -354,13 +355,13 @@ func (d *decoder) choice(n *yaml.Node, id, what string, allowed ...string) int {
 	}
 	if ok {
 		d.fail(n, id, CodeBadValue, textf("%s: nieznana wartość %q; dozwolone: %s", "%s: unknown value %q; allowed: %s",
-			what, s, strings.Join(allowed, ", "), what, s, strings.Join(allowed, ", ")))
+			what, s, strings.Join(allowed, ", ")))
 	}
 	return 0
 }
 
 func (d *decoder) message(n *yaml.Node, id string) Text {
-	f := d.fields(n, id, "message", "pl", "en")
+	f := d.fields(n, id, Text{"komunikat", "message"}, "pl", "en")
 	if f == nil {
 		return Text{}
 	}
@@ -368,7 +369,7 @@ func (d *decoder) message(n *yaml.Node, id string) Text {
 	for _, lang := range []string{"pl", "en"} {
 		v := f[lang]
 		if v == nil {
-			d.fail(n, id, CodeMissing, textf("brak tłumaczenia %s komunikatu: podaj pl i en", "the message has no %s text: give both pl and en", lang, lang))
+			d.fail(n, id, CodeMissing, textf("brak tłumaczenia %s komunikatu: podaj pl i en", "the message has no %s text: give both pl and en", lang))
 			continue
 		}
 		s, _ := d.str(v, id, "message."+lang)

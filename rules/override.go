@@ -12,7 +12,8 @@ func (rs *RuleSet) applyOverrides(cfg *Config) Errors {
 		p := rs.paramByID[o.ID]
 		if p == nil {
 			errs = append(errs, &Error{File: o.Source.File, Line: o.Source.Line, Col: o.Source.Col, ID: o.ID, Code: CodeUnknownParam,
-				Msg: textf("nieznany parametr%s; zob. asysta params", "unknown parameter%s; see asysta params", rs.suggest(o.ID, Polish), rs.suggest(o.ID, English))})
+				Msg: Text{"nieznany parametr" + rs.suggest(o.ID, Polish) + "; zob. asysta params",
+					"unknown parameter" + rs.suggest(o.ID, English) + "; see asysta params"}})
 			continue
 		}
 		values := make([]Value, 0, len(o.Values))
@@ -43,7 +44,7 @@ func (rs *RuleSet) checkValue(p *Parameter, v Value) Errors {
 	}
 	if v.From.Before(StatuteStart) {
 		return fail(CodeNotInForce, textf("wartość od %s: katalog obejmuje okres od %s", "value from %s: the catalogue starts on %s",
-			v.From, StatuteStart, v.From, StatuteStart))
+			v.From, StatuteStart))
 	}
 	if p.Type == TypeBool {
 		if _, ok := v.Value.(bool); !ok {
@@ -57,7 +58,7 @@ func (rs *RuleSet) checkValue(p *Parameter, v Value) Errors {
 	}
 	if n < p.Min || n > p.Max {
 		return fail(CodeOutOfRange, textf("wartość %d poza zakresem %d–%d (%s)", "value %d is outside the range %d–%d (%s)",
-			n, p.Min, p.Max, p.Unit, n, p.Min, p.Max, p.Unit))
+			n, p.Min, p.Max, p.Unit))
 	}
 	var errs Errors
 	for _, s := range p.History {
@@ -70,12 +71,12 @@ func (rs *RuleSet) checkValue(p *Parameter, v Value) Errors {
 			errs = append(errs, fail(CodeCeilingRaised, textf(
 				"%d przekracza ustawowe maksimum %d obowiązujące od %s (%s); wolno je tylko obniżyć",
 				"%d raises the statutory maximum of %d in force from %s (%s); it may only be lowered",
-				n, statutory, s.From, p.Basis, n, statutory, s.From, p.Basis))...)
+				n, statutory, s.From, p.Basis))...)
 		case p.Direction == Floor && n < statutory:
 			errs = append(errs, fail(CodeFloorLowered, textf(
 				"%d jest poniżej ustawowego minimum %d obowiązującego od %s (%s); wolno je tylko podwyższyć",
 				"%d lowers the statutory minimum of %d in force from %s (%s); it may only be raised",
-				n, statutory, s.From, p.Basis, n, statutory, s.From, p.Basis))...)
+				n, statutory, s.From, p.Basis))...)
 		}
 	}
 	return errs
@@ -98,7 +99,7 @@ func overlaps(id string, values []Value) Errors {
 			errs = append(errs, &Error{File: cur.Source.File, Line: cur.Source.Line, Col: cur.Source.Col, ID: id, Code: CodeDuplicate,
 				Msg: textf("okres od %s nakłada się na wartość z wiersza %d; podaj to: przy wcześniejszej wartości",
 					"the period from %s overlaps the value at line %d; give the earlier value a to: date",
-					cur.From, prev.Source.Line, cur.From, prev.Source.Line)})
+					cur.From, prev.Source.Line)})
 		}
 	}
 	return errs

@@ -169,25 +169,25 @@ func (rs *RuleSet) checkRule(r *Rule, statutory bool) Errors {
 		return nil // reported by the parser
 	case rs.programBy[r.ID] != nil && !rs.programBy[r.ID].Rule().Source.IsStatute():
 		fail(CodeDuplicate, textf("reguła %s jest już zdefiniowana w %s", "rule %s is already defined at %s",
-			r.ID, rs.programBy[r.ID].rule.Source, r.ID, rs.programBy[r.ID].rule.Source))
+			r.ID, rs.programBy[r.ID].rule.Source))
 	case !statutory && rs.programBy[r.ID] != nil:
 		fail(CodeStatutoryRule, Text{"reguł ustawowych nie można zmieniać ani usuwać; dodaj własną regułę local.*",
 			"statutory rules cannot be changed or removed; add a rule of your own named local.*"})
 	case !statutory && !strings.HasPrefix(r.ID, "local.") || len(r.ID) <= len("local."):
 		fail(CodeRuleID, textf("identyfikator reguły lokalnej musi zaczynać się od \"local.\", np. local.%s",
-			"a local rule's ID must start with \"local.\", e.g. local.%s", lastPart(r.ID), lastPart(r.ID)))
+			"a local rule's ID must start with \"local.\", e.g. local.%s", lastPart(r.ID)))
 	}
 	for _, on := range r.On {
 		if len(ResolveTrigger(on)) == 0 {
-			fail(CodeUnknownTrigger, textf("nieznany wyzwalacz %q; zob. docs/rules.md", "unknown trigger %q; see docs/rules.md", on, on))
+			fail(CodeUnknownTrigger, textf("nieznany wyzwalacz %q; zob. docs/rules.md", "unknown trigger %q; see docs/rules.md", on))
 		}
 	}
 	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {
-		fail(CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", r.To, r.From, r.To, r.From))
+		fail(CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", r.To, r.From))
 	}
 	for _, id := range placeholders(r.Message) {
 		if rs.paramByID[id] == nil {
-			fail(CodeMessagePlaceholder, textf("komunikat odwołuje się do nieznanego parametru {%s}", "the message names an unknown parameter {%s}", id, id))
+			fail(CodeMessagePlaceholder, textf("komunikat odwołuje się do nieznanego parametru {%s}", "the message names an unknown parameter {%s}", id))
 		}
 	}
 	return errs
