@@ -8,4 +8,7 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	github.com/qmuntal/stateless v1.7.2 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)

@@ -1,0 +1,143 @@
+package workflow
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/asysta/asysta/rules"
+)
+
+// argKind is the type of a trigger argument.
+type argKind int
+
+const (
+	argBool   argKind = iota
+	argInt            // a whole number within min..max
+	argString         // an ID or reference (court_ref, plan refs)
+	argEnum           // one of a fixed set of codes
+)
+
+// argSpec declares one argument of a trigger.
+type argSpec struct {
+	name     string
+	kind     argKind
+	required bool
+	enum     []string
+	min, max int
+}
+
+func boolArg(name string) argSpec { return argSpec{name: name, kind: argBool} }
+func refArg(name string, required bool) argSpec {
+	return argSpec{name: name, kind: argString, required: required}
+}
+func enumArg(name string, required bool, values ...string) argSpec {
+	return argSpec{name: name, kind: argEnum, required: required, enum: values}
+}
+func intArg(name string, required bool, lo, hi int) argSpec {
+	return argSpec{name: name, kind: argInt, required: required, min: lo, max: hi}
+}
+
+// Args are a trigger's arguments as given: bools, whole numbers and strings
+// (IDs and codes), as decoded from Go, YAML or JSON.
+type Args map[string]any
+
+// parseArgs checks given against the trigger's specs and returns them
+// normalised: bools, ints and strings only, unknown names refused.
+func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error) {
+	out := Args{}
+	bad := func(name string, pl, en string, a ...any) error {
+		return &ArgumentError{Case: caseID, Trigger: trigger, Arg: name, Problem: rules.Text{PL: fmt.Sprintf(pl, a...), EN: fmt.Sprintf(en, a...)}}
+	}
+	for _, name := range sortedKeys(given) {
+		if !slices.ContainsFunc(specs, func(s argSpec) bool { return s.name == name }) {
+			return nil, bad(name, "nieznany argument; %s przyjmuje: %s", "unknown argument; %s takes: %s", trigger, specNames(specs))
+		}
+	}
+	for _, s := range specs {
+		v, ok := given[s.name]
+		if !ok || v == nil {
+			if s.required {
+				return nil, bad(s.name, "brak wymaganego argumentu", "the required argument is missing")
+			}
+			continue
+		}
+		norm, err := s.normalize(v)
+		if err != nil {
+			return nil, bad(s.name, "%s", "%s", err.Error())
+		}
+		out[s.name] = norm
+	}
+	return out, nil
+}
+
+// normalize converts one value to the spec's type.
+func (s argSpec) normalize(v any) (any, error) {
+	switch s.kind {
+	case argBool:
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
+		return nil, fmt.Errorf("want true or false, got %v", v)
+	case argInt:
+		n, ok := wholeNumber(v)
+		if !ok || n < s.min || n > s.max {
+			return nil, fmt.Errorf("want a whole number from %d to %d, got %v", s.min, s.max, v)
+		}
+		return n, nil
+	}
+	str, ok := v.(string)
+	if !ok || strings.TrimSpace(str) == "" {
+		return nil, fmt.Errorf("want a non-empty text, got %v", v)
+	}
+	if s.kind == argEnum && !slices.Contains(s.enum, str) {
+		return nil, fmt.Errorf("%q is not one of: %s", str, strings.Join(s.enum, ", "))
+	}
+	return str, nil
+}
+
+// wholeNumber accepts the integer types and integral floats (JSON numbers).
+func wholeNumber(v any) (int, bool) {
+	switch x := v.(type) {
+	case int:
+		return x, true
+	case int64:
+		return int(x), x >= math.MinInt32 && x <= math.MaxInt32
+	case uint64:
+		return int(x), x <= math.MaxInt32
+	case float64:
+		return int(x), x == math.Trunc(x) && math.Abs(x) < math.MaxInt32
+	}
+	return 0, false
+}
+
+func specNames(specs []argSpec) string {
+	if len(specs) == 0 {
+		return "(none)"
+	}
+	names := make([]string, len(specs))
+	for i, s := range specs {
+		names[i] = s.name
+	}
+	return strings.Join(names, ", ")
+}
+
+func sortedKeys(m Args) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Bool returns the named bool argument, false when absent.
+func (a Args) Bool(name string) bool { b, _ := a[name].(bool); return b }
+
+// Int returns the named int argument, 0 when absent.
+func (a Args) Int(name string) int { n, _ := a[name].(int); return n }
+
+// String returns the named string argument, "" when absent.
+func (a Args) String(name string) string { s, _ := a[name].(string); return s }

@@ -1,0 +1,186 @@
+package workflow
+
+import (
+	"log/slog"
+	"slices"
+
+	"github.com/asysta/asysta/rules"
+)
+
+// Case is one case of a lifecycle: a family's case in a gmina, a child's
+// placement or a foster family. It holds the state, the facts the rules
+// read, and the open obligations. A declared family with no case yet has
+// the empty State. Cases hold IDs, codes and dates; the only personal datum
+// is a child's date of birth, which the review intervals need and which
+// never leaves the case (not in events, errors or logs).
+type Case struct {
+	ID        string          `json:"id"`
+	Lifecycle rules.Lifecycle `json:"lifecycle"`
+	State     State           `json:"state"`
+	// Version counts the committed changes of the case; the store sets it.
+	Version      int64              `json:"version"`
+	Family       *FamilyFacts       `json:"family,omitempty"`
+	Child        *ChildFacts        `json:"child,omitempty"`
+	FosterFamily *FosterFamilyFacts `json:"foster_family,omitempty"`
+	// Obligations are the open obligations, ordered by due date.
+	Obligations []Obligation `json:"obligations,omitempty"`
+}
+
+// FamilyFacts is what the family lifecycle records about a family case.
+type FamilyFacts struct {
+	Difficulty float64    `json:"difficulty"`
+	Area       string     `json:"area,omitempty"` // rejon: for recommending a nearby assistant
+	Opened     rules.Date `json:"opened,omitzero"`
+	Urgent     bool       `json:"urgent,omitempty"`
+	Basis      Basis      `json:"basis,omitempty"`
+	// ZaZyciemKind is "pregnancy" or "child_impairment" for a 'Za życiem'
+	// case; empty otherwise.
+	ZaZyciemKind      string `json:"za_zyciem_kind,omitempty"`
+	Mandatory         bool   `json:"mandatory,omitempty"`
+	CourtRef          string `json:"court_ref,omitempty"`
+	ReportEveryMonths int    `json:"report_every_months,omitempty"`
+	Assistant         string `json:"assistant,omitempty"`
+	// FormerAssistants lists earlier assistants, oldest first.
+	FormerAssistants []string `json:"former_assistants,omitempty"`
+	WorkPlanRef      string   `json:"work_plan_ref,omitempty"`
+	// NonCooperation counts withdrawals of consent in court-ordered work,
+	// for the report to the court (art. 109 § 4 KRO).
+	NonCooperation int    `json:"non_cooperation,omitempty"`
+	EndReason      string `json:"end_reason,omitempty"`
+	LastAssessment string `json:"last_assessment,omitempty"` // positive or negative
+}
+
+// ZaZyciem reports whether the case is support under the 'Za życiem' act.
+func (f *FamilyFacts) ZaZyciem() bool { return f.ZaZyciemKind != "" }
+
+// ChildFacts is what the child lifecycle records about a child.
+type ChildFacts struct {
+	Family string     `json:"family,omitempty"` // the family case's ID
+	Born   rules.Date `json:"born"`
+	// Form and Carer describe the current (or last) placement.
+	Form               string     `json:"form,omitempty"`
+	Carer              string     `json:"carer,omitempty"`
+	PlacedOn           rules.Date `json:"placed_on,omitzero"`
+	FirstPlaced        rules.Date `json:"first_placed,omitzero"`
+	StayExtended       bool       `json:"stay_extended,omitempty"`
+	LegalStatusSettled bool       `json:"legal_status_settled,omitempty"`
+	CourtRef           string     `json:"court_ref,omitempty"`
+	Exception          string     `json:"exception,omitempty"`
+	HelpPlanRef        string     `json:"help_plan_ref,omitempty"`
+	// ReturnTo is the placed.* state a child in reunification came from.
+	ReturnTo State `json:"return_to,omitempty"`
+}
+
+// FosterFamilyFacts is what the foster_family lifecycle records.
+type FosterFamilyFacts struct {
+	Form        string     `json:"form"`
+	Coordinator string     `json:"coordinator,omitempty"`
+	ActiveSince rules.Date `json:"active_since,omitzero"`
+	Assessments int        `json:"assessments,omitempty"`
+	LastResult  string     `json:"last_result,omitempty"`
+}
+
+// Obligation is an open duty with its due date: the last day on which it is
+// on time (contract.md section 4).
+type Obligation struct {
+	ID     string     `json:"id"` // interview, family_assessment, child_review, …
+	Opened rules.Date `json:"opened"`
+	Due    rules.Date `json:"due"`
+	Rule   string     `json:"rule"` // the due rule that computed Due
+}
+
+// Overdue reports whether the obligation is overdue on d: d is after Due.
+func (o Obligation) Overdue(d rules.Date) bool { return d.After(o.Due) }
+
+// Obligation returns the open obligation with the ID.
+func (c *Case) Obligation(id string) (Obligation, bool) {
+	for _, o := range c.Obligations {
+		if o.ID == id {
+			return o, true
+		}
+	}
+	return Obligation{}, false
+}
+
+// Opened reports whether the case has been opened: a declared family has
+// no case until refer or apply_za_zyciem.
+func (c *Case) Opened() bool { return c.State != "" }
+
+// Clone returns a deep copy of c.
+func (c *Case) Clone() *Case {
+	out := *c
+	if c.Family != nil {
+		f := *c.Family
+		f.FormerAssistants = slices.Clone(f.FormerAssistants)
+		out.Family = &f
+	}
+	if c.Child != nil {
+		ch := *c.Child
+		out.Child = &ch
+	}
+	if c.FosterFamily != nil {
+		ff := *c.FosterFamily
+		out.FosterFamily = &ff
+	}
+	out.Obligations = slices.Clone(c.Obligations)
+	return &out
+}
+
+// LogValue identifies the case in logs by ID, lifecycle, state and version
+// only: never the facts.
+func (c *Case) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", c.ID), slog.String("lifecycle", string(c.Lifecycle)),
+		slog.String("state", string(c.State)), slog.Int64("version", c.Version))
+}
+
+// Index keys: a store files each case under the keys its state gives it, so
+// that workers' loads and carers' children can be counted, and versions
+// each key so that concurrent assignments over one cap conflict.
+const (
+	keyAssistant   = "assistant:"   // families counted in an assistant's work
+	keyCoordinator = "coordinator:" // foster families supported by a coordinator
+	keyCarer       = "carer:"       // children in a foster family or institution
+	keyFamily      = "family:"      // children of a family
+)
+
+// AssistantKey is the index key of the families an assistant works with.
+func AssistantKey(worker string) string { return keyAssistant + worker }
+
+// CoordinatorKey is the index key of a coordinator's foster families.
+func CoordinatorKey(worker string) string { return keyCoordinator + worker }
+
+// CarerKey is the index key of the children in a foster family or
+// institution.
+func CarerKey(carer string) string { return keyCarer + carer }
+
+// FamilyKey is the index key of a family's children.
+func FamilyKey(family string) string { return keyFamily + family }
+
+// Keys returns the index keys the case is filed under in its current state.
+func (c *Case) Keys() []string {
+	var keys []string
+	switch {
+	case c.Family != nil:
+		if c.State.In(AssistantWork) && c.Family.Assistant != "" {
+			keys = append(keys, AssistantKey(c.Family.Assistant))
+		}
+	case c.Child != nil:
+		if c.Child.Family != "" {
+			keys = append(keys, FamilyKey(c.Child.Family))
+		}
+		if c.Child.Carer != "" && inCare(c.State) {
+			keys = append(keys, CarerKey(c.Child.Carer))
+		}
+	case c.FosterFamily != nil:
+		if c.FosterFamily.Coordinator != "" && c.State != Dissolved {
+			keys = append(keys, CoordinatorKey(c.FosterFamily.Coordinator))
+		}
+	}
+	return keys
+}
+
+// inCare reports whether a child in state s lives with its carer: placed,
+// awaiting the court on a return, or referred for adoption.
+func inCare(s State) bool {
+	return s.In(Placed) || s == Reunification || s == AdoptionReferred
+}

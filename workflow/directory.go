@@ -1,0 +1,127 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/asysta/asysta/rules"
+)
+
+// ErrUnknownWorker is returned by a Directory for a worker it does not know.
+var ErrUnknownWorker = errors.New("workflow: unknown worker")
+
+// ErrUnknownInstitution is returned by a Directory for an unknown
+// institution.
+var ErrUnknownInstitution = errors.New("workflow: unknown institution")
+
+// Worker is a member of staff as the engine sees them.
+type Worker struct {
+	ID   string  `json:"id"`
+	Role Role    `json:"role"`
+	FTE  float64 `json:"fte"` // etat; 0 means 1.0
+	// Employer is the ID of the OPS (gmina) or PCPR (powiat) employing the
+	// worker; Area a district within it, used to recommend nearby
+	// assistants.
+	Employer string `json:"employer,omitempty"`
+	Area     string `json:"area,omitempty"`
+	// From and To bound the worker's employment; zero means open.
+	From rules.Date `json:"from,omitzero"`
+	To   rules.Date `json:"to,omitzero"`
+}
+
+// ActiveOn reports whether the worker is employed on d.
+func (w Worker) ActiveOn(d rules.Date) bool {
+	return !d.Before(w.From) && (w.To.IsZero() || !d.After(w.To))
+}
+
+// EffectiveFTE returns FTE, with 0 read as full time.
+func (w Worker) EffectiveFTE() float64 {
+	if w.FTE <= 0 {
+		return 1
+	}
+	return w.FTE
+}
+
+// Institution is a care institution (placówka opiekuńczo-wychowawcza): a
+// carer without a lifecycle of its own.
+type Institution struct {
+	ID string `json:"id"`
+}
+
+// Directory tells the engine who the workers and institutions are. An OPS
+// system implements it over its staff records; [MemoryDirectory] is the
+// default. Implementations must be safe for concurrent use.
+type Directory interface {
+	Worker(ctx context.Context, id string) (Worker, error)
+	Institution(ctx context.Context, id string) (Institution, error)
+}
+
+// MemoryDirectory is an in-memory Directory. It is safe for concurrent use.
+type MemoryDirectory struct {
+	mu           sync.RWMutex
+	workers      map[string]Worker
+	institutions map[string]Institution
+}
+
+// NewMemoryDirectory returns an empty directory.
+func NewMemoryDirectory() *MemoryDirectory {
+	return &MemoryDirectory{workers: map[string]Worker{}, institutions: map[string]Institution{}}
+}
+
+// AddWorker adds or replaces a worker. It refuses an empty ID or an unknown
+// role.
+func (d *MemoryDirectory) AddWorker(w Worker) error {
+	if w.ID == "" || !w.Role.Valid() {
+		return fmt.Errorf("workflow: worker %q: want an ID and one of the roles, got role %q", w.ID, w.Role)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.workers[w.ID] = w
+	return nil
+}
+
+// AddInstitution adds an institution.
+func (d *MemoryDirectory) AddInstitution(in Institution) error {
+	if in.ID == "" {
+		return errors.New("workflow: an institution needs an ID")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.institutions[in.ID] = in
+	return nil
+}
+
+// Worker returns the worker with the ID, or ErrUnknownWorker.
+func (d *MemoryDirectory) Worker(_ context.Context, id string) (Worker, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	w, ok := d.workers[id]
+	if !ok {
+		return Worker{}, fmt.Errorf("%w %q", ErrUnknownWorker, id)
+	}
+	return w, nil
+}
+
+// Workers returns every worker, in no particular order.
+func (d *MemoryDirectory) Workers() []Worker {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := make([]Worker, 0, len(d.workers))
+	for _, w := range d.workers {
+		out = append(out, w)
+	}
+	return out
+}
+
+// Institution returns the institution with the ID, or ErrUnknownInstitution.
+func (d *MemoryDirectory) Institution(_ context.Context, id string) (Institution, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	in, ok := d.institutions[id]
+	if !ok {
+		return Institution{}, fmt.Errorf("%w %q", ErrUnknownInstitution, id)
+	}
+	return in, nil
+}

@@ -1,0 +1,172 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// MemoryStore is the in-memory [Store] and [Scanner]: the default, and the
+// reference the conformance suite (workflow/storetest) was written
+// against. It is safe for concurrent use; a commit holds one lock, so
+// batches are atomic and versions never skip.
+type MemoryStore struct {
+	mu     sync.RWMutex
+	cases  map[string]*Case
+	events map[string][]Event
+	index  map[string]map[string]struct{}
+	keys   map[string]int64
+}
+
+// NewMemoryStore returns an empty store.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{cases: map[string]*Case{}, events: map[string][]Event{},
+		index: map[string]map[string]struct{}{}, keys: map[string]int64{}}
+}
+
+// Get implements [Store].
+func (s *MemoryStore) Get(_ context.Context, id string) (*Case, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.cases[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return c.Clone(), nil
+}
+
+// Events implements [Store].
+func (s *MemoryStore) Events(_ context.Context, id string) ([]Event, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.cases[id]; !ok {
+		return nil, ErrNotFound
+	}
+	return slices.Clone(s.events[id]), nil
+}
+
+// Index implements [Store].
+func (s *MemoryStore) Index(_ context.Context, key string) ([]*Case, int64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ids := make([]string, 0, len(s.index[key]))
+	for id := range s.index[key] {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := make([]*Case, len(ids))
+	for i, id := range ids {
+		out[i] = s.cases[id].Clone()
+	}
+	return out, s.keys[key], nil
+}
+
+// Scan implements [Scanner]. fn runs without the store's lock held, on
+// copies.
+func (s *MemoryStore) Scan(ctx context.Context, fn func(*Case) error) error {
+	s.mu.RLock()
+	all := make([]*Case, 0, len(s.cases))
+	for _, c := range s.cases {
+		all = append(all, c.Clone())
+	}
+	s.mu.RUnlock()
+	for _, c := range all {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Commit implements [Store].
+func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := validBatch(b); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.check(b); err != nil {
+		return err
+	}
+	for _, w := range b.Writes {
+		s.write(w)
+	}
+	return nil
+}
+
+// validBatch refuses batches no store should accept.
+func validBatch(b Batch) error {
+	seen := map[string]bool{}
+	for _, w := range b.Writes {
+		switch {
+		case w.Case == nil || w.Case.ID == "":
+			return fmt.Errorf("workflow: a write without a case")
+		case seen[w.Case.ID]:
+			return fmt.Errorf("workflow: case %s is written twice in one batch", w.Case.ID)
+		}
+		seen[w.Case.ID] = true
+	}
+	return nil
+}
+
+func (s *MemoryStore) check(b Batch) error {
+	for _, w := range b.Writes {
+		var got int64
+		if c, ok := s.cases[w.Case.ID]; ok {
+			got = c.Version
+		}
+		if got != w.Expected {
+			return &ConflictError{Case: w.Case.ID, Want: w.Expected, Got: got}
+		}
+	}
+	for _, g := range b.Guards {
+		if got := s.keys[g.Key]; got != g.Version {
+			return &ConflictError{Case: g.Key, Want: g.Version, Got: got}
+		}
+	}
+	return nil
+}
+
+func (s *MemoryStore) write(w Write) {
+	c := w.Case.Clone()
+	c.Version = w.Expected + 1
+	var oldKeys []string
+	if old, ok := s.cases[c.ID]; ok {
+		oldKeys = old.Keys()
+	}
+	for _, k := range oldKeys {
+		delete(s.index[k], c.ID)
+	}
+	newKeys := c.Keys()
+	for _, k := range newKeys {
+		if s.index[k] == nil {
+			s.index[k] = map[string]struct{}{}
+		}
+		s.index[k][c.ID] = struct{}{}
+	}
+	for _, k := range union(oldKeys, newKeys) {
+		s.keys[k]++
+	}
+	s.cases[c.ID] = c
+	for i, ev := range w.Events {
+		ev.Seq = w.Expected + int64(i) + 1
+		s.events[c.ID] = append(s.events[c.ID], ev)
+	}
+}
+
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, x := range b {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

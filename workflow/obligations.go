@@ -1,0 +1,148 @@
+package workflow
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/asysta/asysta/rules"
+)
+
+// The obligations (contract.md section 4).
+const (
+	OblInterview              = "interview"
+	OblFamilyAssessment       = "family_assessment"
+	OblChildReview            = "child_review"
+	OblCourtReport            = "court_report"
+	OblLegalStatusMotion      = "legal_status_motion"
+	OblEmergencyStayEnd       = "emergency_stay_end"
+	OblFosterFamilyAssessment = "foster_family_assessment"
+	OblMonitoringEnd          = "monitoring_end"
+)
+
+// Obligations lists every obligation ID.
+var Obligations = []string{OblInterview, OblFamilyAssessment, OblChildReview, OblCourtReport, OblLegalStatusMotion,
+	OblEmergencyStayEnd, OblFosterFamilyAssessment, OblMonitoringEnd}
+
+// obligationChange is what a transition does to the open obligations.
+type obligationChange struct {
+	open  map[string]string // obligation → due rule: opened or renewed from the date
+	close []string
+}
+
+// applyObligations opens, renews and closes a case's obligations after a
+// transition, computing due dates with the rules in force on the date and
+// the case's facts after the transition.
+func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor Actor, on rules.Date, from State) error {
+	ch := obligationsFor(rs, c, trigger, a, on, from)
+	for _, id := range ch.close {
+		c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == id })
+	}
+	if len(ch.open) == 0 {
+		return nil
+	}
+	env := dueEnv(c, a, actor)
+	for _, id := range Obligations { // fixed order: deterministic
+		rule, ok := ch.open[id]
+		if !ok {
+			continue
+		}
+		due, err := rs.Due(rule, on, env)
+		if err != nil {
+			return fmt.Errorf("workflow: %s: due date of %s: %w", c.ID, id, err)
+		}
+		c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == id })
+		c.Obligations = append(c.Obligations, Obligation{ID: id, Opened: on, Due: due, Rule: rule})
+	}
+	slices.SortStableFunc(c.Obligations, func(x, y Obligation) int { return x.Due.Compare(y.Due) })
+	return nil
+}
+
+// obligationsFor is the table of contract.md section 4.
+func obligationsFor(rs *rules.RuleSet, c *Case, trigger string, a Args, on rules.Date, from State) obligationChange {
+	if c.State == Closed || c.State == Declined || c.State == Returned || c.State == Adopted || c.State == LeftCare || c.State == Dissolved {
+		return obligationChange{close: Obligations}
+	}
+	switch c.Lifecycle {
+	case rules.LifecycleFamily:
+		return familyObligations(rs, c, trigger, on)
+	case rules.LifecycleChild:
+		return childObligations(c, trigger, from)
+	}
+	switch trigger {
+	case TriggerActivate, "assess":
+		return obligationChange{open: map[string]string{OblFosterFamilyAssessment: "due.foster_family_assessment"}}
+	}
+	return obligationChange{}
+}
+
+func familyObligations(rs *rules.RuleSet, c *Case, trigger string, on rules.Date) obligationChange {
+	switch trigger {
+	case "refer":
+		return obligationChange{open: map[string]string{OblInterview: "due.interview"}}
+	case "complete_interview":
+		return obligationChange{close: []string{OblInterview}}
+	case "assign_assistant", "assess":
+		return obligationChange{open: map[string]string{OblFamilyAssessment: "due.family_assessment"}}
+	case "court_obligation", "report_to_court":
+		return obligationChange{open: map[string]string{OblCourtReport: "due.family_court_report"}}
+	case "end_work":
+		ch := obligationChange{close: []string{OblFamilyAssessment, OblCourtReport}}
+		if v, ok := rs.Param("family.post_closure_monitoring", on); ok && v.Int() > 0 {
+			ch.open = map[string]string{OblMonitoringEnd: "due.monitoring_end"}
+		}
+		return ch
+	}
+	return obligationChange{}
+}
+
+func childObligations(c *Case, trigger string, from State) obligationChange {
+	ch := obligationChange{open: map[string]string{}}
+	form := c.Child.Form
+	switch trigger {
+	case "place":
+		ch.open[OblChildReview] = "due.child_review"
+		if !c.Child.LegalStatusSettled {
+			ch.open[OblLegalStatusMotion] = "due.legal_status_motion"
+		}
+		if form != FormInstitution {
+			ch.open[OblCourtReport] = "due.court_report"
+		}
+		if form == FormEmergency {
+			ch.open[OblEmergencyStayEnd] = "due.emergency_stay_end"
+		}
+	case "move":
+		wasFamily, wasEmergency := from != PlacedInstitution, from == PlacedEmergency
+		switch {
+		case form == FormInstitution:
+			ch.close = append(ch.close, OblCourtReport)
+		case !wasFamily:
+			ch.open[OblCourtReport] = "due.court_report"
+		}
+		switch {
+		case form == FormEmergency:
+			ch.open[OblEmergencyStayEnd] = "due.emergency_stay_end"
+		case wasEmergency:
+			ch.close = append(ch.close, OblEmergencyStayEnd)
+		}
+	case "review":
+		ch.open[OblChildReview] = "due.child_review"
+	case "report_to_court":
+		ch.open[OblCourtReport] = "due.court_report"
+	case "extend_stay":
+		ch.open[OblEmergencyStayEnd] = "due.emergency_stay_end"
+	case "settle_legal_status":
+		ch.close = append(ch.close, OblLegalStatusMotion)
+	}
+	return ch
+}
+
+// dueEnv is the environment due rules see: the case after the transition.
+func dueEnv(c *Case, a Args, actor Actor) rules.Env {
+	switch c.Lifecycle {
+	case rules.LifecycleChild:
+		return childEnvOf(c, a, actor)
+	case rules.LifecycleFosterFamily:
+		return fosterEnvOf(c, a, actor)
+	}
+	return familyEnvOf(c, a, actor)
+}
