@@ -1,0 +1,98 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+)
+
+// check verifies one expectation on the world on date on.
+func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
+	if c.Kind == CheckLoad {
+		r.checkLoad(ctx, on, c)
+		return
+	}
+	cs, err := r.e.Case(ctx, c.Case)
+	if err != nil {
+		r.fail(c.Pos, rules.Text{PL: "sprawy " + c.Case, EN: "case " + c.Case}, describe(err))
+		return
+	}
+	switch c.Kind {
+	case CheckState:
+		if !cs.State.In(workflow.State(c.State)) {
+			r.fail(c.Pos, texts("%s w stanie %s", "%s in state %s", c.Case, c.State), texts("stan %s", "state %s", stateName(cs.State)))
+		}
+	case CheckDue:
+		o, ok := cs.Obligation(c.Obligation)
+		switch {
+		case !ok:
+			r.fail(c.Pos, texts("%s %s z terminem %s", "%s %s due %s", c.Case, c.Obligation, c.Date),
+				texts("brak otwartego obowiązku %s", "no open %s", c.Obligation))
+		case o.Due != c.Date:
+			r.fail(c.Pos, texts("%s %s z terminem %s", "%s %s due %s", c.Case, c.Obligation, c.Date),
+				texts("termin %s", "due %s", o.Due))
+		}
+	case CheckNotDue:
+		if o, ok := cs.Obligation(c.Obligation); ok {
+			r.fail(c.Pos, texts("brak otwartego obowiązku %s %s", "no open %s %s", c.Case, c.Obligation),
+				texts("otwarty z terminem %s", "open, due %s", o.Due))
+		}
+	case CheckOverdue:
+		o, ok := cs.Obligation(c.Obligation)
+		if !ok || !o.Overdue(on) {
+			got := texts("brak otwartego obowiązku", "not open")
+			if ok {
+				got = texts("termin %s jeszcze nie minął", "due %s, not yet overdue", o.Due)
+			}
+			r.fail(c.Pos, texts("%s %s po terminie w dniu %s", "%s %s overdue on %s", c.Case, c.Obligation, on), got)
+		}
+	}
+}
+
+// checkLoad compares a worker's load: families counted toward an
+// assistant's cap, or foster families supported by a coordinator.
+func (r *runner) checkLoad(ctx context.Context, on rules.Date, c Check) {
+	w := r.workers[c.Worker]
+	var n int
+	switch w.Role {
+	case workflow.FamilyAssistant:
+		cases, _, err := r.e.Store().Index(ctx, workflow.AssistantKey(w.ID))
+		if err != nil {
+			r.fail(c.Pos, texts("obciążenia %s", "the load of %s", w.ID), describe(err))
+			return
+		}
+		count := true
+		if v, ok := r.rs.Param("assistant.count_za_zyciem_in_cap", on); ok {
+			count = v.Bool()
+		}
+		n, _ = workflow.FamilyLoad(cases, count)
+	case workflow.FosterCareCoordinator:
+		cases, _, err := r.e.Store().Index(ctx, workflow.CoordinatorKey(w.ID))
+		if err != nil {
+			r.fail(c.Pos, texts("obciążenia %s", "the load of %s", w.ID), describe(err))
+			return
+		}
+		n = len(cases)
+	default:
+		r.fail(c.Pos, texts("obciążenia %s", "the load of %s", w.ID),
+			texts("rola %s nie ma limitu spraw", "role %s has no caseload cap", w.Role))
+		return
+	}
+	if n != c.Load {
+		r.fail(c.Pos, texts("obciążenie %s równe %d", "load of %s = %d", w.ID, c.Load), texts("%d", "%d", n))
+	}
+}
+
+func texts(pl, en string, a ...any) rules.Text {
+	return rules.Text{PL: fmt.Sprintf(pl, a...), EN: fmt.Sprintf(en, a...)}
+}
+
+func stateName(s workflow.State) string {
+	if s == "" {
+		return strconv.Quote("") + " (no case)"
+	}
+	return string(s)
+}

@@ -1,0 +1,174 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+)
+
+// Report is the result of running one scenario.
+type Report struct {
+	File     string
+	Name     string
+	Steps    int // steps run
+	Failures []Failure
+}
+
+// Passed reports whether every expectation held.
+func (r *Report) Passed() bool { return len(r.Failures) == 0 }
+
+// Failure is one expectation that did not hold: where it is written, what
+// was expected and what happened.
+type Failure struct {
+	Pos      Pos
+	Expected rules.Text
+	Got      rules.Text
+}
+
+// Localize returns "FILE:LINE: expected …, got …" in lang.
+func (f Failure) Localize(lang rules.Lang) string {
+	where := fmt.Sprintf("%s:%d", f.Pos.File, f.Pos.Line)
+	if lang == rules.Polish {
+		return fmt.Sprintf("%s: oczekiwano %s, jest %s", where, f.Expected.In(lang), f.Got.In(lang))
+	}
+	return fmt.Sprintf("%s: expected %s, got %s", where, f.Expected.In(lang), f.Got.In(lang))
+}
+
+// Run plays the scenario on a fresh engine with an in-memory store under
+// the rule set rs (nil: the statute). It returns an error only when the
+// declared world cannot be set up; failed expectations are in the report.
+func (s *Scenario) Run(ctx context.Context, rs *rules.RuleSet) (*Report, error) {
+	if rs == nil {
+		rs = rules.Statute()
+	}
+	r := &runner{s: s, rs: rs, workers: map[string]workflow.Worker{}, rep: &Report{File: s.File, Name: s.Name}}
+	if err := r.setup(ctx); err != nil {
+		return nil, err
+	}
+	for _, st := range s.Steps {
+		if err := ctx.Err(); err != nil {
+			return r.rep, err
+		}
+		r.step(ctx, st)
+		r.rep.Steps++
+	}
+	return r.rep, nil
+}
+
+type runner struct {
+	s       *Scenario
+	rs      *rules.RuleSet
+	e       *workflow.Engine
+	workers map[string]workflow.Worker
+	rep     *Report
+}
+
+func (r *runner) setup(ctx context.Context) error {
+	dir := workflow.NewMemoryDirectory()
+	for _, w := range r.s.Workers {
+		if err := dir.AddWorker(w); err != nil {
+			return err
+		}
+		r.workers[w.ID] = w
+	}
+	for _, id := range r.s.Institutions {
+		if err := dir.AddInstitution(workflow.Institution{ID: id}); err != nil {
+			return err
+		}
+	}
+	e, err := workflow.New(workflow.WithRules(r.rs), workflow.WithDirectory(dir))
+	if err != nil {
+		return err
+	}
+	r.e = e
+	var errs []error
+	for _, f := range r.s.Families {
+		errs = append(errs, e.DeclareFamily(ctx, f.ID, workflow.FamilyInfo{Difficulty: f.Difficulty, Area: f.Area}))
+	}
+	for _, f := range r.s.FosterFamilies {
+		errs = append(errs, e.DeclareFosterFamily(ctx, f.ID, workflow.FosterFamilyInfo{Form: f.Form, Candidate: f.Candidate}))
+	}
+	for _, c := range r.s.Children {
+		errs = append(errs, e.DeclareChild(ctx, c.ID, workflow.ChildInfo{Family: c.Family, Born: c.Born}))
+	}
+	return errors.Join(errs...)
+}
+
+func (r *runner) fail(p Pos, expected, got rules.Text) {
+	r.rep.Failures = append(r.rep.Failures, Failure{Pos: p, Expected: expected, Got: got})
+}
+
+func (r *runner) step(ctx context.Context, st Step) {
+	if st.Do != "" {
+		w := r.workers[st.By]
+		_, err := r.e.Fire(ctx, st.Case, workflow.Command{Trigger: st.Do, On: st.At, Args: st.With,
+			Actor: workflow.Actor{ID: w.ID, Role: w.Role}})
+		r.compare(st, err)
+	}
+	for _, c := range st.Checks {
+		r.check(ctx, st.At, c)
+	}
+}
+
+// compare matches a trigger's result against the step's expectation.
+func (r *runner) compare(st Step, err error) {
+	exp := st.Expect
+	want := expectedText(st)
+	got := describe(err)
+	switch exp.Outcome {
+	case ExpectOK:
+		if err != nil {
+			r.fail(exp.Pos, want, got)
+		}
+		return
+	case ExpectDenied:
+		var de *workflow.DeniedError
+		if !errors.As(err, &de) || !subset(exp.Rules, de.RuleIDs()) {
+			r.fail(exp.Pos, want, got)
+		}
+		return
+	}
+	sentinel := map[Outcome]error{ExpectForbidden: workflow.ErrForbidden, ExpectInvalid: workflow.ErrInvalidTransition,
+		ExpectArgument: workflow.ErrArgument}[exp.Outcome]
+	if !errors.Is(err, sentinel) {
+		r.fail(exp.Pos, want, got)
+	}
+}
+
+func subset(want, have []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func expectedText(st Step) rules.Text {
+	what := st.Case + " " + st.Do
+	switch st.Expect.Outcome {
+	case ExpectDenied:
+		ids := strings.Join(st.Expect.Rules, ", ")
+		return rules.Text{PL: what + ": odmowa (" + ids + ")", EN: what + ": denied (" + ids + ")"}
+	case ExpectForbidden:
+		return rules.Text{PL: what + ": brak uprawnień (forbidden)", EN: what + ": forbidden"}
+	case ExpectInvalid:
+		return rules.Text{PL: what + ": niedozwolone przejście (invalid)", EN: what + ": invalid transition"}
+	case ExpectArgument:
+		return rules.Text{PL: what + ": błąd argumentu", EN: what + ": an argument error"}
+	}
+	return rules.Text{PL: what + ": powodzenie", EN: what + ": success"}
+}
+
+// describe renders a trigger's result for a failure message.
+func describe(err error) rules.Text {
+	if err == nil {
+		return rules.Text{PL: "powodzenie", EN: "success"}
+	}
+	return rules.Text{PL: workflow.Localize(err, rules.Polish), EN: workflow.Localize(err, rules.English)}
+}

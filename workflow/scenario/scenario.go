@@ -1,0 +1,119 @@
+package scenario
+
+import (
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+)
+
+// Scenario is a parsed scenario file: the declared world and the dated
+// steps (contract.md section 5). It is plain data: [Parse] builds it from
+// YAML and [Story] from Go code; [Scenario.Run] plays it.
+type Scenario struct {
+	File   string // the file name, as given; "" for a story written in Go
+	Name   string
+	Config []string // configuration files, resolved against the scenario's folder
+
+	Workers        []workflow.Worker
+	Families       []Family
+	Children       []Child
+	FosterFamilies []FosterFamily
+	Institutions   []string
+	Steps          []Step
+}
+
+// Family is a declared family.
+type Family struct {
+	ID         string
+	Difficulty float64
+	Area       string
+}
+
+// Child is a declared child.
+type Child struct {
+	ID     string
+	Family string
+	Born   rules.Date
+}
+
+// FosterFamily is a declared foster family.
+type FosterFamily struct {
+	ID        string
+	Form      string
+	Candidate bool
+}
+
+// Pos is a position in a scenario file (or a Go source file for a story).
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// Step is one dated step: an optional trigger with its expectation, then
+// optional checks.
+type Step struct {
+	Pos    Pos
+	At     rules.Date
+	Case   string
+	Do     string // "" for a step that only checks
+	By     string
+	With   workflow.Args
+	Expect Expect
+	Checks []Check
+}
+
+// Outcome is what a step expects of its trigger.
+type Outcome int
+
+// The outcomes a step may expect.
+const (
+	ExpectOK Outcome = iota
+	ExpectDenied
+	ExpectForbidden
+	ExpectInvalid
+	// ExpectArgument expects an argument error (an addition to the
+	// contract's four).
+	ExpectArgument
+)
+
+var outcomeNames = []string{"ok", "denied", "forbidden", "invalid", "argument"}
+
+// String returns the outcome's key in a scenario file.
+func (o Outcome) String() string { return outcomeNames[o] }
+
+// Expect is a step's expectation: the outcome, and for a denial the rules
+// that must be among the reasons.
+type Expect struct {
+	Pos     Pos
+	Outcome Outcome
+	Rules   []string
+}
+
+// CheckKind is what a check compares.
+type CheckKind int
+
+// The kinds of checks.
+const (
+	CheckState CheckKind = iota
+	CheckDue
+	CheckNotDue
+	CheckOverdue
+	CheckLoad
+)
+
+var checkNames = []string{"state", "due", "not_due", "overdue", "load"}
+
+// String returns the check's key in a scenario file.
+func (k CheckKind) String() string { return checkNames[k] }
+
+// Check is one expectation on the world after a step.
+type Check struct {
+	Pos        Pos
+	Kind       CheckKind
+	Case       string // state, due, not_due, overdue
+	State      string // state
+	Obligation string // due, not_due, overdue
+	Date       rules.Date
+	Worker     string // load
+	Load       int    // load
+}
