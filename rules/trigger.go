@@ -37,7 +37,7 @@ var triggerNames = map[Lifecycle][]string{
 		"withdraw_consent", "end_work", "end_monitoring", "reopen"},
 	LifecycleChild: {"place", "move", "review", "report_to_court", "extend_stay", "propose_return", "return_home",
 		"return_refused", "settle_legal_status", "refer_for_adoption", "adopt", "leave_care"},
-	LifecycleFosterFamily: {"assign_coordinator", "activate", "assess", "suspend", "resume", "dissolve"},
+	LifecycleFosterFamily: {"qualify", "assign_coordinator", "activate", "assess", "suspend", "resume", "dissolve"},
 }
 
 // Triggers lists every trigger rules can be attached to, lifecycle by
