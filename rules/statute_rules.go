@@ -14,7 +14,7 @@ func statuteRules() []Rule {
 			`worker.families + (family.za_zyciem && !param("assistant.count_za_zyciem_in_cap") ? 0 : 1) <= param("assistant.max_families")`,
 			Text{"Asystent rodziny może pracować jednocześnie z najwyżej {assistant.max_families} rodzinami.",
 				"A family assistant may work with at most {assistant.max_families} families at the same time."},
-			"family.assign_assistant"),
+			"family.assign_assistant", "family.reassign_assistant"),
 		guard("coordinator.max_foster_families", "art. 77 ust. 4 UWR",
 			`worker.foster_families + 1 <= param("coordinator.max_foster_families")`,
 			Text{"Koordynator może mieć pod opieką najwyżej {coordinator.max_foster_families} rodzin zastępczych lub rodzinnych domów dziecka.",

@@ -33,7 +33,7 @@ func (t Trigger) String() string { return string(t.Lifecycle) + "." + t.Name }
 // foster family receives its first child.
 var triggerNames = map[Lifecycle][]string{
 	LifecycleFamily: {"refer", "complete_interview", "request_assistant", "apply_za_zyciem", "give_consent",
-		"refuse_consent", "court_obligation", "report_to_court", "assign_assistant", "approve_plan", "assess",
+		"refuse_consent", "court_obligation", "report_to_court", "assign_assistant", "reassign_assistant", "approve_plan", "assess",
 		"withdraw_consent", "end_work", "end_monitoring", "reopen"},
 	LifecycleChild: {"place", "move", "review", "report_to_court", "extend_stay", "propose_return", "return_home",
 		"return_refused", "settle_legal_status", "refer_for_adoption", "adopt", "leave_care"},

@@ -53,6 +53,9 @@ func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error
 	}
 	for _, name := range sortedKeys(given) {
 		if !slices.ContainsFunc(specs, func(s argSpec) bool { return s.name == name }) {
+			if len(specs) == 0 {
+				return nil, bad(name, "nieznany argument; %s nie przyjmuje argumentów", "unknown argument; %s takes none", trigger)
+			}
 			return nil, bad(name, "nieznany argument; %s przyjmuje: %s", "unknown argument; %s takes: %s", trigger, specNames(specs))
 		}
 	}
@@ -64,38 +67,43 @@ func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error
 			}
 			continue
 		}
-		norm, err := s.normalize(v)
-		if err != nil {
-			return nil, bad(s.name, "%s", "%s", err.Error())
+		norm, problem := s.normalize(v)
+		if !problem.IsZero() {
+			return nil, &ArgumentError{Case: caseID, Trigger: trigger, Arg: s.name, Problem: problem}
 		}
 		out[s.name] = norm
 	}
 	return out, nil
 }
 
-// normalize converts one value to the spec's type.
-func (s argSpec) normalize(v any) (any, error) {
+// normalize converts one value to the spec's type, or explains in both
+// languages why it cannot.
+func (s argSpec) normalize(v any) (any, rules.Text) {
 	switch s.kind {
 	case argBool:
 		if b, ok := v.(bool); ok {
-			return b, nil
+			return b, rules.Text{}
 		}
-		return nil, fmt.Errorf("want true or false, got %v", v)
+		return nil, rules.Text{PL: fmt.Sprintf("oczekiwano true albo false, podano %v", v),
+			EN: fmt.Sprintf("want true or false, got %v", v)}
 	case argInt:
 		n, ok := wholeNumber(v)
 		if !ok || n < s.min || n > s.max {
-			return nil, fmt.Errorf("want a whole number from %d to %d, got %v", s.min, s.max, v)
+			return nil, rules.Text{PL: fmt.Sprintf("oczekiwano liczby całkowitej od %d do %d, podano %v", s.min, s.max, v),
+				EN: fmt.Sprintf("want a whole number from %d to %d, got %v", s.min, s.max, v)}
 		}
-		return n, nil
+		return n, rules.Text{}
 	}
 	str, ok := v.(string)
 	if !ok || strings.TrimSpace(str) == "" {
-		return nil, fmt.Errorf("want a non-empty text, got %v", v)
+		return nil, rules.Text{PL: fmt.Sprintf("oczekiwano niepustego tekstu, podano %v", v),
+			EN: fmt.Sprintf("want a non-empty text, got %v", v)}
 	}
 	if s.kind == argEnum && !slices.Contains(s.enum, str) {
-		return nil, fmt.Errorf("%q is not one of: %s", str, strings.Join(s.enum, ", "))
+		return nil, rules.Text{PL: fmt.Sprintf("%q nie jest żadną z wartości: %s", str, strings.Join(s.enum, ", ")),
+			EN: fmt.Sprintf("%q is not one of: %s", str, strings.Join(s.enum, ", "))}
 	}
-	return str, nil
+	return str, rules.Text{}
 }
 
 // wholeNumber accepts the integer types and integral floats (JSON numbers).
@@ -114,9 +122,6 @@ func wholeNumber(v any) (int, bool) {
 }
 
 func specNames(specs []argSpec) string {
-	if len(specs) == 0 {
-		return "(none)"
-	}
 	names := make([]string, len(specs))
 	for i, s := range specs {
 		names[i] = s.name

@@ -44,3 +44,24 @@ func RolesFor(l rules.Lifecycle, trigger string) []Role {
 	}
 	return nil
 }
+
+// obligationLabels names the obligations for people.
+var obligationLabels = map[string]rules.Text{
+	OblInterview:              {PL: "rodzinny wywiad środowiskowy", EN: "family community interview"},
+	OblFamilyAssessment:       {PL: "okresowa ocena sytuacji rodziny", EN: "periodic assessment of the family"},
+	OblChildReview:            {PL: "okresowa ocena sytuacji dziecka", EN: "periodic review of the child's situation"},
+	OblCourtReport:            {PL: "informacja dla sądu", EN: "report to the court"},
+	OblLegalStatusMotion:      {PL: "wniosek o uregulowanie sytuacji prawnej dziecka", EN: "motion to settle the child's legal status"},
+	OblEmergencyStayEnd:       {PL: "koniec pobytu w pogotowiu rodzinnym", EN: "end of the stay in an emergency family home"},
+	OblFosterFamilyAssessment: {PL: "ocena rodziny zastępczej", EN: "assessment of the foster family"},
+	OblMonitoringEnd:          {PL: "koniec monitorowania rodziny", EN: "end of the family's monitoring"},
+}
+
+// ObligationLabel returns an obligation's name in Polish and English, or
+// the ID itself for an unknown one.
+func ObligationLabel(id string) rules.Text {
+	if t, ok := obligationLabels[id]; ok {
+		return t
+	}
+	return rules.Text{PL: id, EN: id}
+}

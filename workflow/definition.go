@@ -78,6 +78,7 @@ func familyLifecycle() *lifecycle {
 			{trigger: "report_to_court", from: work, when: courtOrdered, roles: []Role{FamilyAssistant, OPSHead}, assigned: true},
 			{trigger: "assign_assistant", from: []State{AssistantRequested}, to: AssistantPlanning, roles: []Role{OPSHead},
 				args: []argSpec{refArg("assistant", true)}},
+			{trigger: "reassign_assistant", from: work, roles: []Role{OPSHead}, args: []argSpec{refArg("assistant", true)}},
 			{trigger: "approve_plan", from: []State{AssistantPlanning}, to: AssistantImplementing, roles: []Role{FamilyAssistant},
 				assigned: true, args: []argSpec{refArg("plan_ref", false)}},
 			{trigger: "assess", from: work, roles: []Role{FamilyAssistant}, assigned: true,

@@ -18,9 +18,15 @@ var ErrUnknownInstitution = errors.New("workflow: unknown institution")
 
 // Worker is a member of staff as the engine sees them.
 type Worker struct {
-	ID   string  `json:"id"`
-	Role Role    `json:"role"`
-	FTE  float64 `json:"fte"` // etat; 0 means 1.0
+	// ID identifies the post: one worker in one role at one employer.
+	ID string `json:"id"`
+	// Person identifies the human being when one person holds several
+	// posts (an assistant who is also a social worker elsewhere); it lets
+	// the law's separation of roles be checked. "" means a person of
+	// their own.
+	Person string  `json:"person,omitempty"`
+	Role   Role    `json:"role"`
+	FTE    float64 `json:"fte"` // etat; 0 means 1.0
 	// Employer is the ID of the OPS (gmina) or PCPR (powiat) employing the
 	// worker; Area a district within it, used to recommend nearby
 	// assistants.

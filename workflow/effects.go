@@ -39,6 +39,9 @@ func familyFacts(c *Case, trigger string, a Args, on rules.Date, from State) {
 		f.Basis, f.CourtRef, f.ReportEveryMonths = BasisCourt, a.String("court_ref"), a.Int("report_every_months")
 	case "assign_assistant":
 		f.Assistant = a.String("assistant")
+	case "reassign_assistant":
+		f.FormerAssistants = append(f.FormerAssistants, f.Assistant)
+		f.Assistant = a.String("assistant")
 	case "approve_plan":
 		if ref := a.String("plan_ref"); ref != "" {
 			f.WorkPlanRef = ref

@@ -29,7 +29,7 @@ func (cl *call) argError(arg, pl, en string) error {
 }
 
 func (cl *call) familyEnv() (rules.Env, error) {
-	env := familyEnvOf(cl.c, cl.args, cl.cmd.Actor)
+	env := FamilyEnvOf(cl.c, cl.args, cl.cmd.Actor)
 	kids, _, err := cl.e.store.Index(cl.ctx, FamilyKey(cl.c.ID))
 	if err != nil {
 		return nil, err
@@ -40,10 +40,13 @@ func (cl *call) familyEnv() (rules.Env, error) {
 			env.Family.PlacedChildren++
 		}
 	}
-	if cl.cmd.Trigger == "assign_assistant" {
+	if cl.cmd.Trigger == "assign_assistant" || cl.cmd.Trigger == "reassign_assistant" {
 		w, err := cl.worker("assistant", FamilyAssistant)
 		if err != nil {
 			return nil, err
+		}
+		if w.ID == cl.c.Family.Assistant {
+			return nil, cl.argError("assistant", "asystent "+w.ID+" już pracuje z tą rodziną", "assistant "+w.ID+" already works with this family")
 		}
 		cases, err := cl.index(AssistantKey(w.ID))
 		if err != nil {
@@ -95,14 +98,14 @@ func (cl *call) worker(arg string, role Role) (Worker, error) {
 }
 
 func (cl *call) childEnv() (rules.Env, error) {
-	env := childEnvOf(cl.c, cl.args, cl.cmd.Actor)
+	env := ChildEnvOf(cl.c, cl.args, cl.cmd.Actor)
 	if fam := cl.c.Child.Family; fam != "" {
 		fc, err := cl.e.store.Get(cl.ctx, fam)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
 		if fc != nil && fc.Family != nil {
-			env.Family = familyEnvOf(fc, nil, cl.cmd.Actor).Family
+			env.Family = FamilyEnvOf(fc, nil, cl.cmd.Actor).Family
 			env.Child.FamilySupport = fc.Family.Assistant != "" || len(fc.Family.FormerAssistants) > 0
 		}
 	}
@@ -188,7 +191,7 @@ func (cl *call) activateCarer() error {
 }
 
 func (cl *call) fosterEnv() (rules.Env, error) {
-	env := fosterEnvOf(cl.c, cl.args, cl.cmd.Actor)
+	env := FosterFamilyEnvOf(cl.c, cl.args, cl.cmd.Actor)
 	kids, _, err := cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID))
 	if err != nil {
 		return nil, err
@@ -209,9 +212,10 @@ func (cl *call) fosterEnv() (rules.Env, error) {
 	return env, nil
 }
 
-// familyEnvOf maps a family case's facts and a trigger's arguments to the
-// rules environment. It reads nothing from the store.
-func familyEnvOf(c *Case, a Args, actor Actor) *rules.FamilyEnv {
+// FamilyEnvOf maps a family case's facts, a trigger's arguments and its
+// actor to the rules environment. It reads nothing from the store: the
+// counts of children and the worker's load are the caller's to fill.
+func FamilyEnvOf(c *Case, a Args, actor Actor) *rules.FamilyEnv {
 	f := c.Family
 	env := &rules.FamilyEnv{}
 	env.Actor = rules.Actor{ID: actor.ID, Role: string(actor.Role)}
@@ -223,7 +227,9 @@ func familyEnvOf(c *Case, a Args, actor Actor) *rules.FamilyEnv {
 	return env
 }
 
-func childEnvOf(c *Case, a Args, actor Actor) *rules.ChildEnv {
+// ChildEnvOf maps a child case's facts, arguments and actor to the rules
+// environment. The carer and the family are the caller's to fill.
+func ChildEnvOf(c *Case, a Args, actor Actor) *rules.ChildEnv {
 	ch := c.Child
 	env := &rules.ChildEnv{}
 	env.Actor = rules.Actor{ID: actor.ID, Role: string(actor.Role)}
@@ -235,7 +241,10 @@ func childEnvOf(c *Case, a Args, actor Actor) *rules.ChildEnv {
 	return env
 }
 
-func fosterEnvOf(c *Case, a Args, actor Actor) *rules.FosterFamilyEnv {
+// FosterFamilyEnvOf maps a foster family case's facts, arguments and actor
+// to the rules environment. Its child count and the coordinator's load are
+// the caller's to fill.
+func FosterFamilyEnvOf(c *Case, a Args, actor Actor) *rules.FosterFamilyEnv {
 	ff := c.FosterFamily
 	env := &rules.FosterFamilyEnv{}
 	env.Actor = rules.Actor{ID: actor.ID, Role: string(actor.Role)}

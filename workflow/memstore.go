@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 )
@@ -43,7 +44,7 @@ func (s *MemoryStore) Events(_ context.Context, id string) ([]Event, error) {
 	if _, ok := s.cases[id]; !ok {
 		return nil, ErrNotFound
 	}
-	return slices.Clone(s.events[id]), nil
+	return cloneEvents(s.events[id]), nil
 }
 
 // Index implements [Store].
@@ -156,9 +157,31 @@ func (s *MemoryStore) write(w Write) {
 	}
 	s.cases[c.ID] = c
 	for i, ev := range w.Events {
+		ev = cloneEvent(ev)
 		ev.Seq = w.Expected + int64(i) + 1
 		s.events[c.ID] = append(s.events[c.ID], ev)
 	}
+}
+
+// cloneEvents deep-copies events: their Args and Decision are shared with
+// no caller, so that history cannot be changed through what Commit was
+// given or Events returned.
+func cloneEvents(evs []Event) []Event {
+	out := make([]Event, len(evs))
+	for i, ev := range evs {
+		out[i] = cloneEvent(ev)
+	}
+	return out
+}
+
+func cloneEvent(ev Event) Event {
+	ev.Args = maps.Clone(ev.Args)
+	if ev.Decision != nil {
+		d := *ev.Decision
+		d.Rules, d.Params = slices.Clone(d.Rules), slices.Clone(d.Params)
+		ev.Decision = &d
+	}
+	return ev
 }
 
 func union(a, b []string) []string {

@@ -64,7 +64,7 @@ func obligationsFor(rs *rules.RuleSet, c *Case, trigger string, a Args, on rules
 	}
 	switch c.Lifecycle {
 	case rules.LifecycleFamily:
-		return familyObligations(rs, c, trigger, on)
+		return familyObligations(rs, c, trigger, on, from)
 	case rules.LifecycleChild:
 		return childObligations(c, trigger, from)
 	}
@@ -75,15 +75,26 @@ func obligationsFor(rs *rules.RuleSet, c *Case, trigger string, a Args, on rules
 	return obligationChange{}
 }
 
-func familyObligations(rs *rules.RuleSet, c *Case, trigger string, on rules.Date) obligationChange {
+func familyObligations(rs *rules.RuleSet, c *Case, trigger string, on rules.Date, from State) obligationChange {
 	switch trigger {
+	case "court_obligation":
+		ch := obligationChange{open: map[string]string{OblCourtReport: "due.family_court_report"}}
+		if from == Referred {
+			// The court's order takes the case past the interview, which
+			// complete_interview can no longer close.
+			ch.close = []string{OblInterview}
+		}
+		return ch
+	case "reopen":
+		// Reopening from monitoring ends the monitoring period.
+		return obligationChange{close: []string{OblMonitoringEnd}}
 	case "refer":
 		return obligationChange{open: map[string]string{OblInterview: "due.interview"}}
 	case "complete_interview":
 		return obligationChange{close: []string{OblInterview}}
 	case "assign_assistant", "assess":
 		return obligationChange{open: map[string]string{OblFamilyAssessment: "due.family_assessment"}}
-	case "court_obligation", "report_to_court":
+	case "report_to_court":
 		return obligationChange{open: map[string]string{OblCourtReport: "due.family_court_report"}}
 	case "end_work":
 		ch := obligationChange{close: []string{OblFamilyAssessment, OblCourtReport}}
@@ -140,9 +151,9 @@ func childObligations(c *Case, trigger string, from State) obligationChange {
 func dueEnv(c *Case, a Args, actor Actor) rules.Env {
 	switch c.Lifecycle {
 	case rules.LifecycleChild:
-		return childEnvOf(c, a, actor)
+		return ChildEnvOf(c, a, actor)
 	case rules.LifecycleFosterFamily:
-		return fosterEnvOf(c, a, actor)
+		return FosterFamilyEnvOf(c, a, actor)
 	}
-	return familyEnvOf(c, a, actor)
+	return FamilyEnvOf(c, a, actor)
 }

@@ -1,0 +1,143 @@
+package caseload
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+)
+
+// CheckAssignment checks assigning worker to a family on date on, by actor
+// (an ops_head), against every rule in force: the statutory cap, a lowered
+// local cap, local weighted and part-time rules. A family already in
+// assistant work is checked for reassignment. It returns the explained
+// decision; a refusal is also returned as the engine's typed error.
+func (c *Caseload) CheckAssignment(ctx context.Context, family, worker string, on rules.Date, by workflow.Actor) (rules.Decision, error) {
+	trigger, err := c.assignTrigger(ctx, family)
+	if err != nil {
+		return rules.Decision{}, err
+	}
+	return c.e.Check(ctx, family, workflow.Command{Trigger: trigger, Actor: by, On: on, Args: workflow.Args{"assistant": worker}})
+}
+
+func (c *Caseload) assignTrigger(ctx context.Context, family string) (string, error) {
+	fc, err := c.e.Case(ctx, family)
+	if err != nil {
+		return "", err
+	}
+	if fc.Family == nil {
+		return "", fmt.Errorf("caseload: %s is not a family case", family)
+	}
+	if fc.State.In(workflow.AssistantWork) {
+		return "reassign_assistant", nil
+	}
+	return "assign_assistant", nil
+}
+
+// Recommendation is one candidate assistant for a family, with the
+// decision of the rules and the reasons for its rank.
+type Recommendation struct {
+	Worker     string         `json:"worker"`
+	Eligible   bool           `json:"eligible"`
+	Load       Load           `json:"load"`
+	Continuity bool           `json:"continuity"` // worked with the family before
+	SameArea   bool           `json:"same_area"`
+	Decision   rules.Decision `json:"decision"`
+	Reasons    []rules.Text   `json:"reasons"`
+}
+
+// Candidates chooses the assistants a recommendation considers.
+type Candidates struct {
+	// Employer keeps the assistants of one OPS; "" keeps all.
+	Employer string
+}
+
+// Recommend ranks the assistants active on date on for a family: eligible
+// ones first (every rule in force met), then the least loaded relative to
+// the cap, then one who worked with the family before, then one from the
+// family's area, then by ID.
+func (c *Caseload) Recommend(ctx context.Context, family string, on rules.Date, by workflow.Actor, cand Candidates) ([]Recommendation, error) {
+	fc, err := c.e.Case(ctx, family)
+	if err != nil {
+		return nil, err
+	}
+	if fc.Family == nil {
+		return nil, fmt.Errorf("caseload: %s is not a family case", family)
+	}
+	var out []Recommendation
+	for _, w := range c.reg.Workers(on, assistantsOf(cand.Employer)) {
+		if w.ID == fc.Family.Assistant {
+			continue
+		}
+		r, err := c.recommendation(ctx, fc, w, on, by)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	sortRecommendations(out)
+	return out, nil
+}
+
+func assistantsOf(employer string) func(workflow.Worker) bool {
+	return func(w workflow.Worker) bool {
+		return w.Role == workflow.FamilyAssistant && (employer == "" || w.Employer == employer)
+	}
+}
+
+func (c *Caseload) recommendation(ctx context.Context, fc *workflow.Case, w workflow.Worker, on rules.Date, by workflow.Actor) (Recommendation, error) {
+	load, err := c.loadOf(ctx, w, on)
+	if err != nil {
+		return Recommendation{}, err
+	}
+	dec, err := c.CheckAssignment(ctx, fc.ID, w.ID, on, by)
+	if err != nil && dec.Trigger.Name == "" {
+		return Recommendation{}, err // not a denial: the check itself failed
+	}
+	r := Recommendation{Worker: w.ID, Eligible: dec.Allowed, Load: load, Decision: dec,
+		Continuity: slices.Contains(fc.Family.FormerAssistants, w.ID), SameArea: w.Area != "" && w.Area == fc.Family.Area}
+	r.Reasons = reasons(r)
+	return r, nil
+}
+
+func reasons(r Recommendation) []rules.Text {
+	var out []rules.Text
+	if r.Eligible {
+		out = append(out, rules.Text{PL: "spełnia wszystkie reguły", EN: "meets every rule"})
+	}
+	for _, u := range r.Decision.Unmet() {
+		out = append(out, rules.Text{PL: u.Rule + ": " + u.Message.PL, EN: u.Rule + ": " + u.Message.EN})
+	}
+	out = append(out, rules.Text{
+		PL: fmt.Sprintf("obciążenie %d/%d rodzin (%.0f%%)", r.Load.Families, r.Load.Cap, 100*r.Load.Utilisation()),
+		EN: fmt.Sprintf("load %d/%d families (%.0f%%)", r.Load.Families, r.Load.Cap, 100*r.Load.Utilisation())})
+	if r.Continuity {
+		out = append(out, rules.Text{PL: "pracował(a) już z tą rodziną", EN: "worked with this family before"})
+	}
+	if r.SameArea {
+		out = append(out, rules.Text{PL: "ten sam rejon", EN: "same area"})
+	}
+	return out
+}
+
+func sortRecommendations(rs []Recommendation) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.Eligible != b.Eligible {
+			return a.Eligible
+		}
+		if ua, ub := a.Load.Utilisation(), b.Load.Utilisation(); ua != ub {
+			return ua < ub
+		}
+		if a.Continuity != b.Continuity {
+			return a.Continuity
+		}
+		if a.SameArea != b.SameArea {
+			return a.SameArea
+		}
+		return a.Worker < b.Worker
+	})
+}

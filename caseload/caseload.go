@@ -1,0 +1,111 @@
+package caseload
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+)
+
+// Caseload answers questions about workers' loads, assignments, due
+// reviews and staffing over the cases of a [workflow.Engine]. Every figure
+// is derived from the cases' state, never kept by hand, and computed as of
+// a date: the date chooses the caps and rules in force. A Caseload is safe
+// for concurrent use.
+type Caseload struct {
+	e   *workflow.Engine
+	reg *Registry
+}
+
+// New returns a Caseload over an engine whose directory is reg (pass
+// workflow.WithDirectory(reg) when building the engine).
+func New(e *workflow.Engine, reg *Registry) *Caseload { return &Caseload{e: e, reg: reg} }
+
+// Load is a worker's load on a date.
+type Load struct {
+	Worker string        `json:"worker"`
+	Role   workflow.Role `json:"role"`
+	On     rules.Date    `json:"on"`
+	// Families counted toward an assistant's cap, and the sum of their
+	// difficulty; ZaZyciemNotCounted the 'Za życiem' families left out
+	// when assistant.count_za_zyciem_in_cap is false.
+	Families           int     `json:"families"`
+	Weight             float64 `json:"weight"`
+	ZaZyciemNotCounted int     `json:"za_zyciem_not_counted,omitempty"`
+	// FosterFamilies supported by a coordinator.
+	FosterFamilies int `json:"foster_families"`
+	// Cap is the cap in force for the role (0: the role has none), with
+	// the rule that enforces it and where its value comes from.
+	Cap       int    `json:"cap"`
+	CapRule   string `json:"cap_rule,omitempty"`
+	CapSource string `json:"cap_source,omitempty"`
+}
+
+// Count returns the number counted toward the cap: families for an
+// assistant, foster families for a coordinator.
+func (l Load) Count() int {
+	if l.Role == workflow.FosterCareCoordinator {
+		return l.FosterFamilies
+	}
+	return l.Families
+}
+
+// Over reports whether the worker holds more than the cap. A cap lowered
+// while a worker holds more cases takes nothing away: the worker is shown
+// over the cap and new assignments are refused until they are under it.
+func (l Load) Over() bool { return l.Cap > 0 && l.Count() > l.Cap }
+
+// Utilisation returns Count/Cap (0 without a cap).
+func (l Load) Utilisation() float64 {
+	if l.Cap == 0 {
+		return 0
+	}
+	return float64(l.Count()) / float64(l.Cap)
+}
+
+// Load returns a worker's load on date on.
+func (c *Caseload) Load(ctx context.Context, worker string, on rules.Date) (Load, error) {
+	w, err := c.reg.Worker(ctx, worker)
+	if err != nil {
+		return Load{}, fmt.Errorf("caseload: %w", err)
+	}
+	return c.loadOf(ctx, w, on)
+}
+
+func (c *Caseload) loadOf(ctx context.Context, w workflow.Worker, on rules.Date) (Load, error) {
+	rs := c.e.RuleSet()
+	l := Load{Worker: w.ID, Role: w.Role, On: on}
+	var key, capParam string
+	switch w.Role {
+	case workflow.FamilyAssistant:
+		key, capParam, l.CapRule = workflow.AssistantKey(w.ID), "assistant.max_families", "assistant.max_families"
+	case workflow.FosterCareCoordinator:
+		key, capParam, l.CapRule = workflow.CoordinatorKey(w.ID), "coordinator.max_foster_families", "coordinator.max_foster_families"
+	default:
+		return l, nil
+	}
+	cases, _, err := c.e.Store().Index(ctx, key)
+	if err != nil {
+		return l, fmt.Errorf("caseload: load of %s: %w", w.ID, err)
+	}
+	if w.Role == workflow.FosterCareCoordinator {
+		l.FosterFamilies = len(cases)
+	} else {
+		count := paramBool(rs, "assistant.count_za_zyciem_in_cap", on, true)
+		l.Families, l.Weight = workflow.FamilyLoad(cases, count)
+		all, _ := workflow.FamilyLoad(cases, true)
+		l.ZaZyciemNotCounted = all - l.Families
+	}
+	if v, ok := rs.Param(capParam, on); ok {
+		l.Cap, l.CapSource = v.Int(), v.Source.String()
+	}
+	return l, nil
+}
+
+func paramBool(rs *rules.RuleSet, id string, on rules.Date, def bool) bool {
+	if v, ok := rs.Param(id, on); ok {
+		return v.Bool()
+	}
+	return def
+}

@@ -1,0 +1,121 @@
+package caseload
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+)
+
+// Plan proposes new assistants for every family of a worker who leaves.
+// Nothing is changed: the OPS head fires reassign_assistant for each move
+// they accept.
+type Plan struct {
+	Worker   string     `json:"worker"`
+	On       rules.Date `json:"on"`
+	Moves    []Move     `json:"moves"`
+	Unplaced []Move     `json:"unplaced,omitempty"` // families no assistant can take; To is empty
+}
+
+// Move is one family and its proposed assistant, with the reasons.
+type Move struct {
+	Family   string         `json:"family"`
+	To       string         `json:"to,omitempty"`
+	Decision rules.Decision `json:"decision"`
+	Reasons  []rules.Text   `json:"reasons"`
+}
+
+// PlanReassignment proposes an assistant for each family of the leaving
+// worker, hardest families first, each to the best eligible assistant as
+// [Caseload.Recommend] ranks them, counting the moves already proposed so
+// that no cap is exceeded by the plan as a whole.
+func (c *Caseload) PlanReassignment(ctx context.Context, leaving string, on rules.Date, by workflow.Actor, cand Candidates) (Plan, error) {
+	families, _, err := c.e.Store().Index(ctx, workflow.AssistantKey(leaving))
+	if err != nil {
+		return Plan{}, fmt.Errorf("caseload: %w", err)
+	}
+	sort.SliceStable(families, func(i, j int) bool {
+		if families[i].Family.Difficulty != families[j].Family.Difficulty {
+			return families[i].Family.Difficulty > families[j].Family.Difficulty
+		}
+		return families[i].ID < families[j].ID
+	})
+	sim, err := c.simulation(ctx, on, leaving, cand)
+	if err != nil {
+		return Plan{}, err
+	}
+	plan := Plan{Worker: leaving, On: on}
+	for _, fc := range families {
+		m, err := sim.place(ctx, fc, by)
+		if err != nil {
+			return Plan{}, err
+		}
+		if m.To == "" {
+			plan.Unplaced = append(plan.Unplaced, m)
+			continue
+		}
+		plan.Moves = append(plan.Moves, m)
+	}
+	return plan, nil
+}
+
+// simulation tracks the loads the plan would give each candidate.
+type simulation struct {
+	c     *Caseload
+	rs    *rules.RuleSet
+	on    rules.Date
+	loads map[string]*Load
+	staff []workflow.Worker
+}
+
+func (c *Caseload) simulation(ctx context.Context, on rules.Date, leaving string, cand Candidates) (*simulation, error) {
+	s := &simulation{c: c, rs: c.e.RuleSet(), on: on, loads: map[string]*Load{}}
+	for _, w := range c.reg.Workers(on, assistantsOf(cand.Employer)) {
+		if w.ID == leaving {
+			continue
+		}
+		l, err := c.loadOf(ctx, w, on)
+		if err != nil {
+			return nil, err
+		}
+		s.loads[w.ID], s.staff = &l, append(s.staff, w)
+	}
+	return s, nil
+}
+
+// place evaluates every candidate for one family under the simulated
+// loads and takes the best eligible one.
+func (s *simulation) place(ctx context.Context, fc *workflow.Case, by workflow.Actor) (Move, error) {
+	var recs []Recommendation
+	for _, w := range s.staff {
+		env := workflow.FamilyEnvOf(fc, workflow.Args{"assistant": w.ID}, by)
+		l := s.loads[w.ID]
+		env.Worker = rules.Worker{ID: w.ID, Role: string(w.Role), FTE: w.EffectiveFTE(), Families: l.Families, Weight: l.Weight}
+		dec, err := s.rs.Decide(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "reassign_assistant"}, s.on, env)
+		if err != nil {
+			return Move{}, err
+		}
+		r := Recommendation{Worker: w.ID, Eligible: dec.Allowed, Load: *l, Decision: dec,
+			Continuity: slices.Contains(fc.Family.FormerAssistants, w.ID), SameArea: w.Area != "" && w.Area == fc.Family.Area}
+		r.Reasons = reasons(r)
+		recs = append(recs, r)
+	}
+	sortRecommendations(recs)
+	if len(recs) == 0 || !recs[0].Eligible {
+		m := Move{Family: fc.ID, Reasons: []rules.Text{{PL: "żaden asystent nie może przyjąć rodziny", EN: "no assistant can take the family"}}}
+		if len(recs) > 0 {
+			m.Decision, m.Reasons = recs[0].Decision, append(m.Reasons, recs[0].Reasons...)
+		}
+		return m, nil
+	}
+	best := recs[0]
+	counted := !fc.Family.ZaZyciem() || paramBool(s.rs, "assistant.count_za_zyciem_in_cap", s.on, true)
+	if l := s.loads[best.Worker]; counted {
+		l.Families++
+		l.Weight += fc.Family.Difficulty
+	}
+	return Move{Family: fc.ID, To: best.Worker, Decision: best.Decision, Reasons: best.Reasons}, nil
+}

@@ -1,0 +1,145 @@
+package caseload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+)
+
+// ErrRoleConflict is matched by every [*RoleConflictError].
+var ErrRoleConflict = errors.New("caseload: roles may not be combined")
+
+// RoleConflictError is a post that the law forbids one person to hold
+// together with another: an assistant may not be a social worker in the
+// same gmina (art. 17 ust. 3 UWR); a foster-care coordinator may not do
+// social work (art. 79 ust. 3 UWR).
+type RoleConflictError struct {
+	Worker, Other string // the two posts
+	Person        string
+	Basis         string
+	Msg           rules.Text
+}
+
+// Error returns the conflict in English.
+func (e *RoleConflictError) Error() string { return e.Localize(rules.English) }
+
+// Localize returns the conflict in lang.
+func (e *RoleConflictError) Localize(lang rules.Lang) string {
+	return fmt.Sprintf("caseload: %s / %s: %s (%s)", e.Worker, e.Other, e.Msg.In(lang), e.Basis)
+}
+
+// Is matches ErrRoleConflict.
+func (e *RoleConflictError) Is(target error) bool { return target == ErrRoleConflict }
+
+// Registry is the staff and institutions of one or many OPS and PCPR: a
+// [workflow.Directory] that checks the law's separation of roles when a
+// post is added. It is safe for concurrent use.
+type Registry struct {
+	mu           sync.RWMutex
+	workers      map[string]workflow.Worker
+	institutions map[string]workflow.Institution
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{workers: map[string]workflow.Worker{}, institutions: map[string]workflow.Institution{}}
+}
+
+// Add adds a post, or replaces the post with the same ID. It refuses a
+// post without an ID or with an unknown role, and a post the same person
+// may not hold together with another of theirs whose period overlaps.
+func (r *Registry) Add(w workflow.Worker) error {
+	if w.ID == "" || !w.Role.Valid() {
+		return fmt.Errorf("caseload: worker %q: want an ID and one of the roles, got role %q", w.ID, w.Role)
+	}
+	if !w.To.IsZero() && w.To.Before(w.From) {
+		return fmt.Errorf("caseload: worker %s: employment ends (%s) before it starts (%s)", w.ID, w.To, w.From)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, o := range r.workers {
+		if err := separation(w, o); err != nil {
+			return err
+		}
+	}
+	r.workers[w.ID] = w
+	return nil
+}
+
+// separation checks two posts of the same person.
+func separation(w, o workflow.Worker) error {
+	if w.ID == o.ID || w.Person == "" || w.Person != o.Person || !overlap(w, o) {
+		return nil
+	}
+	pair := func(a, b workflow.Role) bool { return w.Role == a && o.Role == b || w.Role == b && o.Role == a }
+	switch {
+	case pair(workflow.FamilyAssistant, workflow.SocialWorker) && w.Employer == o.Employer:
+		return &RoleConflictError{Worker: w.ID, Other: o.ID, Person: w.Person, Basis: "art. 17 ust. 3 UWR", Msg: rules.Text{
+			PL: "asystent rodziny nie może być pracownikiem socjalnym w tej samej gminie (" + w.Employer + ")",
+			EN: "a family assistant may not be a social worker in the same gmina (" + w.Employer + ")"}}
+	case pair(workflow.FosterCareCoordinator, workflow.SocialWorker):
+		return &RoleConflictError{Worker: w.ID, Other: o.ID, Person: w.Person, Basis: "art. 79 ust. 3 UWR", Msg: rules.Text{
+			PL: "koordynator rodzinnej pieczy zastępczej nie może wykonywać pracy socjalnej",
+			EN: "a foster-care coordinator may not do social work"}}
+	}
+	return nil
+}
+
+func overlap(a, b workflow.Worker) bool {
+	aEnds := !a.To.IsZero() && a.To.Before(b.From)
+	bEnds := !b.To.IsZero() && b.To.Before(a.From)
+	return !aEnds && !bEnds
+}
+
+// AddInstitution adds an institution.
+func (r *Registry) AddInstitution(in workflow.Institution) error {
+	if in.ID == "" {
+		return errors.New("caseload: an institution needs an ID")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.institutions[in.ID] = in
+	return nil
+}
+
+// Worker implements [workflow.Directory].
+func (r *Registry) Worker(_ context.Context, id string) (workflow.Worker, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	w, ok := r.workers[id]
+	if !ok {
+		return w, fmt.Errorf("%w %q", workflow.ErrUnknownWorker, id)
+	}
+	return w, nil
+}
+
+// Institution implements [workflow.Directory].
+func (r *Registry) Institution(_ context.Context, id string) (workflow.Institution, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	in, ok := r.institutions[id]
+	if !ok {
+		return in, fmt.Errorf("%w %q", workflow.ErrUnknownInstitution, id)
+	}
+	return in, nil
+}
+
+// Workers returns the posts matching keep (nil: all) active on d (zero
+// date: any), sorted by ID.
+func (r *Registry) Workers(d rules.Date, keep func(workflow.Worker) bool) []workflow.Worker {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []workflow.Worker
+	for _, w := range r.workers {
+		if (d.IsZero() || w.ActiveOn(d)) && (keep == nil || keep(w)) {
+			out = append(out, w)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

@@ -1,0 +1,156 @@
+package caseload
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+)
+
+// StaffingInput describes one OPS (or PCPR) for a staffing report: its ID
+// as workers' Employer, and the figures the norms are computed from.
+type StaffingInput struct {
+	Unit        string `json:"unit"`
+	Name        string `json:"name,omitempty"`
+	Inhabitants int    `json:"inhabitants"`
+	// SocialWorkFamilies is the number of families and single-person
+	// households covered by social work; 0 when not known, in which case
+	// only the inhabitants' ratio is applied.
+	SocialWorkFamilies int `json:"social_work_families,omitempty"`
+}
+
+// SocialWorkerNorm is the art. 110 ust. 11–12 UPS norm for one OPS.
+type SocialWorkerNorm struct {
+	FTE float64 `json:"fte"` // social workers employed, in full-time equivalents
+	// ByInhabitants and ByFamilies are the FTE each ratio requires;
+	// ByFamilies is 0 when the number of families is not known.
+	ByInhabitants int `json:"by_inhabitants"`
+	ByFamilies    int `json:"by_families,omitempty"`
+	Minimum       int `json:"minimum"`
+	// Required is what the OPS needs: the lower of the two ratios (the
+	// statute says "or"), and never less than Minimum.
+	Required int    `json:"required"`
+	Met      bool   `json:"met"`
+	Basis    string `json:"basis"`
+}
+
+// Violation is one breach found by a report, with the rule or parameter
+// that it breaches.
+type Violation struct {
+	Rule   string     `json:"rule"`
+	Worker string     `json:"worker,omitempty"`
+	Msg    rules.Text `json:"message"`
+}
+
+// StaffingReport is the staffing norms of one OPS or PCPR on a date, for
+// the annual report to the council (art. 179 UWR).
+type StaffingReport struct {
+	Unit          string           `json:"unit"`
+	Name          string           `json:"name,omitempty"`
+	On            rules.Date       `json:"on"`
+	Revision      string           `json:"revision"`
+	SocialWorkers SocialWorkerNorm `json:"social_workers"`
+	Assistants    []Load           `json:"assistants"`
+	Coordinators  []Load           `json:"coordinators"`
+	Violations    []Violation      `json:"violations"`
+}
+
+// Staffing reports the norms of one unit on a date: the social workers the
+// statute requires against those employed, and every assistant's and
+// coordinator's load against the cap, each breach with its rule ID.
+func (c *Caseload) Staffing(ctx context.Context, in StaffingInput, on rules.Date) (StaffingReport, error) {
+	rs := c.e.RuleSet()
+	rep := StaffingReport{Unit: in.Unit, Name: in.Name, On: on, Revision: rs.Revision()}
+	norm, err := socialWorkerNorm(rs, in, on)
+	if err != nil {
+		return rep, err
+	}
+	for _, w := range c.reg.Workers(on, employedBy(in.Unit)) {
+		switch w.Role {
+		case workflow.SocialWorker:
+			norm.FTE += w.EffectiveFTE()
+		case workflow.FamilyAssistant, workflow.FosterCareCoordinator:
+			l, err := c.loadOf(ctx, w, on)
+			if err != nil {
+				return rep, err
+			}
+			rep.addLoad(l)
+		}
+	}
+	norm.Met = norm.FTE+1e-9 >= float64(norm.Required)
+	rep.SocialWorkers = norm
+	rep.checkNorm()
+	return rep, nil
+}
+
+func employedBy(unit string) func(workflow.Worker) bool {
+	return func(w workflow.Worker) bool { return w.Employer == unit }
+}
+
+func socialWorkerNorm(rs *rules.RuleSet, in StaffingInput, on rules.Date) (SocialWorkerNorm, error) {
+	get := func(id string) (int, error) {
+		v, ok := rs.Param(id, on)
+		if !ok || v.Int() <= 0 {
+			return 0, fmt.Errorf("caseload: parameter %s is not in force on %s", id, on)
+		}
+		return v.Int(), nil
+	}
+	perInh, err1 := get("social_worker.inhabitants_per_fte")
+	perFam, err2 := get("social_worker.families_per_fte")
+	minFTE, err3 := get("social_worker.min_fte")
+	if err := firstErr(err1, err2, err3); err != nil {
+		return SocialWorkerNorm{}, err
+	}
+	n := SocialWorkerNorm{ByInhabitants: ceilDiv(in.Inhabitants, perInh), Minimum: minFTE, Basis: "art. 110 ust. 11–12 UPS"}
+	n.Required = n.ByInhabitants
+	if in.SocialWorkFamilies > 0 {
+		n.ByFamilies = ceilDiv(in.SocialWorkFamilies, perFam)
+		n.Required = min(n.ByInhabitants, n.ByFamilies)
+	}
+	n.Required = max(n.Required, n.Minimum)
+	return n, nil
+}
+
+func ceilDiv(a, b int) int { return int(math.Ceil(float64(a) / float64(b))) }
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func (rep *StaffingReport) addLoad(l Load) {
+	if l.Role == workflow.FosterCareCoordinator {
+		rep.Coordinators = append(rep.Coordinators, l)
+	} else {
+		rep.Assistants = append(rep.Assistants, l)
+	}
+	if l.Over() {
+		rep.Violations = append(rep.Violations, Violation{Rule: l.CapRule, Worker: l.Worker, Msg: rules.Text{
+			PL: fmt.Sprintf("%s prowadzi %d spraw przy limicie %d: nowe przydziały są wstrzymane", l.Worker, l.Count(), l.Cap),
+			EN: fmt.Sprintf("%s holds %d cases against a cap of %d: new assignments are refused", l.Worker, l.Count(), l.Cap)}})
+	}
+}
+
+func (rep *StaffingReport) checkNorm() {
+	n := rep.SocialWorkers
+	if n.FTE+1e-9 < float64(n.Minimum) {
+		rep.Violations = append(rep.Violations, Violation{Rule: "social_worker.min_fte", Msg: rules.Text{
+			PL: fmt.Sprintf("ośrodek zatrudnia %.2f etatu pracowników socjalnych, a minimum to %d", n.FTE, n.Minimum),
+			EN: fmt.Sprintf("the centre employs %.2f FTE of social workers against a minimum of %d", n.FTE, n.Minimum)}})
+	}
+	if !n.Met && n.FTE+1e-9 >= float64(n.Minimum) {
+		rule := "social_worker.inhabitants_per_fte"
+		if n.ByFamilies > 0 && n.ByFamilies < n.ByInhabitants {
+			rule = "social_worker.families_per_fte"
+		}
+		rep.Violations = append(rep.Violations, Violation{Rule: rule, Msg: rules.Text{
+			PL: fmt.Sprintf("ośrodek zatrudnia %.2f etatu pracowników socjalnych, a norma wymaga %d", n.FTE, n.Required),
+			EN: fmt.Sprintf("the centre employs %.2f FTE of social workers; the norm requires %d", n.FTE, n.Required)}})
+	}
+}
