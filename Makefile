@@ -30,7 +30,7 @@ fuzz:
 
 ## demo: the main job on the embedded defaults
 demo:
-	$(GO) run ./cmd/asysta params
+	$(GO) run ./examples/quickstart
 
 ## lint: staticcheck, fetched through the Go module proxy
 lint:

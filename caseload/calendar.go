@@ -124,7 +124,7 @@ func (e Entry) less(o Entry) bool {
 func FormatCalendar(entries []Entry, lang rules.Lang) string {
 	var b strings.Builder
 	for _, e := range entries {
-		fmt.Fprintf(&b, "%s  %-8s %-44s %-8s %s\n", e.Due, e.Case, e.Label.In(lang), orDash(e.Worker), when(e, lang))
+		fmt.Fprintf(&b, "%s  %-8s %-48s %-8s %s\n", e.Due, e.Case, e.Label.In(lang), orDash(e.Worker), when(e, lang))
 	}
 	return b.String()
 }
