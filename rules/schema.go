@@ -1,0 +1,91 @@
+package rules
+
+import (
+	"encoding/json"
+	"sort"
+)
+
+// ConfigSchema returns a JSON Schema (draft 2020-12) of configuration
+// files, generated from the catalogue: every parameter with its type, unit,
+// legal basis and allowed range, and the shape of local rules. Editors that
+// understand JSON Schema (VS Code with the YAML extension, JetBrains IDEs)
+// validate and complete municipal files with it; docs/config.schema.json is
+// this output.
+func ConfigSchema() []byte {
+	rs := Statute()
+	params := map[string]any{}
+	for _, p := range rs.catalogue {
+		params[p.ID] = paramSchema(p)
+	}
+	var triggers []string
+	for _, t := range Triggers() {
+		triggers = append(triggers, t.Name, t.String())
+	}
+	sort.Strings(triggers)
+	triggers = compactStrings(triggers)
+	schema := map[string]any{
+		"$schema":              "https://json-schema.org/draft/2020-12/schema",
+		"$id":                  "https://github.com/asysta/asysta/docs/config.schema.json",
+		"title":                "asysta: municipal, county or voivodeship configuration",
+		"description":          "Konfiguracja gminy, powiatu lub województwa: obniżone limity, polityka lokalna i reguły local.* / A file that tightens and extends the statute.",
+		"type":                 "object",
+		"additionalProperties": false,
+		"properties": map[string]any{
+			"$schema":    map[string]any{"type": "string"},
+			"name":       map[string]any{"type": "string", "description": "Nazwa jednostki / name of the unit"},
+			"level":      map[string]any{"enum": levelNames, "default": "municipality"},
+			"parameters": map[string]any{"type": "object", "additionalProperties": false, "properties": params},
+			"rules":      map[string]any{"type": "array", "items": ruleSchema(triggers)},
+		},
+		"$defs": map[string]any{"date": map[string]any{"type": "string", "pattern": `^\d{4}-\d{2}-\d{2}$`}},
+	}
+	out, _ := json.MarshalIndent(schema, "", "  ")
+	return append(out, '\n')
+}
+
+func paramSchema(p *Parameter) map[string]any {
+	value := map[string]any{"type": "boolean"}
+	if p.Type == TypeInt {
+		value = map[string]any{"type": "integer", "minimum": p.Min, "maximum": p.Max}
+	}
+	desc := p.Description.PL + " / " + p.Description.EN + " (" + p.Basis + "; " + string(p.Unit) + "; " + p.Direction.String() + ")"
+	dated := map[string]any{
+		"type": "object", "additionalProperties": false, "required": []string{"value"},
+		"properties": map[string]any{"value": value, "from": ref("date"), "to": ref("date")},
+	}
+	return map[string]any{
+		"description": desc,
+		"oneOf":       []any{value, dated, map[string]any{"type": "array", "items": dated}},
+	}
+}
+
+func ruleSchema(triggers []string) map[string]any {
+	trigger := map[string]any{"enum": triggers}
+	return map[string]any{
+		"type": "object", "additionalProperties": false, "required": []string{"id", "on", "expr"},
+		"properties": map[string]any{
+			"id":       map[string]any{"type": "string", "pattern": `^local\.[a-z0-9_.]+$`},
+			"on":       map[string]any{"oneOf": []any{trigger, map[string]any{"type": "array", "items": trigger}}},
+			"kind":     map[string]any{"enum": []string{"guard", "limit", "due"}, "default": "guard"},
+			"expr":     map[string]any{"type": "string", "description": "expr-lang expression; see docs/rules.md"},
+			"from":     ref("date"),
+			"to":       ref("date"),
+			"severity": map[string]any{"enum": []string{"block", "warn"}, "default": "block"},
+			"basis":    map[string]any{"type": "string"},
+			"message": map[string]any{"type": "object", "additionalProperties": false, "required": []string{"pl", "en"},
+				"properties": map[string]any{"pl": map[string]any{"type": "string"}, "en": map[string]any{"type": "string"}}},
+		},
+	}
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/$defs/" + name} }
+
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
