@@ -13,6 +13,8 @@
 //	        FILE:LINE:COL: ID: message [CODE]
 //	params  list the parameters in force on a date, with value, unit,
 //	        source, legal basis and the date each applies from
+//	graph   print a lifecycle's diagram (family, child or foster_family)
+//	        in DOT or Mermaid, generated from the state machines' tables
 //	help    print this usage, or a verb's: asysta help VERB
 //
 // Every verb takes --lang pl|en (default: from LC_ALL, LC_MESSAGES or LANG)

@@ -109,6 +109,7 @@ func TestUsageListsVerbs(t *testing.T) {
 	}
 	assert.Contains(t, res.stderr, "\n  check ")
 	assert.Contains(t, res.stderr, "\n  params ")
+	assert.Contains(t, res.stderr, "\n  graph ")
 }
 
 // TestPluralPL checks the Polish plural forms of "problem".
@@ -195,6 +196,10 @@ func TestBinary(t *testing.T) {
 		{[]string{"check", "testdata/gmina.yaml"}, exitOK, "testdata/gmina.yaml: OK"},
 		{[]string{"check", "testdata/bad.yaml"}, exitProblem, "[ceiling_raised]"},
 		{[]string{"check"}, exitUsage, "FILE"},
+		{[]string{"graph", "family"}, exitOK, "digraph family {"},
+		{[]string{"graph", "child", "--format", "mermaid"}, exitOK, "state placed {"},
+		{[]string{"graph", "household"}, exitUsage, `unknown lifecycle "household"`},
+		{[]string{"graph", "family", "--format", "svg"}, exitUsage, `unknown format "svg"`},
 		{[]string{"help"}, exitOK, "params"},
 		{nil, exitUsage, "params"},
 	}
