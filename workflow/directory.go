@@ -60,7 +60,11 @@ type Institution struct {
 // system implements it over its staff records; [MemoryDirectory] is the
 // default. Implementations must be safe for concurrent use.
 type Directory interface {
+	// Worker returns the worker with the ID, or an error wrapping
+	// ErrUnknownWorker.
 	Worker(ctx context.Context, id string) (Worker, error)
+	// Institution returns the institution with the ID, or an error
+	// wrapping ErrUnknownInstitution.
 	Institution(ctx context.Context, id string) (Institution, error)
 }
 

@@ -25,6 +25,8 @@ var (
 
 // Localizer is implemented by errors that can speak Polish and English.
 type Localizer interface {
+	// Localize returns the message in lang (rules.Polish or
+	// rules.English).
 	Localize(lang rules.Lang) string
 }
 

@@ -138,7 +138,11 @@ func childObligations(c *Case, trigger string, from State) obligationChange {
 	case "review":
 		ch.open[OblChildReview] = "due.child_review"
 	case "report_to_court":
-		ch.open[OblCourtReport] = "due.court_report"
+		// The half-yearly report is a duty of family foster care (art. 47
+		// ust. 5 UWR); a report on a child in an institution renews nothing.
+		if form != FormInstitution {
+			ch.open[OblCourtReport] = "due.court_report"
+		}
 	case "extend_stay":
 		ch.open[OblEmergencyStayEnd] = "due.emergency_stay_end"
 	case "settle_legal_status":
