@@ -120,6 +120,9 @@ func childLifecycle() *lifecycle {
 		placedStates[i] = Placed + "." + State(f)
 	}
 	org := []Role{FosterCareOrganizer}
+	// A child awaiting the court on a return, or referred for adoption,
+	// still lives with its carer: its reviews and reports go on.
+	inCareStates := []State{Placed, Reunification, AdoptionReferred}
 	return &lifecycle{
 		name: rules.LifecycleChild,
 		states: append(append([]State{InFamily, Placed}, placedStates...),
@@ -131,8 +134,8 @@ func childLifecycle() *lifecycle {
 			{trigger: "move", from: placed, roles: org, dynamic: placeTarget, targets: placedStates,
 				args: []argSpec{enumArg("form", true, placedForms...), refArg("carer", true), boolArg("siblings"),
 					enumArg("exception", false, "siblings", "parent_in_institution", "health"), refArg("court_ref", false)}},
-			{trigger: "review", from: placed, roles: []Role{FosterCareOrganizer, InstitutionDirector}, args: []argSpec{refArg("help_plan_ref", false)}},
-			{trigger: "report_to_court", from: placed, roles: org},
+			{trigger: "review", from: inCareStates, roles: []Role{FosterCareOrganizer, InstitutionDirector}, args: []argSpec{refArg("help_plan_ref", false)}},
+			{trigger: "report_to_court", from: inCareStates, roles: org},
 			{trigger: "extend_stay", from: []State{PlacedEmergency}, roles: org},
 			{trigger: "propose_return", from: placed, to: Reunification, roles: org},
 			{trigger: "return_home", from: []State{Reunification}, to: Returned, roles: org, args: []argSpec{refArg("court_ref", true)}},

@@ -73,8 +73,10 @@ func childFacts(ch *ChildFacts, trigger string, a Args, on rules.Date, from Stat
 		if ref := a.String("court_ref"); ref != "" {
 			ch.CourtRef = ref
 		}
-		if trigger == "place" {
+		if trigger == "place" && ch.FirstPlaced.IsZero() {
 			ch.FirstPlaced = on
+		}
+		if trigger == "place" {
 			if ref := a.String("help_plan_ref"); ref != "" {
 				ch.HelpPlanRef = ref
 			}

@@ -204,10 +204,14 @@ var childMatrix = func() matrix {
 		triggers: []string{"place", "move", "review", "report_to_court", "extend_stay", "propose_return", "return_home",
 			"return_refused", "settle_legal_status", "refer_for_adoption", "adopt", "leave_care"},
 		allowed: map[string]map[string]workflow.State{
-			"in_family":         {"place": workflow.PlacedProfessional},
-			"reunification":     {"return_home": workflow.Returned, "return_refused": workflow.PlacedProfessional},
-			"returned":          {"place": workflow.PlacedProfessional},
-			"adoption_referred": {"adopt": workflow.Adopted},
+			"in_family": {"place": workflow.PlacedProfessional},
+			// A child awaiting the court or referred for adoption still
+			// lives with its carer: its reviews and reports go on.
+			"reunification": {"return_home": workflow.Returned, "return_refused": workflow.PlacedProfessional,
+				"review": workflow.Reunification, "report_to_court": workflow.Reunification},
+			"returned": {"place": workflow.PlacedProfessional},
+			"adoption_referred": {"adopt": workflow.Adopted, "review": workflow.AdoptionReferred,
+				"report_to_court": workflow.AdoptionReferred},
 		},
 		defaults: map[string]step{
 			"place":               {"place", org, workflow.Args{"form": workflow.FormProfessional, "carer": rProf2, "court_ref": courtRef2}},

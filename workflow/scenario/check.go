@@ -37,7 +37,7 @@ func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
 		}
 	case CheckNotDue:
 		if o, ok := cs.Obligation(c.Obligation); ok {
-			r.fail(c.Pos, texts("brak otwartego obowiązku %s %s", "no open %s %s", c.Case, c.Obligation),
+			r.fail(c.Pos, texts("braku otwartego obowiązku %s %s", "no open %s %s", c.Case, c.Obligation),
 				texts("otwarty z terminem %s", "open, due %s", o.Due))
 		}
 	case CheckOverdue:
@@ -45,7 +45,7 @@ func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
 		if !ok || !o.Overdue(on) {
 			got := texts("brak otwartego obowiązku", "not open")
 			if ok {
-				got = texts("termin %s jeszcze nie minął", "due %s, not yet overdue", o.Due)
+				got = texts("termin %s, jeszcze nie minął", "due %s, not yet overdue", o.Due)
 			}
 			r.fail(c.Pos, texts("%s %s po terminie w dniu %s", "%s %s overdue on %s", c.Case, c.Obligation, on), got)
 		}
@@ -82,7 +82,7 @@ func (r *runner) checkLoad(ctx context.Context, on rules.Date, c Check) {
 		return
 	}
 	if n != c.Load {
-		r.fail(c.Pos, texts("obciążenie %s równe %d", "load of %s = %d", w.ID, c.Load), texts("%d", "%d", n))
+		r.fail(c.Pos, texts("obciążenia %s równego %d", "load of %s = %d", w.ID, c.Load), texts("%d", "%d", n))
 	}
 }
 

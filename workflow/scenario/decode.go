@@ -22,8 +22,9 @@ const (
 
 // decoder walks a scenario's YAML tree and collects every problem.
 type decoder struct {
-	file string
-	errs rules.Errors
+	file     string
+	errs     rules.Errors
+	configAt map[string]Pos // where each configuration file is named
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
@@ -37,15 +38,17 @@ func (d *decoder) failAt(p Pos, id string, code rules.Code, pl, en string, a ...
 		Msg: rules.Text{PL: fmt.Sprintf(pl, a...), EN: fmt.Sprintf(en, a...)}})
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
+var yamlLine = regexp.MustCompile(`line (\d+): `)
 
 func (d *decoder) syntax(err error) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	e := &rules.Error{File: d.file, Code: rules.CodeSyntax, Err: err,
-		Msg: rules.Text{PL: "plik nie jest poprawnym YAML: " + msg, EN: "the file is not valid YAML: " + msg}}
+	line := 0
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
+		line, _ = strconv.Atoi(m[1])
+		msg = strings.Replace(msg, m[0], "", 1) // the position is the error's own
 	}
+	e := &rules.Error{File: d.file, Line: line, Code: rules.CodeSyntax, Err: err,
+		Msg: rules.Text{PL: "plik nie jest poprawnym YAML: " + msg, EN: "the file is not valid YAML: " + msg}}
 	d.errs = append(d.errs, e)
 }
 

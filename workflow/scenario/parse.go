@@ -3,7 +3,9 @@ package scenario
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -23,8 +25,8 @@ func ParseFile(path string) (*Scenario, *rules.RuleSet, error) {
 
 // Parse decodes a scenario, loads the configuration files it names and
 // checks every reference in it: unknown keys, unknown IDs, bad dates, steps
-// out of date order, expectations naming unknown rules, states or
-// obligations. It returns every problem at once as [rules.Errors], each with
+// out of date order, expectations naming unknown rules (or rules that do
+// not govern the step's trigger), states or obligations. It returns every problem at once as [rules.Errors], each with
 // file, line and column; a malformed scenario never runs.
 func Parse(name string, data []byte) (*Scenario, *rules.RuleSet, error) {
 	d := &decoder{file: name}
@@ -41,7 +43,7 @@ func Parse(name string, data []byte) (*Scenario, *rules.RuleSet, error) {
 	d.scenario(doc.Content[0], s)
 	rs, err := loadConfig(s)
 	if err != nil {
-		d.errs = append(d.errs, configErrors(err)...)
+		d.errs = append(d.errs, d.configErrors(err)...)
 	}
 	d.errs = append(d.errs, Validate(s, rs)...)
 	if len(d.errs) > 0 {
@@ -63,12 +65,23 @@ func (d *decoder) scenario(n *yaml.Node, s *Scenario) {
 	if f == nil {
 		return
 	}
-	if s.Name = d.str(f["name"], "name"); f["name"] == nil {
+	switch s.Name = d.str(f["name"], "name"); {
+	case f["name"] == nil:
 		d.fail(n, "", rules.CodeMissing, "brak wymaganego klucza name", "the required key name is missing")
+	case s.Name == "" && f["name"].Kind == yaml.ScalarNode && f["name"].Tag != "!!null":
+		d.fail(f["name"], "", rules.CodeMissing, "pusta nazwa scenariusza (name)", "the scenario's name is empty")
 	}
 	if f["config"] != nil {
+		d.configAt = map[string]Pos{}
 		for _, c := range d.list(f["config"], "config") {
-			s.Config = append(s.Config, filepath.Join(filepath.Dir(d.file), d.str(c, "config")))
+			path := d.str(c, "config")
+			if path == "" {
+				continue
+			}
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(filepath.Dir(d.file), path)
+			}
+			s.Config, d.configAt[path] = append(s.Config, path), d.pos(c)
 		}
 	}
 	d.declarations(f, s)
@@ -92,7 +105,7 @@ func (d *decoder) declarations(f map[string]*yaml.Node, s *Scenario) {
 			}
 		}
 	}
-	each("workers", func(m map[string]*yaml.Node, _ *yaml.Node) {
+	each("workers", func(m map[string]*yaml.Node, n *yaml.Node) {
 		w := workflow.Worker{ID: d.str(m["id"], "id"), Role: workflow.Role(d.str(m["role"], "role")), Area: d.str(m["area"], "area"),
 			Employer: d.str(m["employer"], "employer"), From: d.date(m["from"], "from"), To: d.date(m["to"], "to")}
 		if m["fte"] != nil {
@@ -101,29 +114,43 @@ func (d *decoder) declarations(f map[string]*yaml.Node, s *Scenario) {
 		if !w.Role.Valid() && m["role"] != nil {
 			d.fail(m["role"], w.ID, rules.CodeBadValue, "nieznana rola %q", "unknown role %q", w.Role)
 		}
-		s.Workers = append(s.Workers, w)
+		s.Workers, s.workerPos = append(s.Workers, w), append(s.workerPos, d.pos(n))
 	})
-	each("families", func(m map[string]*yaml.Node, _ *yaml.Node) {
-		fam := Family{ID: d.str(m["id"], "id"), Difficulty: 1, Area: d.str(m["area"], "area")}
+	each("families", func(m map[string]*yaml.Node, n *yaml.Node) {
+		fam := Family{Pos: d.pos(n), ID: d.str(m["id"], "id"), Difficulty: 1, Area: d.str(m["area"], "area")}
 		if m["difficulty"] != nil {
+			before := len(d.errs)
 			fam.Difficulty = d.number(m["difficulty"], "difficulty")
+			if len(d.errs) == before && (fam.Difficulty <= 0 || fam.Difficulty > 100) {
+				d.fail(m["difficulty"], fam.ID, rules.CodeOutOfRange, "trudność musi być większa od 0 i nie większa niż 100",
+					"difficulty must be above 0 and at most 100")
+			}
 		}
 		s.Families = append(s.Families, fam)
 	})
-	each("children", func(m map[string]*yaml.Node, _ *yaml.Node) {
-		s.Children = append(s.Children, Child{ID: d.str(m["id"], "id"), Family: d.str(m["family"], "family"), Born: d.date(m["born"], "born")})
+	each("children", func(m map[string]*yaml.Node, n *yaml.Node) {
+		s.Children = append(s.Children, Child{Pos: d.pos(n), ID: d.str(m["id"], "id"), Family: d.str(m["family"], "family"),
+			Born: d.date(m["born"], "born")})
 	})
-	each("foster_families", func(m map[string]*yaml.Node, _ *yaml.Node) {
-		ff := FosterFamily{ID: d.str(m["id"], "id"), Form: d.str(m["form"], "form")}
+	each("foster_families", func(m map[string]*yaml.Node, n *yaml.Node) {
+		ff := FosterFamily{Pos: d.pos(n), ID: d.str(m["id"], "id"), Form: d.str(m["form"], "form")}
+		if m["form"] != nil && ff.Form != "" && !slices.Contains(fosterForms, ff.Form) {
+			d.fail(m["form"], ff.ID, rules.CodeBadValue, "nieznana forma %q; dozwolone: %s", "unknown form %q; allowed: %s",
+				ff.Form, strings.Join(fosterForms, ", "))
+		}
 		if m["candidate"] != nil {
 			ff.Candidate = d.boolean(m["candidate"], "candidate")
 		}
 		s.FosterFamilies = append(s.FosterFamilies, ff)
 	})
-	each("institutions", func(m map[string]*yaml.Node, _ *yaml.Node) {
-		s.Institutions = append(s.Institutions, d.str(m["id"], "id"))
+	each("institutions", func(m map[string]*yaml.Node, n *yaml.Node) {
+		s.Institutions, s.institutionPos = append(s.Institutions, d.str(m["id"], "id")), append(s.institutionPos, d.pos(n))
 	})
 }
+
+// fosterForms are the forms a foster family may be declared with.
+var fosterForms = []string{workflow.FormKinship, workflow.FormNonProfessional, workflow.FormProfessional,
+	workflow.FormEmergency, workflow.FormFamilyChildrensHome}
 
 // declKeys lists the keys each declaration takes and which are required.
 var declKeys = map[string][2][]string{
@@ -148,12 +175,23 @@ func (d *decoder) declMapping(n *yaml.Node, key string) map[string]*yaml.Node {
 	return m
 }
 
-// configErrors returns a configuration's problems as positioned errors.
-func configErrors(err error) rules.Errors {
-	if errs := rules.AsErrors(err); errs != nil {
-		return errs
+// configErrors returns a configuration's problems as positioned errors: a
+// problem inside a file at its own file:line:col, a file that cannot be
+// read at the scenario's config entry naming it.
+func (d *decoder) configErrors(err error) rules.Errors {
+	errs := rules.AsErrors(err)
+	if errs == nil {
+		errs = rules.Errors{{File: d.file, Code: rules.CodeIO, Err: err, Msg: rules.Text{PL: err.Error(), EN: err.Error()}}}
 	}
-	return rules.Errors{{Code: rules.CodeIO, Err: err, Msg: rules.Text{PL: err.Error(), EN: err.Error()}}}
+	for i, e := range errs {
+		if p, ok := d.configAt[e.File]; ok && e.Code == rules.CodeIO && e.Line == 0 {
+			moved := *e
+			moved.File, moved.Line, moved.Col = p.File, p.Line, p.Col
+			moved.Msg = rules.Text{PL: "config " + e.File + ": " + e.Msg.PL, EN: "config " + e.File + ": " + e.Msg.EN}
+			errs[i] = &moved
+		}
+	}
+	return errs
 }
 
 // sortErrors orders problems by file, line and column.

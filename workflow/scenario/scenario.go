@@ -19,10 +19,16 @@ type Scenario struct {
 	FosterFamilies []FosterFamily
 	Institutions   []string
 	Steps          []Step
+
+	// workerPos and institutionPos are where each worker and institution
+	// is declared, parallel to Workers and Institutions (empty for a
+	// scenario built by hand).
+	workerPos, institutionPos []Pos
 }
 
 // Family is a declared family.
 type Family struct {
+	Pos        Pos // where it is declared
 	ID         string
 	Difficulty float64
 	Area       string
@@ -30,6 +36,7 @@ type Family struct {
 
 // Child is a declared child.
 type Child struct {
+	Pos    Pos // where it is declared
 	ID     string
 	Family string
 	Born   rules.Date
@@ -37,6 +44,7 @@ type Child struct {
 
 // FosterFamily is a declared foster family.
 type FosterFamily struct {
+	Pos       Pos // where it is declared
 	ID        string
 	Form      string
 	Candidate bool
@@ -87,6 +95,8 @@ type Expect struct {
 	Pos     Pos
 	Outcome Outcome
 	Rules   []string
+
+	rulePos []Pos // where each rule is written, parallel to Rules
 }
 
 // CheckKind is what a check compares.

@@ -6,4 +6,8 @@ import (
 	"github.com/asysta/asysta/workflow/scenario"
 )
 
-func TestFiles(t *testing.T) { scenario.Test(t, "testdata/cap.yaml") }
+// TestTest runs a file and a folder through the go test helper.
+func TestTest(t *testing.T) {
+	scenario.Test(t, "testdata/cap.yaml")
+	scenario.Test(t, "../../examples/scenarios/config/..")
+}

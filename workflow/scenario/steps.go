@@ -70,7 +70,7 @@ func (d *decoder) expect(n *yaml.Node) Expect {
 		e.Outcome, e.Pos = Outcome(i), d.pos(v)
 		if e.Outcome == ExpectDenied {
 			for _, r := range d.list(v, "denied") {
-				e.Rules = append(e.Rules, d.str(r, "denied"))
+				e.Rules, e.rulePos = append(e.Rules, d.str(r, "denied")), append(e.rulePos, d.pos(r))
 			}
 			continue
 		}

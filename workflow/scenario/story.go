@@ -36,36 +36,41 @@ func (st *Story) Rules(rs *rules.RuleSet) *Story { st.rs = rs; return st }
 
 // Worker declares a worker with a role (full time).
 func (st *Story) Worker(id string, role workflow.Role) *Story {
-	return st.Staff(workflow.Worker{ID: id, Role: role})
+	return st.staff(workflow.Worker{ID: id, Role: role}, caller(2))
 }
 
 // Staff declares a worker with every detail.
-func (st *Story) Staff(w workflow.Worker) *Story { st.s.Workers = append(st.s.Workers, w); return st }
+func (st *Story) Staff(w workflow.Worker) *Story { return st.staff(w, caller(2)) }
+
+func (st *Story) staff(w workflow.Worker, p Pos) *Story {
+	st.s.Workers, st.s.workerPos = append(st.s.Workers, w), append(st.s.workerPos, p)
+	return st
+}
 
 // Family declares a family with its difficulty (0: 1.0).
 func (st *Story) Family(id string, difficulty float64) *Story {
 	if difficulty == 0 {
 		difficulty = 1
 	}
-	st.s.Families = append(st.s.Families, Family{ID: id, Difficulty: difficulty})
+	st.s.Families = append(st.s.Families, Family{Pos: caller(2), ID: id, Difficulty: difficulty})
 	return st
 }
 
 // Child declares a child of a family, born on a date (YYYY-MM-DD).
 func (st *Story) Child(id, family, born string) *Story {
-	st.s.Children = append(st.s.Children, Child{ID: id, Family: family, Born: st.date(born)})
+	st.s.Children = append(st.s.Children, Child{Pos: caller(2), ID: id, Family: family, Born: st.date(born)})
 	return st
 }
 
 // FosterFamily declares a qualified foster family of a form.
 func (st *Story) FosterFamily(id, form string) *Story {
-	st.s.FosterFamilies = append(st.s.FosterFamilies, FosterFamily{ID: id, Form: form})
+	st.s.FosterFamilies = append(st.s.FosterFamilies, FosterFamily{Pos: caller(2), ID: id, Form: form})
 	return st
 }
 
 // Institution declares an institution.
 func (st *Story) Institution(id string) *Story {
-	st.s.Institutions = append(st.s.Institutions, id)
+	st.s.Institutions, st.s.institutionPos = append(st.s.Institutions, id), append(st.s.institutionPos, caller(2))
 	return st
 }
 

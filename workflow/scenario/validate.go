@@ -3,15 +3,17 @@ package scenario
 import (
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
 )
 
 // Validate checks a scenario's references against itself and the rule set
-// (nil: rules are not checked):
-// declared IDs used consistently, steps in date order, triggers, states,
-// obligations and rules that exist. It returns every problem found.
+// (nil: rules are not checked): IDs declared once and used consistently,
+// steps in date order, triggers, states and obligations that exist, and
+// denied rules that exist and govern the step's trigger. It returns every
+// problem found, each at the position of the declaration, step or check.
 func Validate(s *Scenario, rs *rules.RuleSet) rules.Errors {
 	v := &validator{s: s, rs: rs, cases: map[string]rules.Lifecycle{}, workers: map[string]bool{}}
 	v.declared()
@@ -44,28 +46,72 @@ func (v *validator) fail(p Pos, id string, code rules.Code, pl, en string, a ...
 }
 
 func (v *validator) declared() {
-	pos := Pos{File: v.s.File, Line: 1, Col: 1}
-	add := func(id string, l rules.Lifecycle) {
-		if _, dup := v.cases[id]; dup || v.workers[id] {
-			v.fail(pos, id, rules.CodeDuplicate, "identyfikator zadeklarowano dwa razy", "the ID is declared twice")
-		}
-		v.cases[id] = l
+	type decl struct {
+		p  Pos
+		id string
 	}
-	for _, w := range v.s.Workers {
+	var all []decl
+	for i, w := range v.s.Workers {
+		all = append(all, decl{v.at(v.s.workerPos, i), w.ID})
 		v.workers[w.ID] = true
 	}
+	for i, id := range v.s.Institutions {
+		all = append(all, decl{v.at(v.s.institutionPos, i), id})
+	}
 	for _, f := range v.s.Families {
-		add(f.ID, rules.LifecycleFamily)
+		all = append(all, decl{v.or(f.Pos), f.ID})
+		v.cases[f.ID] = rules.LifecycleFamily
 	}
 	for _, f := range v.s.FosterFamilies {
-		add(f.ID, rules.LifecycleFosterFamily)
+		all = append(all, decl{v.or(f.Pos), f.ID})
+		v.cases[f.ID] = rules.LifecycleFosterFamily
 	}
 	for _, c := range v.s.Children {
-		add(c.ID, rules.LifecycleChild)
-		if l, ok := v.cases[c.Family]; !ok || l != rules.LifecycleFamily {
-			v.fail(pos, c.ID, CodeUnknownID, "rodzina %q dziecka nie jest zadeklarowana", "the child's family %q is not declared", c.Family)
+		all = append(all, decl{v.or(c.Pos), c.ID})
+		if l, ok := v.cases[c.Family]; c.Family != "" && (!ok || l != rules.LifecycleFamily) {
+			v.fail(v.or(c.Pos), c.ID, CodeUnknownID, "rodzina %q dziecka nie jest zadeklarowana", "the child's family %q is not declared", c.Family)
 		}
 	}
+	for _, c := range v.s.Children {
+		v.cases[c.ID] = rules.LifecycleChild
+	}
+	// The second declaration of an ID, in the order of the file, is the
+	// duplicate.
+	sort.SliceStable(all, func(i, j int) bool { return before(all[i].p, all[j].p) })
+	seen := map[string]bool{}
+	for _, d := range all {
+		if d.id != "" && seen[d.id] {
+			v.fail(d.p, d.id, rules.CodeDuplicate, "identyfikator zadeklarowano dwa razy", "the ID is declared twice")
+		}
+		seen[d.id] = true
+	}
+}
+
+// before orders positions by file, line and column.
+func before(a, b Pos) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.Col < b.Col
+}
+
+// at returns the i-th position of a declaration list, or the file's.
+func (v *validator) at(ps []Pos, i int) Pos {
+	if i < len(ps) {
+		return v.or(ps[i])
+	}
+	return v.or(Pos{})
+}
+
+// or returns p, or the scenario's file when p is unknown.
+func (v *validator) or(p Pos) Pos {
+	if p.File == "" && p.Line == 0 {
+		return Pos{File: v.s.File}
+	}
+	return p
 }
 
 func (v *validator) step(st Step) {
@@ -80,26 +126,36 @@ func (v *validator) step(st Step) {
 }
 
 func (v *validator) stepDo(st Step) {
-	if !v.workers[st.By] {
+	if st.By != "" && !v.workers[st.By] {
 		v.fail(st.Pos, st.By, CodeUnknownID, "pracownik %q (by) nie jest zadeklarowany", "worker %q (by) is not declared", st.By)
 	}
 	l, ok := v.knownCase(st.Pos, st.Case)
 	if ok && !slices.Contains(workflow.Triggers(l), st.Do) {
 		v.fail(st.Pos, st.Do, rules.CodeUnknownTrigger, "cykl %s nie ma wyzwalacza %q", "lifecycle %s has no trigger %q", l, st.Do)
 	}
-	for _, r := range st.Expect.Rules {
+	for i, r := range st.Expect.Rules {
 		if v.rs == nil {
 			break // the configuration did not load: its problems are reported
 		}
-		if _, ok := v.rs.Program(r); !ok {
-			v.fail(st.Expect.Pos, r, CodeUnknownRule, "nieznana reguła; zob. asysta params i docs/rules.md", "unknown rule; see docs/rules.md")
+		p := st.Expect.Pos
+		if i < len(st.Expect.rulePos) {
+			p = st.Expect.rulePos[i]
+		}
+		prog, found := v.rs.Program(r)
+		switch {
+		case r == "":
+		case !found:
+			v.fail(p, r, CodeUnknownRule, "nieznana reguła; zob. docs/rules.md", "unknown rule; see docs/rules.md")
+		case ok && !slices.Contains(prog.Triggers(), rules.Trigger{Lifecycle: l, Name: st.Do}):
+			// The denial could never hold: the rule does not govern the trigger.
+			v.fail(p, r, CodeUnknownRule, "reguła nie dotyczy wyzwalacza %s.%s", "the rule does not apply to %s.%s", l, st.Do)
 		}
 	}
 }
 
 func (v *validator) knownCase(p Pos, id string) (rules.Lifecycle, bool) {
 	l, ok := v.cases[id]
-	if !ok {
+	if !ok && id != "" {
 		v.fail(p, id, CodeUnknownID, "sprawa %q nie jest zadeklarowana (families, children, foster_families)",
 			"case %q is not declared (families, children, foster_families)", id)
 	}
@@ -109,7 +165,7 @@ func (v *validator) knownCase(p Pos, id string) (rules.Lifecycle, bool) {
 func (v *validator) check(c Check) {
 	switch c.Kind {
 	case CheckLoad:
-		if !v.workers[c.Worker] {
+		if c.Worker != "" && !v.workers[c.Worker] {
 			v.fail(c.Pos, c.Worker, CodeUnknownID, "pracownik %q nie jest zadeklarowany", "worker %q is not declared", c.Worker)
 		}
 		return
@@ -120,8 +176,9 @@ func (v *validator) check(c Check) {
 		return
 	}
 	v.knownCase(c.Pos, c.Case)
-	if !slices.Contains(workflow.Obligations, c.Obligation) {
-		v.fail(c.Pos, c.Obligation, CodeUnknownObligation, "nieznany obowiązek; znane: %v", "unknown obligation; known: %v", workflow.Obligations)
+	if c.Obligation != "" && !slices.Contains(workflow.Obligations, c.Obligation) {
+		known := strings.Join(workflow.Obligations, ", ")
+		v.fail(c.Pos, c.Obligation, CodeUnknownObligation, "nieznany obowiązek; znane: %s", "unknown obligation; known: %s", known)
 	}
 }
 

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow/scenario"
+)
+
+// init registers the test verb.
+func init() {
+	register(&command{
+		name:     "test",
+		synopsis: rules.Text{PL: "[--json] [--lang pl|en] ŚCIEŻKA...", EN: "[--json] [--lang pl|en] PATH..."},
+		summary: rules.Text{
+			PL: "uruchamia scenariusze (pliki lub foldery plików *.yaml) i wypisuje każde niespełnione oczekiwanie",
+			EN: "run scenario files (or folders of *.yaml files), printing each failed expectation",
+		},
+		run: runTest,
+	})
+}
+
+// testJSON is the output of test --json.
+type testJSON struct {
+	Passed    int                `json:"passed"`
+	Failed    int                `json:"failed"`
+	Malformed int                `json:"malformed"`
+	Scenarios []testScenarioJSON `json:"scenarios"`
+}
+
+// testScenarioJSON is one scenario file in the output of test --json. A
+// malformed file has problems and no failures; it has not been run.
+type testScenarioJSON struct {
+	File     string        `json:"file"`
+	Name     string        `json:"name"` // "" for a file that did not parse
+	Passed   bool          `json:"passed"`
+	Failures []failureJSON `json:"failures"`
+	Problems []problemJSON `json:"problems"`
+}
+
+// failureJSON is one failed expectation in the output of test --json.
+type failureJSON struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Expected string `json:"expected"` // in the language asked for
+	Got      string `json:"got"`
+}
+
+// scenarioResult is the outcome of one scenario file: a report, or the
+// problems that kept it from running.
+type scenarioResult struct {
+	file     string
+	report   *scenario.Report
+	problems rules.Errors
+}
+
+func (r scenarioResult) malformed() bool { return len(r.problems) > 0 }
+
+// runTest runs scenario files and reports failed expectations and
+// malformed files. Exit status: 0 every scenario passed, 1 one failed, 2 a
+// file is malformed (or the command line is wrong).
+func runTest(inv *invocation, cmd *command, args []string) int {
+	fs := inv.newFlags(cmd)
+	asJSON := fs.jsonFlag()
+	paths, status, ok := fs.parse(args)
+	if !ok {
+		return status
+	}
+	if len(paths) == 0 {
+		return fs.fail(rules.Text{PL: "podaj co najmniej jedną ŚCIEŻKĘ (plik scenariusza lub folder)",
+			EN: "give at least one PATH (a scenario file or a folder)"})
+	}
+	var results []scenarioResult
+	for _, p := range paths {
+		rs, ok := inv.runPath(p)
+		if !ok {
+			return exitUsage
+		}
+		results = append(results, rs...)
+	}
+	if *asJSON {
+		return inv.writeTestJSON(results)
+	}
+	inv.printTest(inv.stdout, results)
+	return testStatus(results)
+}
+
+// runPath runs the scenario files a path names: the file itself, or every
+// *.yaml file of a folder. A path that does not exist is a malformed file;
+// a folder without scenarios is a usage error (ok false).
+func (inv *invocation) runPath(path string) ([]scenarioResult, bool) {
+	files, err := scenario.Files(path)
+	if err != nil {
+		return []scenarioResult{{file: path, problems: rules.Errors{{File: path, Code: rules.CodeIO, Err: err,
+			Msg: rules.Text{PL: "nie można odczytać: " + err.Error(), EN: "cannot read it: " + err.Error()}}}}}, true
+	}
+	if len(files) == 0 {
+		inv.errorf("brak plików scenariuszy (*.yaml) w %s", "no scenario files (*.yaml) in %s", path)
+		return nil, false
+	}
+	out := make([]scenarioResult, len(files))
+	for i, f := range files {
+		out[i] = runScenarioFile(f)
+	}
+	return out, true
+}
+
+// runScenarioFile parses and plays one file.
+func runScenarioFile(file string) scenarioResult {
+	rep, err := scenario.RunFile(context.Background(), file)
+	if err == nil {
+		return scenarioResult{file: file, report: rep}
+	}
+	problems := rules.AsErrors(err)
+	if len(problems) == 0 {
+		// The world the file declares could not be set up.
+		problems = rules.Errors{{File: file, Code: "setup", Err: err, Msg: rules.Text{
+			PL: "nie można przygotować zadeklarowanego świata: " + err.Error(),
+			EN: "cannot set up the declared world: " + err.Error()}}}
+	}
+	return scenarioResult{file: file, problems: problems}
+}
+
+// testCounts counts passed and failed scenarios and malformed files.
+func testCounts(results []scenarioResult) (passed, failed, malformed int) {
+	for _, r := range results {
+		switch {
+		case r.malformed():
+			malformed++
+		case r.report.Passed():
+			passed++
+		default:
+			failed++
+		}
+	}
+	return passed, failed, malformed
+}
+
+// testStatus is the exit status: a malformed file outweighs a failure.
+func testStatus(results []scenarioResult) int {
+	_, failed, malformed := testCounts(results)
+	switch {
+	case malformed > 0:
+		return exitUsage
+	case failed > 0:
+		return exitProblem
+	}
+	return exitOK
+}
+
+// printTest prints every failed expectation and every problem of a
+// malformed file, a line for each scenario that did not pass, and the
+// summary; the last line is always "N passed, N failed".
+func (inv *invocation) printTest(w io.Writer, results []scenarioResult) {
+	for _, r := range results {
+		if r.malformed() {
+			inv.printMalformed(w, r)
+			continue
+		}
+		if r.report.Passed() {
+			continue
+		}
+		for _, f := range r.report.Failures {
+			fmt.Fprintln(w, f.Localize(inv.lang))
+		}
+		n := len(r.report.Failures)
+		fmt.Fprintf(w, "%s %s: %s (%s)\n", inv.tr("NIEZALICZONY", "FAIL"), r.file, r.report.Name,
+			inv.count(n, "niespełnione oczekiwanie", "niespełnione oczekiwania", "niespełnionych oczekiwań",
+				"failed expectation", "failed expectations"))
+	}
+	passed, failed, malformed := testCounts(results)
+	if inv.lang == rules.Polish {
+		line := fmt.Sprintf("Scenariusze zaliczone: %d, niezaliczone: %d", passed, failed)
+		if malformed > 0 {
+			line += fmt.Sprintf(", błędne pliki: %d (nieuruchomione i niewliczone do żadnej z grup)", malformed)
+		}
+		fmt.Fprintln(w, line)
+	} else if malformed > 0 {
+		fmt.Fprintf(w, "%s not run, counted neither as passed nor failed\n",
+			inv.count(malformed, "", "", "", "malformed file", "malformed files"))
+	}
+	fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
+}
+
+// printMalformed prints a malformed file's problems as FILE:LINE:COL: ID:
+// message [CODE], each snippet indented under its problem, and a line
+// saying the file was not run.
+func (inv *invocation) printMalformed(w io.Writer, r scenarioResult) {
+	for _, e := range r.problems {
+		head := *e
+		head.Snippet = ""
+		fmt.Fprintln(w, head.Localize(inv.lang))
+		if e.Snippet != "" {
+			for _, line := range strings.Split(e.Snippet, "\n") {
+				fmt.Fprintln(w, "    "+line)
+			}
+		}
+	}
+	n := len(r.problems)
+	if inv.lang == rules.Polish {
+		fmt.Fprintf(w, "BŁĘDNY PLIK %s: %s; nie uruchomiono (nie liczy się ani do zaliczonych, ani do niezaliczonych)\n",
+			r.file, inv.count(n, "problem", "problemy", "problemów", "", ""))
+		return
+	}
+	fmt.Fprintf(w, "MALFORMED %s: %s; not run (counted neither as passed nor failed)\n",
+		r.file, inv.count(n, "", "", "", "problem", "problems"))
+}
+
+// writeTestJSON prints the results as a JSON object and returns the exit
+// status.
+func (inv *invocation) writeTestJSON(results []scenarioResult) int {
+	out := testJSON{Scenarios: make([]testScenarioJSON, len(results))}
+	out.Passed, out.Failed, out.Malformed = testCounts(results)
+	for i, r := range results {
+		s := testScenarioJSON{File: r.file, Failures: []failureJSON{}, Problems: []problemJSON{}}
+		for _, e := range r.problems {
+			s.Problems = append(s.Problems, problemJSON{File: e.File, Line: e.Line, Col: e.Col, ID: e.ID,
+				Code: string(e.Code), Message: e.Msg.In(inv.lang)})
+		}
+		if r.report != nil {
+			s.Name, s.Passed = r.report.Name, r.report.Passed()
+			for _, f := range r.report.Failures {
+				s.Failures = append(s.Failures, failureJSON{File: f.Pos.File, Line: f.Pos.Line,
+					Expected: f.Expected.In(inv.lang), Got: f.Got.In(inv.lang)})
+			}
+		}
+		out.Scenarios[i] = s
+	}
+	if err := writeJSON(inv.stdout, out); err != nil {
+		inv.errorf("nie można zapisać wyniku: %v", "cannot write the output: %v", err)
+		return exitProblem
+	}
+	return testStatus(results)
+}
