@@ -15,6 +15,12 @@
 //	        source, legal basis and the date each applies from
 //	graph   print a lifecycle's diagram (family, child or foster_family)
 //	        in DOT or Mermaid, generated from the state machines' tables
+//	test    run scenario files (or folders of them); print each failed
+//	        expectation with file:line, then "N passed, N failed"
+//	calendar  the open and overdue obligations in the state a scenario
+//	        leaves, by worker and due date, with a lead time
+//	staffing  a centre's staffing norms (art. 110 UPS) and its assistants'
+//	        and coordinators' loads in the state a scenario leaves
 //	help    print this usage, or a verb's: asysta help VERB
 //
 // Every verb takes --lang pl|en (default: from LC_ALL, LC_MESSAGES or LANG)

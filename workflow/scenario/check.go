@@ -55,34 +55,15 @@ func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
 // checkLoad compares a worker's load: families counted toward an
 // assistant's cap, or foster families supported by a coordinator.
 func (r *runner) checkLoad(ctx context.Context, on rules.Date, c Check) {
-	w := r.workers[c.Worker]
-	var n int
-	switch w.Role {
-	case workflow.FamilyAssistant:
-		cases, _, err := r.e.Store().Index(ctx, workflow.AssistantKey(w.ID))
-		if err != nil {
-			r.fail(c.Pos, texts("obciążenia %s", "the load of %s", w.ID), describe(err))
-			return
-		}
-		count := true
-		if v, ok := r.rs.Param("assistant.count_za_zyciem_in_cap", on); ok {
-			count = v.Bool()
-		}
-		n, _ = workflow.FamilyLoad(cases, count)
-	case workflow.FosterCareCoordinator:
-		cases, _, err := r.e.Store().Index(ctx, workflow.CoordinatorKey(w.ID))
-		if err != nil {
-			r.fail(c.Pos, texts("obciążenia %s", "the load of %s", w.ID), describe(err))
-			return
-		}
-		n = len(cases)
-	default:
-		r.fail(c.Pos, texts("obciążenia %s", "the load of %s", w.ID),
-			texts("rola %s nie ma limitu spraw", "role %s has no caseload cap", w.Role))
-		return
-	}
-	if n != c.Load {
-		r.fail(c.Pos, texts("obciążenia %s równego %d", "load of %s = %d", w.ID, c.Load), texts("%d", "%d", n))
+	l, err := r.cl.Load(ctx, c.Worker, on)
+	switch {
+	case err != nil:
+		r.fail(c.Pos, texts("obciążenia %s", "the load of %s", c.Worker), describe(err))
+	case l.Cap == 0:
+		r.fail(c.Pos, texts("obciążenia %s", "the load of %s", c.Worker),
+			texts("rola %s nie ma limitu spraw", "role %s has no caseload cap", l.Role))
+	case l.Count() != c.Load:
+		r.fail(c.Pos, texts("obciążenia %s równego %d", "load of %s = %d", c.Worker, c.Load), texts("%d", "%d", l.Count()))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/asysta/asysta/caseload"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
 )
@@ -43,35 +44,44 @@ func (f Failure) Localize(lang rules.Lang) string {
 // the rule set rs (nil: the statute). It returns an error only when the
 // declared world cannot be set up; failed expectations are in the report.
 func (s *Scenario) Run(ctx context.Context, rs *rules.RuleSet) (*Report, error) {
+	rep, _, err := s.Play(ctx, rs)
+	return rep, err
+}
+
+// Play is [Scenario.Run] that also returns the world as the story left it,
+// for questions asked after the last step: loads, the review calendar, the
+// staffing report. The caseload's engine and store belong to the caller.
+func (s *Scenario) Play(ctx context.Context, rs *rules.RuleSet) (*Report, *caseload.Caseload, error) {
 	if rs == nil {
 		rs = rules.Statute()
 	}
 	r := &runner{s: s, rs: rs, workers: map[string]workflow.Worker{}, rep: &Report{File: s.File, Name: s.Name}}
 	if err := r.setup(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, st := range s.Steps {
 		if err := ctx.Err(); err != nil {
-			return r.rep, err
+			return r.rep, r.cl, err
 		}
 		r.step(ctx, st)
 		r.rep.Steps++
 	}
-	return r.rep, nil
+	return r.rep, r.cl, nil
 }
 
 type runner struct {
 	s       *Scenario
 	rs      *rules.RuleSet
 	e       *workflow.Engine
+	cl      *caseload.Caseload
 	workers map[string]workflow.Worker
 	rep     *Report
 }
 
 func (r *runner) setup(ctx context.Context) error {
-	dir := workflow.NewMemoryDirectory()
+	dir := caseload.NewRegistry()
 	for _, w := range r.s.Workers {
-		if err := dir.AddWorker(w); err != nil {
+		if err := dir.Add(w); err != nil {
 			return err
 		}
 		r.workers[w.ID] = w
@@ -85,7 +95,7 @@ func (r *runner) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.e = e
+	r.e, r.cl = e, caseload.New(e, dir)
 	var errs []error
 	for _, f := range r.s.Families {
 		errs = append(errs, e.DeclareFamily(ctx, f.ID, workflow.FamilyInfo{Difficulty: f.Difficulty, Area: f.Area}))
