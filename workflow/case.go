@@ -137,10 +137,11 @@ func (c *Case) LogValue() slog.Value {
 // that workers' loads and carers' children can be counted, and versions
 // each key so that concurrent assignments over one cap conflict.
 const (
-	keyAssistant   = "assistant:"   // families counted in an assistant's work
-	keyCoordinator = "coordinator:" // foster families supported by a coordinator
-	keyCarer       = "carer:"       // children in a foster family or institution
-	keyFamily      = "family:"      // children of a family
+	keyAssistant   = "assistant:"     // families counted in an assistant's work
+	keyCoordinator = "coordinator:"   // foster families supported by a coordinator
+	keyCarer       = "carer:"         // children in a foster family or institution
+	keyFamily      = "family:"        // children of a family
+	keyFoster      = "foster_family:" // a foster family itself, whatever its state
 )
 
 // AssistantKey is the index key of the families an assistant works with.
@@ -155,6 +156,13 @@ func CarerKey(carer string) string { return keyCarer + carer }
 
 // FamilyKey is the index key of a family's children.
 func FamilyKey(family string) string { return keyFamily + family }
+
+// FosterFamilyKey is the index key a foster family is filed under by
+// itself, in every state. A placement reads the family through it, so
+// that the key's version guards the family's state: a placement racing a
+// suspend or dissolve of the family conflicts instead of placing a child
+// with a family that no longer takes children.
+func FosterFamilyKey(id string) string { return keyFoster + id }
 
 // Keys returns the index keys the case is filed under in its current state.
 func (c *Case) Keys() []string {
@@ -172,6 +180,7 @@ func (c *Case) Keys() []string {
 			keys = append(keys, CarerKey(c.Child.Carer))
 		}
 	case c.FosterFamily != nil:
+		keys = append(keys, FosterFamilyKey(c.ID))
 		if c.FosterFamily.Coordinator != "" && c.State != Dissolved {
 			keys = append(keys, CoordinatorKey(c.FosterFamily.Coordinator))
 		}

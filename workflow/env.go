@@ -148,11 +148,16 @@ func (cl *call) carer() (rules.Carer, error) {
 }
 
 // carerForm returns the form of a foster family (which must be qualified
-// or active) or "institution" for an institution of the directory.
+// or active) or "institution" for an institution of the directory. It
+// reads the foster family through its [FosterFamilyKey], whose version
+// then guards the commit against a concurrent change of the family's state.
 func (cl *call) carerForm(id string) (string, error) {
-	fc, err := cl.e.store.Get(cl.ctx, id)
-	switch {
-	case err == nil && fc.FosterFamily != nil:
+	ffs, err := cl.index(FosterFamilyKey(id))
+	if err != nil {
+		return "", err
+	}
+	if len(ffs) == 1 && ffs[0].FosterFamily != nil {
+		fc := ffs[0]
 		if fc.State != Qualified && fc.State != Active {
 			return "", cl.argError("carer", "rodzina zastępcza "+id+" jest w stanie "+string(fc.State)+": nie przyjmuje dzieci",
 				"foster family "+id+" is "+string(fc.State)+": it takes no children")
@@ -161,8 +166,6 @@ func (cl *call) carerForm(id string) (string, error) {
 			cl.linked = append(cl.linked, Write{Case: fc, Expected: fc.Version})
 		}
 		return fc.FosterFamily.Form, nil
-	case err != nil && !errors.Is(err, ErrNotFound):
-		return "", err
 	}
 	if _, err := cl.e.dir.Institution(cl.ctx, id); err == nil {
 		return FormInstitution, nil

@@ -1,0 +1,689 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+)
+
+// Run runs the conformance suite: each subtest calls newStore for a fresh,
+// empty store and checks one part of the [workflow.Store] contract.
+func Run(t *testing.T, newStore func(t *testing.T) workflow.Store) {
+	t.Helper()
+	for _, tc := range []struct {
+		name string
+		fn   func(*testing.T, workflow.Store)
+	}{
+		{"GetMissing", testGetMissing},
+		{"EventsMissing", testEventsMissing},
+		{"CreateSetsVersion", testCreate},
+		{"UpdateAppendsEvents", testUpdate},
+		{"MultiWriteBatch", testMultiWrite},
+		{"GetReturnsCopy", testGetCopy},
+		{"CommitKeepsNoReference", testCommitCopy},
+		{"StaleVersionConflicts", testStale},
+		{"CreateExistingConflicts", testCreateExisting},
+		{"BatchIsAtomic", testAtomic},
+		{"StaleGuardConflicts", testGuard},
+		{"IndexFollowsKeys", testIndex},
+		{"IndexKeyVersions", testKeyVersions},
+		{"IndexUnknownKey", testUnknownKey},
+		{"IndexOfChildrenAndCarers", testIndexChildren},
+		{"ConcurrentCommitsOneWins", testConcurrentSameCase},
+		{"ConcurrentCapNeverExceeded", testConcurrentCap},
+		{"Scan", testScan},
+		{"CancelledContext", testCancelled},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
+	}
+}
+
+var day = rules.MustParseDate("2016-03-01")
+
+// family returns a family case in state st, worked with by assistant when
+// st is in assistant_work.
+func family(id string, st workflow.State, assistant string) *workflow.Case {
+	return &workflow.Case{ID: id, Lifecycle: rules.LifecycleFamily, State: st,
+		Family: &workflow.FamilyFacts{Difficulty: 1, Opened: day, Basis: workflow.BasisConsent, Assistant: assistant,
+			FormerAssistants: []string{"A0"}},
+		Obligations: []workflow.Obligation{{ID: workflow.OblFamilyAssessment, Opened: day, Due: day.AddMonths(6), Rule: "due.family_assessment"}}}
+}
+
+func child(id, fam string, st workflow.State, carer string) *workflow.Case {
+	return &workflow.Case{ID: id, Lifecycle: rules.LifecycleChild, State: st,
+		Child: &workflow.ChildFacts{Family: fam, Born: rules.MustParseDate("2012-05-10"), Carer: carer, Form: st.Leaf()}}
+}
+
+func fosterFamily(id string, st workflow.State, coordinator string) *workflow.Case {
+	return &workflow.Case{ID: id, Lifecycle: rules.LifecycleFosterFamily, State: st,
+		FosterFamily: &workflow.FosterFamilyFacts{Form: workflow.FormProfessional, Coordinator: coordinator}}
+}
+
+// event is the event a transition of c to its current state at version
+// seq appends, as the engine would write it.
+func event(c *workflow.Case, seq int64, trigger string) workflow.Event {
+	return workflow.Event{Case: c.ID, Lifecycle: c.Lifecycle, Seq: seq, To: c.State, Trigger: trigger,
+		Actor: workflow.Actor{ID: "SW1", Role: workflow.SocialWorker}, On: day,
+		Args: map[string]any{"court_ref": "III Nsm 1/16", "urgent": true}, Revision: "test"}
+}
+
+// write is the engine's write of c at expected: the case as changed (its
+// Version still the one it was read at) and one event.
+func write(c *workflow.Case, expected int64, trigger string) workflow.Write {
+	c = c.Clone()
+	c.Version = expected
+	return workflow.Write{Case: c, Expected: expected, Events: []workflow.Event{event(c, expected+1, trigger)}}
+}
+
+func commit(ctx context.Context, s workflow.Store, ws ...workflow.Write) error {
+	return s.Commit(ctx, workflow.Batch{Writes: ws})
+}
+
+func mustCommit(t *testing.T, s workflow.Store, ws ...workflow.Write) {
+	t.Helper()
+	if err := commit(context.Background(), s, ws...); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+}
+
+// create commits each case as new, with a declaration event.
+func create(t *testing.T, s workflow.Store, cs ...*workflow.Case) {
+	t.Helper()
+	for _, c := range cs {
+		mustCommit(t, s, write(c, 0, workflow.TriggerDeclare))
+	}
+}
+
+func encode(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("json: %v", err)
+	}
+	return string(b)
+}
+
+// sameJSON fails unless got and want encode alike.
+func sameJSON(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if g, w := encode(t, got), encode(t, want); g != w {
+		t.Errorf("%s:\n got %s\nwant %s", what, g, w)
+	}
+}
+
+func get(t *testing.T, s workflow.Store, id string) *workflow.Case {
+	t.Helper()
+	c, err := s.Get(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Get(%s): %v", id, err)
+	}
+	return c
+}
+
+func events(t *testing.T, s workflow.Store, id string) []workflow.Event {
+	t.Helper()
+	evs, err := s.Events(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Events(%s): %v", id, err)
+	}
+	return evs
+}
+
+func index(t *testing.T, s workflow.Store, key string) ([]*workflow.Case, int64) {
+	t.Helper()
+	cs, v, err := s.Index(context.Background(), key)
+	if err != nil {
+		t.Fatalf("Index(%s): %v", key, err)
+	}
+	return cs, v
+}
+
+func ids(cs []*workflow.Case) string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return strings.Join(sortStrings(out), ",")
+}
+
+func sortStrings(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
+
+// snapshot is everything a reader can see of some cases and keys, to check
+// that a refused commit changed nothing.
+func snapshot(t *testing.T, s workflow.Store, caseIDs []string, keys []string) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	for _, id := range caseIDs {
+		c, err := s.Get(ctx, id)
+		fmt.Fprintf(&b, "case %s: %s %v\n", id, encode(t, c), errors.Is(err, workflow.ErrNotFound))
+		evs, err := s.Events(ctx, id)
+		fmt.Fprintf(&b, "events %s: %s %v\n", id, encode(t, evs), errors.Is(err, workflow.ErrNotFound))
+	}
+	for _, k := range keys {
+		cs, v := index(t, s, k)
+		fmt.Fprintf(&b, "index %s: v%d %s\n", k, v, encode(t, cs))
+	}
+	return b.String()
+}
+
+// isConflict fails unless err matches ErrConflict and is a *ConflictError.
+func isConflict(t *testing.T, err error) {
+	t.Helper()
+	var ce *workflow.ConflictError
+	switch {
+	case err == nil:
+		t.Errorf("Commit succeeded, want a conflict")
+	case !errors.Is(err, workflow.ErrConflict):
+		t.Errorf("Commit: %v, want an error matching workflow.ErrConflict", err)
+	case !errors.As(err, &ce):
+		t.Errorf("Commit: %v (%T), want a *workflow.ConflictError", err, err)
+	}
+}
+
+func testGetMissing(t *testing.T, s workflow.Store) {
+	c, err := s.Get(context.Background(), "F404")
+	if !errors.Is(err, workflow.ErrNotFound) {
+		t.Errorf("Get of a missing case = %v, %v; want ErrNotFound", c, err)
+	}
+	create(t, s, family("F1", workflow.Referred, ""))
+	if _, err := s.Get(context.Background(), "F404"); !errors.Is(err, workflow.ErrNotFound) {
+		t.Errorf("Get of a missing case in a non-empty store: %v, want ErrNotFound", err)
+	}
+}
+
+func testEventsMissing(t *testing.T, s workflow.Store) {
+	evs, err := s.Events(context.Background(), "F404")
+	if !errors.Is(err, workflow.ErrNotFound) {
+		t.Errorf("Events of a missing case = %v, %v; want ErrNotFound", evs, err)
+	}
+}
+
+func testCreate(t *testing.T, s workflow.Store) {
+	c := family("F1", workflow.Referred, "")
+	w := write(c, 0, workflow.TriggerDeclare)
+	mustCommit(t, s, w)
+	got := get(t, s, "F1")
+	if got.Version != 1 {
+		t.Errorf("Version after creation = %d, want 1", got.Version)
+	}
+	want := c.Clone()
+	want.Version = 1
+	sameJSON(t, "Get after creation", got, want)
+	evs := events(t, s, "F1")
+	if len(evs) != 1 || evs[0].Seq != 1 {
+		t.Fatalf("Events after creation = %s, want one event with Seq 1", encode(t, evs))
+	}
+	sameJSON(t, "stored event", evs[0], w.Events[0])
+}
+
+func testUpdate(t *testing.T, s workflow.Store) {
+	c := family("F1", workflow.Referred, "")
+	create(t, s, c)
+	var want []workflow.Event
+	want = append(want, event(c, 1, workflow.TriggerDeclare))
+	for v := int64(1); v < 5; v++ {
+		c.Family.NonCooperation = int(v)
+		w := write(c, v, "complete_interview")
+		mustCommit(t, s, w)
+		want = append(want, w.Events...)
+		got := get(t, s, "F1")
+		if got.Version != v+1 {
+			t.Errorf("Version after commit at %d = %d, want %d", v, got.Version, v+1)
+		}
+		if got.Family.NonCooperation != int(v) {
+			t.Errorf("Get after commit at %d: the change was not stored", v)
+		}
+	}
+	evs := events(t, s, "F1")
+	for i, ev := range evs {
+		if ev.Seq != int64(i+1) {
+			t.Errorf("event %d has Seq %d, want %d", i, ev.Seq, i+1)
+		}
+	}
+	sameJSON(t, "history", evs, want)
+}
+
+func testMultiWrite(t *testing.T, s workflow.Store) {
+	ff := fosterFamily("R1", workflow.Qualified, "")
+	create(t, s, ff, child("C1", "F1", workflow.InFamily, ""))
+	kid := child("C1", "F1", workflow.PlacedProfessional, "R1")
+	ff.State = workflow.Active
+	mustCommit(t, s, write(kid, 1, "place"), write(ff, 1, workflow.TriggerActivate))
+	for _, id := range []string{"C1", "R1"} {
+		if got := get(t, s, id); got.Version != 2 {
+			t.Errorf("%s: Version = %d, want 2", id, got.Version)
+		}
+		if evs := events(t, s, id); len(evs) != 2 || evs[1].Seq != 2 {
+			t.Errorf("%s: Events = %s, want two, the second with Seq 2", id, encode(t, evs))
+		}
+	}
+	if got := get(t, s, "R1"); got.State != workflow.Active {
+		t.Errorf("R1: State = %s, want active", got.State)
+	}
+	if cs, _ := index(t, s, workflow.CarerKey("R1")); ids(cs) != "C1" {
+		t.Errorf("Index(carer R1) = [%s], want [C1]", ids(cs))
+	}
+}
+
+func testGetCopy(t *testing.T, s workflow.Store) {
+	c := family("F1", workflow.AssistantPlanning, "A1")
+	create(t, s, c)
+	before := snapshot(t, s, []string{"F1"}, []string{workflow.AssistantKey("A1")})
+	got := get(t, s, "F1")
+	got.State = workflow.Closed
+	got.Version = 99
+	got.Family.Assistant = "A9"
+	got.Family.FormerAssistants[0] = "A9"
+	got.Obligations[0].ID = "changed"
+	cs, _ := index(t, s, workflow.AssistantKey("A1"))
+	if len(cs) != 1 {
+		t.Fatalf("Index(assistant A1) = [%s], want [F1]", ids(cs))
+	}
+	cs[0].State = workflow.Closed
+	cs[0].Family.Assistant = "A9"
+	cs[0].Family.FormerAssistants[0] = "A9"
+	cs[0].Obligations[0].ID = "changed"
+	evs := events(t, s, "F1")
+	evs[0].Trigger = "changed"
+	evs[0].Args["court_ref"] = "changed"
+	if after := snapshot(t, s, []string{"F1"}, []string{workflow.AssistantKey("A1")}); after != before {
+		t.Errorf("changing what Get, Index and Events returned changed the store:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+func testCommitCopy(t *testing.T, s workflow.Store) {
+	c := family("F1", workflow.AssistantPlanning, "A1")
+	w := write(c, 0, workflow.TriggerDeclare)
+	mustCommit(t, s, w)
+	before := snapshot(t, s, []string{"F1"}, []string{workflow.AssistantKey("A1")})
+	w.Case.State = workflow.Closed
+	w.Case.Family.Assistant = "A9"
+	w.Case.Family.FormerAssistants[0] = "A9"
+	w.Case.Obligations[0].ID = "changed"
+	w.Events[0].Trigger = "changed"
+	w.Events[0].Args["court_ref"] = "changed"
+	if after := snapshot(t, s, []string{"F1"}, []string{workflow.AssistantKey("A1")}); after != before {
+		t.Errorf("changing a committed batch changed the store:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+func testStale(t *testing.T, s workflow.Store) {
+	ctx := context.Background()
+	c := family("F1", workflow.AssistantPlanning, "A1")
+	create(t, s, c)
+	mustCommit(t, s, write(c, 1, "approve_plan"))
+	look := []string{"F1"}
+	keys := []string{workflow.AssistantKey("A1"), workflow.AssistantKey("A2")}
+	before := snapshot(t, s, look, keys)
+	moved := family("F1", workflow.AssistantImplementing, "A2")
+	for _, expected := range []int64{1, 3, 0} {
+		err := commit(ctx, s, write(moved, expected, "assess"))
+		isConflict(t, err)
+		var ce *workflow.ConflictError
+		if errors.As(err, &ce) && (ce.Case != "F1" || ce.Want != expected || ce.Got != 2) {
+			t.Logf("ConflictError at Expected %d = %+v (want Case F1, Want %d, Got 2)", expected, *ce, expected)
+		}
+		if after := snapshot(t, s, look, keys); after != before {
+			t.Errorf("a commit at stale version %d wrote:\nbefore %s\nafter  %s", expected, before, after)
+		}
+	}
+	mustCommit(t, s, write(moved, 2, "assess"))
+	if got := get(t, s, "F1"); got.Version != 3 || got.Family.Assistant != "A2" {
+		t.Errorf("after the conflicts, a commit at the current version stored version %d with assistant %s", got.Version, got.Family.Assistant)
+	}
+}
+
+func testCreateExisting(t *testing.T, s workflow.Store) {
+	create(t, s, family("F1", workflow.AssistantPlanning, "A1"))
+	keys := []string{workflow.AssistantKey("A1"), workflow.AssistantKey("A2")}
+	before := snapshot(t, s, []string{"F1"}, keys)
+	isConflict(t, commit(context.Background(), s, write(family("F1", workflow.AssistantPlanning, "A2"), 0, workflow.TriggerDeclare)))
+	if after := snapshot(t, s, []string{"F1"}, keys); after != before {
+		t.Errorf("creating an existing case wrote:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+func testAtomic(t *testing.T, s workflow.Store) {
+	ctx := context.Background()
+	create(t, s, family("F1", workflow.AssistantPlanning, "A1"), family("F2", workflow.AssistantPlanning, "A1"))
+	look := []string{"F1", "F2", "F3"}
+	keys := []string{workflow.AssistantKey("A1"), workflow.AssistantKey("A2")}
+	before := snapshot(t, s, look, keys)
+	good1 := write(family("F1", workflow.Closed, "A1"), 1, "end_work")
+	good3 := write(family("F3", workflow.AssistantPlanning, "A2"), 0, workflow.TriggerDeclare)
+	stale2 := write(family("F2", workflow.AssistantPlanning, "A2"), 7, "assign_assistant")
+	for i, ws := range [][]workflow.Write{{good1, stale2}, {stale2, good1}, {good3, stale2}, {good1, good3, stale2}} {
+		isConflict(t, commit(ctx, s, ws...))
+		if after := snapshot(t, s, look, keys); after != before {
+			t.Errorf("batch %d with a conflicting write wrote part of it:\nbefore %s\nafter  %s", i, before, after)
+		}
+	}
+	mustCommit(t, s, good1, good3)
+	if get(t, s, "F1").State != workflow.Closed || get(t, s, "F3").Version != 1 {
+		t.Errorf("a batch of two good writes did not write both")
+	}
+}
+
+func testGuard(t *testing.T, s workflow.Store) {
+	ctx := context.Background()
+	key := workflow.AssistantKey("A1")
+	create(t, s, family("F1", workflow.AssistantPlanning, "A1"))
+	_, v := index(t, s, key)
+	if v == 0 {
+		t.Fatalf("Index(%s) version = 0 after a case was filed under it", key)
+	}
+	look := []string{"F1", "F2"}
+	keys := []string{key, workflow.AssistantKey("A2")}
+	before := snapshot(t, s, look, keys)
+	w := write(family("F2", workflow.AssistantPlanning, "A1"), 0, workflow.TriggerDeclare)
+	for _, stale := range []int64{v - 1, v + 1, 0} {
+		err := s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{w}, Guards: []workflow.KeyVersion{{Key: key, Version: stale}}})
+		isConflict(t, err)
+		err = s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{w}, Guards: []workflow.KeyVersion{
+			{Key: workflow.AssistantKey("A2"), Version: 0}, {Key: key, Version: stale}}})
+		isConflict(t, err)
+		if after := snapshot(t, s, look, keys); after != before {
+			t.Errorf("a batch guarded by %s at stale version %d (now %d) wrote:\nbefore %s\nafter  %s", key, stale, v, before, after)
+		}
+	}
+	// A key nothing was ever filed under is at version 0.
+	err := s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{w}, Guards: []workflow.KeyVersion{
+		{Key: workflow.AssistantKey("A404"), Version: 1}}})
+	isConflict(t, err)
+	err = s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{w}, Guards: []workflow.KeyVersion{
+		{Key: key, Version: v}, {Key: workflow.AssistantKey("A404"), Version: 0}}})
+	if err != nil {
+		t.Fatalf("a batch guarded at the current versions: %v", err)
+	}
+	if cs, v2 := index(t, s, key); ids(cs) != "F1,F2" || v2 != v+1 {
+		t.Errorf("Index(%s) = [%s] v%d, want [F1,F2] v%d", key, ids(cs), v2, v+1)
+	}
+}
+
+func testIndex(t *testing.T, s workflow.Store) {
+	a1, a2 := workflow.AssistantKey("A1"), workflow.AssistantKey("A2")
+	c := family("F1", workflow.AssistantRequested, "")
+	create(t, s, c, family("F2", workflow.AssistantImplementing, "A1"))
+	check := func(when string, key, want string) {
+		t.Helper()
+		if cs, _ := index(t, s, key); ids(cs) != want {
+			t.Errorf("%s: Index(%s) = [%s], want [%s]", when, key, ids(cs), want)
+		}
+	}
+	check("before assignment", a1, "F2")
+	c = family("F1", workflow.AssistantPlanning, "A1")
+	mustCommit(t, s, write(c, 1, "assign_assistant"))
+	check("after assignment", a1, "F1,F2")
+	cs, _ := index(t, s, a1)
+	sameJSON(t, "Index returns the stored case", cs[0], get(t, s, "F1"))
+	c.State = workflow.AssistantImplementing
+	mustCommit(t, s, write(c, 2, "approve_plan"))
+	check("in a substate", a1, "F1,F2")
+	c.State = workflow.Monitoring
+	mustCommit(t, s, write(c, 3, "end_work"))
+	check("after end_work to monitoring", a1, "F2")
+	c = family("F1", workflow.AssistantPlanning, "A2")
+	mustCommit(t, s, write(c, 4, "assign_assistant"))
+	check("with another assistant", a1, "F2")
+	check("with another assistant", a2, "F1")
+	c.Family.Assistant = "A1"
+	mustCommit(t, s, write(c, 5, "assign_assistant"))
+	check("moved to A1", a1, "F1,F2")
+	check("moved to A1", a2, "")
+}
+
+func testKeyVersions(t *testing.T, s workflow.Store) {
+	a1, a2 := workflow.AssistantKey("A1"), workflow.AssistantKey("A2")
+	version := func(key string) int64 {
+		t.Helper()
+		_, v := index(t, s, key)
+		return v
+	}
+	c := family("F1", workflow.AssistantPlanning, "A1")
+	create(t, s, c)
+	v1 := version(a1)
+	if v1 < 1 {
+		t.Fatalf("version of %s after a case was filed = %d, want at least 1", a1, v1)
+	}
+	step := func(when string, next *workflow.Case, expected int64, bumped ...string) {
+		t.Helper()
+		before := map[string]int64{a1: version(a1), a2: version(a2)}
+		mustCommit(t, s, write(next, expected, "assess"))
+		for _, k := range bumped {
+			if got := version(k); got != before[k]+1 {
+				t.Errorf("%s: version of %s = %d, want %d", when, k, got, before[k]+1)
+			}
+		}
+	}
+	c.Family.LastAssessment = "positive"
+	step("a change of a filed case", c, 1, a1)
+	step("a commit of a filed case that changes nothing", c, 2, a1)
+	c.State = workflow.Closed
+	step("a case leaving the key", c, 3, a1)
+	c = family("F1", workflow.AssistantPlanning, "A2")
+	step("a case filed under another key", c, 4, a2)
+	c.Family.Assistant = "A1"
+	step("a case moving between keys", c, 5, a1, a2)
+	// Another case filed under the key bumps it too.
+	before := version(a1)
+	create(t, s, family("F2", workflow.AssistantPlanning, "A1"))
+	if got := version(a1); got != before+1 {
+		t.Errorf("a new case filed under %s: version %d, want %d", a1, got, before+1)
+	}
+}
+
+func testUnknownKey(t *testing.T, s workflow.Store) {
+	check := func(when string) {
+		t.Helper()
+		for _, k := range []string{workflow.AssistantKey("A404"), workflow.CarerKey("R404"), "no such key"} {
+			cs, v := index(t, s, k)
+			if len(cs) != 0 || v != 0 {
+				t.Errorf("%s: Index(%q) = [%s] v%d, want no cases and version 0", when, k, ids(cs), v)
+			}
+		}
+	}
+	check("empty store")
+	create(t, s, family("F1", workflow.AssistantPlanning, "A1"), child("C1", "F1", workflow.PlacedInstitution, "P1"))
+	check("non-empty store")
+}
+
+func testIndexChildren(t *testing.T, s workflow.Store) {
+	create(t, s,
+		child("C1", "F1", workflow.PlacedProfessional, "R1"),
+		child("C2", "F1", workflow.Reunification, "R1"),
+		child("C3", "F2", workflow.InFamily, ""),
+		child("C4", "F2", workflow.Returned, "R1"),
+		fosterFamily("R1", workflow.Active, "K1"),
+		fosterFamily("R2", workflow.Dissolved, "K1"))
+	for key, want := range map[string]string{
+		workflow.FamilyKey("F1"): "C1,C2", workflow.FamilyKey("F2"): "C3,C4",
+		workflow.CarerKey("R1"): "C1,C2", workflow.CoordinatorKey("K1"): "R1",
+	} {
+		if cs, v := index(t, s, key); ids(cs) != want || v == 0 {
+			t.Errorf("Index(%s) = [%s] v%d, want [%s] and a version", key, ids(cs), v, want)
+		}
+	}
+	mustCommit(t, s, write(child("C1", "F1", workflow.PlacedInstitution, "P1"), 1, "move"))
+	if cs, _ := index(t, s, workflow.CarerKey("R1")); ids(cs) != "C2" {
+		t.Errorf("after a move: Index(carer R1) = [%s], want [C2]", ids(cs))
+	}
+	if cs, _ := index(t, s, workflow.CarerKey("P1")); ids(cs) != "C1" {
+		t.Errorf("after a move: Index(carer P1) = [%s], want [C1]", ids(cs))
+	}
+}
+
+func testConcurrentSameCase(t *testing.T, s workflow.Store) {
+	const n = 32
+	ctx := context.Background()
+	c := family("F1", workflow.AssistantPlanning, "A1")
+	create(t, s, c)
+	mustCommit(t, s, write(c, 1, "approve_plan"))
+	var ok, conflicts atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := c.Clone()
+			mine.Family.NonCooperation = i + 1
+			<-start
+			err := commit(ctx, s, write(mine, 2, "assess"))
+			var ce *workflow.ConflictError
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.Is(err, workflow.ErrConflict) && errors.As(err, &ce):
+				conflicts.Add(1)
+			default:
+				t.Errorf("goroutine %d: Commit: %v, want success or a *workflow.ConflictError", i, err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if ok.Load() != 1 || conflicts.Load() != n-1 {
+		t.Errorf("%d concurrent commits at one version: %d succeeded, %d conflicted; want 1 and %d", n, ok.Load(), conflicts.Load(), n-1)
+	}
+	got := get(t, s, "F1")
+	evs := events(t, s, "F1")
+	if got.Version != 3 || len(evs) != 3 || evs[2].Seq != 3 {
+		t.Errorf("after the race: version %d, %d events; want 3 and 3", got.Version, len(evs))
+	}
+	if got.Family.NonCooperation == 0 {
+		t.Errorf("after the race the winner's change is not stored")
+	}
+}
+
+// testConcurrentCap is the caseload cap at store level: goroutines assign
+// families to one assistant, each reading the assistant's index, counting
+// and committing guarded by the key's version, retrying on conflict. The
+// cap is never exceeded.
+func testConcurrentCap(t *testing.T, s workflow.Store) {
+	const n, limit = 40, 15
+	ctx := context.Background()
+	key := workflow.AssistantKey("A1")
+	var ok, full atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("F%02d", i)
+			<-start
+			for attempt := 0; attempt < 10*n; attempt++ {
+				cs, v, err := s.Index(ctx, key)
+				if err != nil {
+					t.Errorf("%s: Index: %v", id, err)
+					return
+				}
+				if load, _ := workflow.FamilyLoad(cs, true); load >= limit {
+					full.Add(1)
+					return
+				}
+				err = s.Commit(ctx, workflow.Batch{
+					Writes: []workflow.Write{write(family(id, workflow.AssistantPlanning, "A1"), 0, "assign_assistant")},
+					Guards: []workflow.KeyVersion{{Key: key, Version: v}}})
+				switch {
+				case err == nil:
+					ok.Add(1)
+					return
+				case !errors.Is(err, workflow.ErrConflict):
+					t.Errorf("%s: Commit: %v, want success or a conflict", id, err)
+					return
+				}
+			}
+			t.Errorf("%s: still conflicting after %d attempts", id, 10*n)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	cs, _ := index(t, s, key)
+	load, _ := workflow.FamilyLoad(cs, true)
+	if ok.Load() != limit || full.Load() != n-limit || load != limit {
+		t.Errorf("%d concurrent guarded assignments under a cap of %d: %d succeeded, %d found the caseload full, %d families filed; want %d, %d, %d",
+			n, limit, ok.Load(), full.Load(), load, limit, n-limit, limit)
+	}
+}
+
+func testScan(t *testing.T, s workflow.Store) {
+	sc, ok := s.(workflow.Scanner)
+	if !ok {
+		t.Skip("the store is not a workflow.Scanner")
+	}
+	ctx := context.Background()
+	want := map[string]bool{}
+	for i := range 10 {
+		c := family(fmt.Sprintf("F%d", i), workflow.AssistantPlanning, "A1")
+		create(t, s, c)
+		want[c.ID] = true
+	}
+	create(t, s, child("C1", "F1", workflow.InFamily, ""))
+	want["C1"] = true
+	mustCommit(t, s, write(family("F1", workflow.Closed, ""), 1, "end_work"))
+	seen := map[string]int{}
+	err := sc.Scan(ctx, func(c *workflow.Case) error {
+		seen[c.ID]++
+		if c.ID == "F1" && (c.State != workflow.Closed || c.Version != 2) {
+			t.Errorf("Scan gave F1 in state %s at version %d, want closed at 2", c.State, c.Version)
+		}
+		c.State = "scribbled" // a copy: must not reach the store
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	for id := range want {
+		if seen[id] != 1 {
+			t.Errorf("Scan visited %s %d times, want once", id, seen[id])
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("Scan visited %d cases, want %d", len(seen), len(want))
+	}
+	if got := get(t, s, "F2"); got.State != workflow.AssistantPlanning {
+		t.Errorf("changing a scanned case changed the store: F2 is %s", got.State)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	err = sc.Scan(ctx, func(*workflow.Case) error { calls++; return stop })
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("Scan with fn failing: %v after %d calls, want fn's error after 1 call", err, calls)
+	}
+}
+
+func testCancelled(t *testing.T, s workflow.Store) {
+	create(t, s, family("F1", workflow.AssistantPlanning, "A1"))
+	look := []string{"F1", "F2"}
+	keys := []string{workflow.AssistantKey("A1")}
+	before := snapshot(t, s, look, keys)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := commit(ctx, s, write(family("F1", workflow.Closed, "A1"), 1, "end_work"),
+		write(family("F2", workflow.AssistantPlanning, "A1"), 0, workflow.TriggerDeclare))
+	if err == nil {
+		t.Errorf("Commit with a cancelled context succeeded")
+	} else if errors.Is(err, workflow.ErrConflict) {
+		t.Errorf("Commit with a cancelled context: %v; want the context's error, not a conflict", err)
+	}
+	if after := snapshot(t, s, look, keys); after != before {
+		t.Errorf("Commit with a cancelled context wrote:\nbefore %s\nafter  %s", before, after)
+	}
+}
