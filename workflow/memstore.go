@@ -111,6 +111,8 @@ func validBatch(b Batch) error {
 			return fmt.Errorf("workflow: a write without a case")
 		case seen[w.Case.ID]:
 			return fmt.Errorf("workflow: case %s is written twice in one batch", w.Case.ID)
+		case len(w.Events) > 1:
+			return fmt.Errorf("workflow: case %s: a write carries at most one event (its version goes up by one)", w.Case.ID)
 		}
 		seen[w.Case.ID] = true
 	}

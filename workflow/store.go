@@ -47,7 +47,9 @@ type Batch struct {
 	Guards []KeyVersion
 }
 
-// Write is one case's new snapshot and the events that led to it.
+// Write is one case's new snapshot and the event that led to it: a write
+// raises the case's version by one, and the event's Seq is that version,
+// so a write carries at most one event.
 type Write struct {
 	Case     *Case
 	Expected int64
