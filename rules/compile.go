@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 )
@@ -20,6 +22,32 @@ const maxNodes = 1000
 // memoryBudget bounds what one evaluation may allocate inside the VM.
 const memoryBudget = 100_000
 
+// maxDepth bounds the nesting of brackets in a rule's expression: expr's
+// parser recurses on them, and a file of a million "(" would otherwise
+// overflow the stack, which no recover can catch.
+const maxDepth = 100
+
+// safeBuiltins are the expr builtins a rule may call. The others either loop
+// over collections (all, map, reduce, …), which multiplies the cost of every
+// call in their body, or build values whose size the VM's memory budget does
+// not count (replace, toJSON, …), so that one rule could run for minutes or
+// allocate gigabytes. A rule's environment holds no collections; municipal
+// rules need none of them. now is left out on purpose: the as-of date is
+// always an input.
+var safeBuiltins = []string{"len", "abs", "ceil", "floor", "round", "int", "float", "string",
+	"trim", "trimPrefix", "trimSuffix", "upper", "lower", "indexOf", "lastIndexOf", "hasPrefix", "hasSuffix",
+	"max", "min", "date", "duration", "first", "last", "get", "type"}
+
+// sandbox is the options that keep one evaluation bounded in time and
+// memory; see safeBuiltins and [paramPatch] (which also rejects let).
+var sandbox = func() []expr.Option {
+	opts := []expr.Option{expr.DisableAllBuiltins(), expr.MaxNodes(maxNodes)}
+	for _, name := range safeBuiltins {
+		opts = append(opts, expr.EnableBuiltin(name))
+	}
+	return opts
+}()
+
 var timeType = reflect.TypeOf(time.Time{})
 
 // compiled is a rule's expression compiled for one lifecycle's environment.
@@ -29,15 +57,16 @@ type compiled struct {
 }
 
 // compileRule compiles r for every lifecycle its triggers belong to. It
-// returns every problem found.
-func compileRule(r *Rule, triggers []Trigger, catalogue map[string]*Parameter) (map[Lifecycle]*compiled, Errors) {
+// returns every problem found. at, when not nil, locates the rule's parts in
+// its file.
+func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]*Parameter) (map[Lifecycle]*compiled, Errors) {
 	out := make(map[Lifecycle]*compiled)
 	var errs Errors
 	for _, t := range triggers {
 		if out[t.Lifecycle] != nil {
 			continue
 		}
-		c, err := compileFor(r, t.Lifecycle, catalogue)
+		c, err := compileFor(r, at, t.Lifecycle, catalogue)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -48,26 +77,32 @@ func compileRule(r *Rule, triggers []Trigger, catalogue map[string]*Parameter) (
 }
 
 // compileFor compiles r against the environment of lifecycle l.
-func compileFor(r *Rule, l Lifecycle, catalogue map[string]*Parameter) (*compiled, *Error) {
+func compileFor(r *Rule, at *rulePos, l Lifecycle, catalogue map[string]*Parameter) (*compiled, *Error) {
 	patch := &paramPatch{catalogue: catalogue}
+	// No expr.Timezone: date("YYYY-MM-DD") already parses to midnight UTC,
+	// like every date here, and the timezone patch breaks date() passed to
+	// a function (expr dereferences the *time.Location it inserts, and
+	// date() then panics at run time).
 	opts := append([]expr.Option{
 		expr.Env(newEnv(l)),
-		expr.DisableBuiltin("now"),
-		expr.Timezone("UTC"),
-		expr.MaxNodes(maxNodes),
 		expr.Patch(patch),
-	}, functionOptions...)
+	}, sandbox...)
+	opts = append(opts, functionOptions...)
 	if r.Kind == KindGuard {
 		opts = append(opts, expr.AsBool())
 	}
+	if off, ok := tooDeep(r.Expr); ok {
+		return nil, r.exprError(at, file.Location{From: off}, CodeExprSyntax, textf(
+			"wyrażenie jest zagnieżdżone głębiej niż %d poziomów nawiasów", "the expression nests brackets deeper than %d levels", maxDepth), nil)
+	}
 	program, err := compileSafely(r.Expr, opts)
 	if patch.err != nil {
-		return nil, r.exprError(patch.err.loc, CodeExprType, patch.err.msg, nil)
+		return nil, r.exprError(at, patch.err.loc, CodeExprType, patch.err.msg, nil)
 	}
 	if err != nil {
-		return nil, r.compileError(l, err)
+		return nil, r.compileError(at, l, err)
 	}
-	if e := r.checkResultType(l, program); e != nil {
+	if e := r.checkResultType(at, l, program); e != nil {
 		return nil, e
 	}
 	return &compiled{program: program, params: patch.used}, nil
@@ -85,10 +120,10 @@ func compileSafely(src string, opts []expr.Option) (p *vm.Program, err error) {
 }
 
 // checkResultType checks that a limit yields a number and a due rule a date.
-func (r *Rule) checkResultType(l Lifecycle, p *vm.Program) *Error {
+func (r *Rule) checkResultType(at *rulePos, l Lifecycle, p *vm.Program) *Error {
 	t := p.Node().Type()
 	var ok bool
-	var want Text
+	var want Text // the kind's result, in Polish and English
 	switch r.Kind {
 	case KindLimit:
 		ok = t != nil && (t.Kind() == reflect.Int || t.Kind() == reflect.Float64)
@@ -106,34 +141,41 @@ func (r *Rule) checkResultType(l Lifecycle, p *vm.Program) *Error {
 	if t != nil {
 		got = t.String()
 	}
-	return r.exprError(file.Location{}, CodeExprType, textf(
-		"reguła rodzaju %s powinna dawać wartość %s, a daje %s (cykl życia %s)",
-		"a %s rule must yield %s, this one yields %s (lifecycle %s)",
-		r.Kind, want.PL, got, l), nil)
+	return r.exprError(at, file.Location{}, CodeExprType, Text{
+		PL: fmt.Sprintf("reguła rodzaju %s powinna dawać wartość %s, a daje %s (cykl życia %s)", r.Kind, want.PL, got, l),
+		EN: fmt.Sprintf("a %s rule must yield %s, this one yields %s (lifecycle %s)", r.Kind, want.EN, got, l),
+	}, nil)
 }
 
 // compileError turns an expr compile error into a positioned *Error.
-func (r *Rule) compileError(l Lifecycle, err error) *Error {
+func (r *Rule) compileError(at *rulePos, l Lifecycle, err error) *Error {
 	var fe *file.Error
-	if !errors.As(err, &fe) {
-		return r.exprError(file.Location{}, CodeExprSyntax, textf("%s", "%s", err.Error()), err)
+	var loc file.Location
+	msg := err.Error()
+	code := CodeExprSyntax
+	if errors.As(err, &fe) {
+		loc, msg, code = fe.Location, fe.Message, CodeExprType
 	}
-	code := CodeExprType
-	if isSyntaxMessage(fe.Message) {
+	if isSyntaxMessage(msg) {
 		code = CodeExprSyntax
 	}
-	msg := fe.Message
 	if strings.HasPrefix(msg, "expected bool") {
+		// expr.AsBool's check, which carries no position.
+		code = CodeExprType
 		msg = "a guard must yield a bool (true lets the trigger through); " + msg
 	}
-	return r.exprError(fe.Location, code, Text{
+	return r.exprError(at, loc, code, Text{
 		PL: "błąd w wyrażeniu (cykl życia " + string(l) + "): " + msg,
 		EN: "expression error (lifecycle " + string(l) + "): " + msg,
 	}, err)
 }
 
 func isSyntaxMessage(m string) bool {
-	for _, p := range []string{"unexpected token", "unexpected end", "unclosed", "invalid", "literal not terminated", "unrecognized character"} {
+	// The parser's and lexer's messages; the checker's (such as "invalid
+	// operation: + (mismatched types int and string)") are type errors.
+	for _, p := range []string{"unexpected token", "unexpected end", "unclosed", "invalid char escape", "invalid binary literal",
+		"invalid float literal", "invalid hex literal", "invalid integer literal", "invalid octal literal", "bad number syntax",
+		"literal is too large", "literal not terminated", "unrecognized character", "expected name", "map key must be"} {
 		if strings.Contains(m, p) {
 			return true
 		}
@@ -143,10 +185,14 @@ func isSyntaxMessage(m string) bool {
 
 // exprError builds an error positioned at rune offset loc.From of the
 // expression, mapped into the file, with a caret snippet.
-func (r *Rule) exprError(loc file.Location, code Code, msg Text, err error) *Error {
+func (r *Rule) exprError(at *rulePos, loc file.Location, code Code, msg Text, err error) *Error {
 	line, col, text := exprLineCol(r.Expr, loc.From)
 	e := &Error{File: r.Source.File, Line: r.Source.Line, Col: r.Source.Col, ID: r.ID, Code: code, Msg: msg, Err: err}
-	if r.exprAt.line > 0 {
+	switch {
+	case at != nil && len(at.expr) > 0:
+		pos := at.expr[min(max(loc.From, 0), len(at.expr)-1)]
+		e.Line, e.Col = pos.Line, pos.Col
+	case r.exprAt.line > 0:
 		e.Line, e.Col = r.exprAt.fileLineCol(line, col)
 	}
 	e.Snippet = " | " + text + "\n | " + strings.Repeat(" ", col-1) + "^"
@@ -206,11 +252,30 @@ type patchError struct {
 
 // Visit implements ast.Visitor.
 func (p *paramPatch) Visit(node *ast.Node) {
+	if let, ok := (*node).(*ast.VariableDeclaratorNode); ok {
+		// A variable used twice doubles a value's size at no cost to the
+		// memory budget: let a = s + s; let b = a + a; … runs out of memory.
+		p.fail(let.Location(), Text{"let nie jest dostępne w regułach; zapisz wyrażenie wprost",
+			"let is not available in rules; write the expression out"})
+		return
+	}
+	if b, ok := (*node).(*ast.BuiltinNode); ok && !containsString(safeBuiltins, b.Name) {
+		p.unavailable(b.Location(), b.Name)
+		return
+	}
 	call, ok := (*node).(*ast.CallNode)
 	if !ok {
 		return
 	}
-	if id, ok := call.Callee.(*ast.IdentifierNode); !ok || id.Value != "param" {
+	id, ok := call.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return
+	}
+	if _, isBuiltin := builtin.Index[id.Value]; isBuiltin && !containsString(safeBuiltins, id.Value) {
+		p.unavailable(call.Location(), id.Value) // disabled, so parsed as a plain call
+		return
+	}
+	if id.Value != "param" {
 		return
 	}
 	arg, ok := singleString(call.Arguments)
@@ -234,6 +299,18 @@ func (p *paramPatch) Visit(node *ast.Node) {
 		p.used = append(p.used, arg)
 	}
 	ast.Patch(node, &ast.MemberNode{Node: &ast.IdentifierNode{Value: field}, Property: &ast.StringNode{Value: arg}})
+}
+
+// unavailable reports a builtin left out of the sandbox (see safeBuiltins).
+func (p *paramPatch) unavailable(loc file.Location, name string) {
+	if name == "now" {
+		p.fail(loc, Text{"now() nie jest dostępne w regułach: reguła nie czyta zegara; użyj on, daty, na którą jest oceniana",
+			"now() is not available in rules: a rule never reads the clock; use on, the date it is evaluated for"})
+		return
+	}
+	p.fail(loc, textf("funkcja %s nie jest dostępna w regułach; dostępne: %s oraz addDays, addMonths, addYears, addWorkingDays, age, daysBetween, isWorkingDay, param",
+		"the function %s is not available in rules; available: %s and addDays, addMonths, addYears, addWorkingDays, age, daysBetween, isWorkingDay, param",
+		name, strings.Join(safeBuiltins, ", ")))
 }
 
 func (p *paramPatch) fail(loc file.Location, msg Text) {
@@ -260,4 +337,23 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// tooDeep reports whether src nests brackets deeper than maxDepth, and the
+// rune offset where it does. Brackets inside string literals count too: a
+// rule has no reason to hold a hundred of them.
+func tooDeep(src string) (int, bool) {
+	depth, off := 0, 0
+	for _, ch := range src {
+		switch ch {
+		case '(', '[', '{':
+			if depth++; depth > maxDepth {
+				return off, true
+			}
+		case ')', ']', '}':
+			depth--
+		}
+		off++
+	}
+	return 0, false
 }

@@ -41,6 +41,26 @@ type Config struct {
 	Level      Level  // default LevelMunicipality
 	Parameters []Override
 	Rules      []Rule
+
+	// ruleAt locates the parts of each parsed rule, by the rule's Source,
+	// so that errors found by New point at the offending token.
+	ruleAt map[Source]*rulePos
+}
+
+// rulePos locates the parts of a parsed rule in its file.
+type rulePos struct {
+	on          []Source // each trigger named, in order
+	to, message Source
+	noExpr      bool     // the expr key is missing: the parser reported it
+	expr        []Source // each rune of the expression, and its end
+}
+
+// onAt returns where the i-th trigger is named, or the zero Source.
+func (p *rulePos) onAt(i int) Source {
+	if i < len(p.on) {
+		return p.on[i]
+	}
+	return Source{}
 }
 
 // Override is a file's values for one parameter.
@@ -66,7 +86,7 @@ func ReadConfig(path string) (*Config, error) {
 // [Errors]; problems of substance (a raised ceiling, an expression that does
 // not type-check) are found by [New].
 func ParseConfig(name string, data []byte) (*Config, error) {
-	d := &decoder{file: name}
+	d := &decoder{file: name, lines: strings.Split(string(data), "\n")}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, Errors{d.syntaxError(err)}
@@ -76,13 +96,16 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		return cfg, nil // an empty file changes nothing
 	}
 	d.config(doc.Content[0], cfg)
+	cfg.ruleAt = d.ruleAt
 	return cfg, d.errs.err()
 }
 
 // decoder walks a YAML tree, collecting every problem.
 type decoder struct {
-	file string
-	errs Errors
+	file   string
+	lines  []string // the file's text, for locating expressions
+	errs   Errors
+	ruleAt map[Source]*rulePos
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
@@ -241,6 +264,7 @@ func (d *decoder) datedValue(n *yaml.Node, id string) Value {
 	} else {
 		d.fail(n, id, CodeMissing, Text{"brak klucza value", "the key value is missing"})
 	}
+	reported := len(d.errs)
 	if x := f["from"]; x != nil {
 		v.From = d.date(x, id, "from")
 	}
@@ -249,6 +273,11 @@ func (d *decoder) datedValue(n *yaml.Node, id string) Value {
 	}
 	if !v.From.IsZero() && !v.To.IsZero() && v.To.Before(v.From) {
 		d.fail(f["to"], id, CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", v.To, v.From))
+	}
+	if len(d.errs) > reported {
+		// The period is unknown: leave the value out of New's checks (a
+		// bad from would read as the statute's start and overlap the rest).
+		v.Value = nil
 	}
 	return v
 }
@@ -300,15 +329,21 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 	} else {
 		d.fail(n, "", CodeMissing, Text{"reguła bez klucza id", "a rule without an id"})
 	}
-	d.ruleBody(f, n, &r)
+	at := &rulePos{}
+	d.ruleBody(f, n, &r, at)
+	if d.ruleAt == nil {
+		d.ruleAt = map[Source]*rulePos{}
+	}
+	d.ruleAt[r.Source] = at
 	return r, true
 }
 
-func (d *decoder) ruleBody(f map[string]*yaml.Node, n *yaml.Node, r *Rule) {
+func (d *decoder) ruleBody(f map[string]*yaml.Node, n *yaml.Node, r *Rule, at *rulePos) {
 	if v := f["on"]; v != nil {
 		for _, item := range sequence(v) {
 			if s, ok := d.str(item, r.ID, "on"); ok {
 				r.On = append(r.On, s)
+				at.on = append(at.on, d.source(item))
 			}
 		}
 	} else {
@@ -327,7 +362,9 @@ func (d *decoder) ruleBody(f map[string]*yaml.Node, n *yaml.Node, r *Rule) {
 		if r.exprAt.block {
 			r.exprAt.col = n.Column + 2 // block text is indented below its key
 		}
+		at.expr = d.scalarPositions(v, r.Expr)
 	} else {
+		at.noExpr = true
 		d.fail(n, r.ID, CodeMissing, Text{"brak klucza expr (wyrażenie reguły)", "the key expr (the rule's expression) is missing"})
 	}
 	if v := f["from"]; v != nil {
@@ -335,12 +372,14 @@ func (d *decoder) ruleBody(f map[string]*yaml.Node, n *yaml.Node, r *Rule) {
 	}
 	if v := f["to"]; v != nil {
 		r.To = d.date(v, r.ID, "to")
+		at.to = d.source(v)
 	}
 	if v := f["basis"]; v != nil {
 		r.Basis, _ = d.str(v, r.ID, "basis")
 	}
 	if v := f["message"]; v != nil {
 		r.Message = d.message(v, r.ID)
+		at.message = d.source(v)
 	} else if r.Kind == KindGuard {
 		d.fail(n, r.ID, CodeMissing, Text{"brak klucza message {pl, en}: reguła musi wyjaśniać odmowę", "the key message {pl, en} is missing: a rule must explain a refusal"})
 	}
@@ -389,4 +428,98 @@ func rootCause(err error) string {
 		return pe.Err.Error()
 	}
 	return fmt.Sprint(err)
+}
+
+// scalarPositions maps each rune of a scalar's value, and the end of it, to
+// its line and column in the file, walking the source from where the node
+// starts. It follows what YAML does to the text: line breaks of a plain or
+// folded scalar become spaces, a block's indentation is dropped, a quoted
+// scalar has escapes. It returns nil when the source does not match, and
+// the caller falls back on the node's position.
+func (d *decoder) scalarPositions(n *yaml.Node, value string) []Source {
+	if n.Kind != yaml.ScalarNode || n.Line < 1 || n.Line > len(d.lines) {
+		return nil
+	}
+	s := sourceWalker{lines: d.lines, line: n.Line - 1, col: n.Column - 1}
+	switch {
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		s.line, s.col = s.line+1, 0
+	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+		s.col++
+	}
+	double := n.Style&yaml.DoubleQuotedStyle != 0
+	single := n.Style&yaml.SingleQuotedStyle != 0
+	out := make([]Source, 0, len(value)+1)
+	for _, e := range value {
+		if e == ' ' || e == '\t' || e == '\n' || e == '\r' {
+			out = append(out, s.pos(d.file))
+			if c, ok := s.peek(); ok && (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+				s.next()
+			}
+			continue
+		}
+		s.skipSpace()
+		c, ok := s.peek()
+		if !ok {
+			return nil
+		}
+		out = append(out, s.pos(d.file))
+		switch {
+		case double && c == '\\', single && c == '\'' && e == '\'':
+			s.next() // an escape: two source runes make one
+		case c != e:
+			return nil
+		}
+		s.next()
+	}
+	return append(out, s.pos(d.file))
+}
+
+// sourceWalker steps through a file's text rune by rune; line and col are
+// 0-based, col in runes.
+type sourceWalker struct {
+	lines     []string
+	line, col int
+	cur       []rune
+	curLine   int
+}
+
+func (s *sourceWalker) runes() []rune {
+	if s.cur == nil || s.curLine != s.line {
+		s.cur, s.curLine = []rune(strings.TrimSuffix(s.lines[s.line], "\r")), s.line
+	}
+	return s.cur
+}
+
+// peek returns the rune at the position, '\n' at the end of a line, and
+// false past the end of the file.
+func (s *sourceWalker) peek() (rune, bool) {
+	if s.line >= len(s.lines) {
+		return 0, false
+	}
+	if r := s.runes(); s.col < len(r) {
+		return r[s.col], true
+	}
+	return '\n', true
+}
+
+func (s *sourceWalker) next() {
+	if s.line >= len(s.lines) {
+		return
+	}
+	if s.col < len(s.runes()) {
+		s.col++
+		return
+	}
+	s.line, s.col = s.line+1, 0
+}
+
+func (s *sourceWalker) skipSpace() {
+	for c, ok := s.peek(); ok && (c == ' ' || c == '\t' || c == '\n'); c, ok = s.peek() {
+		s.next()
+	}
+}
+
+func (s *sourceWalker) pos(file string) Source {
+	return Source{File: file, Line: s.line + 1, Col: s.col + 1}
 }

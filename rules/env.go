@@ -158,7 +158,9 @@ type FosterFamily struct {
 	State string `expr:"state"`
 	// Children is the number of children placed there on the date.
 	Children int `expr:"children"`
-	// Assessments is the number of assessments recorded before this one.
+	// Assessments is the number of assessments recorded, on assess
+	// including the one being recorded (0 on activate): due dates count
+	// from it (contract.md section 4).
 	Assessments int    `expr:"assessments"`
 	Coordinator string `expr:"coordinator"` // ID of the assigned coordinator
 }

@@ -23,7 +23,7 @@ func (rs *RuleSet) applyOverrides(cfg *Config) Errors {
 			}
 			e := rs.checkValue(p, v)
 			errs = append(errs, e...)
-			if len(e) == 0 {
+			if len(e) == 0 && v.Value != nil { // nil: reported by the parser
 				values = append(values, v)
 			}
 		}

@@ -81,9 +81,9 @@ func New(configs ...*Config) (*RuleSet, error) {
 		errs = append(errs, rs.applyOverrides(cfg)...)
 	}
 	rs.buildEpochs()
-	errs = append(errs, rs.addRules(statuteRules(), true)...)
+	errs = append(errs, rs.addRules(statuteRules(), true, nil)...)
 	for _, cfg := range rs.layers {
-		errs = append(errs, rs.addRules(cfg.Rules, false)...)
+		errs = append(errs, rs.addRules(cfg.Rules, false, cfg.ruleAt)...)
 	}
 	if err := errs.err(); err != nil {
 		return nil, err
@@ -117,18 +117,23 @@ func (rs *RuleSet) Program(id string) (*Program, bool) {
 // definition order.
 func (rs *RuleSet) ProgramsOn(t Trigger) []*Program { return slices.Clone(rs.byTrigger[t]) }
 
-// addRules validates and compiles rules, statutory or from a file.
-func (rs *RuleSet) addRules(list []Rule, statutory bool) Errors {
+// addRules validates and compiles rules, statutory or from a file; at
+// locates the parts of a parsed file's rules by the rule's Source.
+func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos) Errors {
 	var errs Errors
 	for i := range list {
 		r := list[i]
-		e := rs.checkRule(&r, statutory)
+		pos := at[r.Source]
+		e := rs.checkRule(&r, pos, statutory)
 		if len(e) > 0 {
 			errs = append(errs, e...)
 			continue
 		}
+		if pos != nil && pos.noExpr {
+			continue // the parser reported the missing expr
+		}
 		triggers := resolveAll(r.On)
-		compiled, e := compileRule(&r, triggers, rs.paramByID)
+		compiled, e := compileRule(&r, pos, triggers, rs.paramByID)
 		if len(e) > 0 {
 			errs = append(errs, e...)
 			continue
@@ -159,10 +164,18 @@ func placeholders(t Text) []string {
 }
 
 // checkRule checks a rule's ID, triggers, dates and message placeholders.
-func (rs *RuleSet) checkRule(r *Rule, statutory bool) Errors {
+// at, when not nil, points each problem at its token in the file.
+func (rs *RuleSet) checkRule(r *Rule, at *rulePos, statutory bool) Errors {
 	var errs Errors
-	fail := func(code Code, msg Text) {
-		errs = append(errs, &Error{File: r.Source.File, Line: r.Source.Line, Col: r.Source.Col, ID: r.ID, Code: code, Msg: msg})
+	failAt := func(s Source, code Code, msg Text) {
+		if s.Line == 0 {
+			s = r.Source
+		}
+		errs = append(errs, &Error{File: r.Source.File, Line: s.Line, Col: s.Col, ID: r.ID, Code: code, Msg: msg})
+	}
+	fail := func(code Code, msg Text) { failAt(r.Source, code, msg) }
+	if at == nil {
+		at = &rulePos{}
 	}
 	switch {
 	case r.ID == "":
@@ -177,17 +190,17 @@ func (rs *RuleSet) checkRule(r *Rule, statutory bool) Errors {
 		fail(CodeRuleID, textf("identyfikator reguły lokalnej musi zaczynać się od \"local.\", np. local.%s",
 			"a local rule's ID must start with \"local.\", e.g. local.%s", lastPart(r.ID)))
 	}
-	for _, on := range r.On {
+	for i, on := range r.On {
 		if len(ResolveTrigger(on)) == 0 {
-			fail(CodeUnknownTrigger, textf("nieznany wyzwalacz %q; zob. docs/rules.md", "unknown trigger %q; see docs/rules.md", on))
+			failAt(at.onAt(i), CodeUnknownTrigger, textf("nieznany wyzwalacz %q; zob. docs/rules.md", "unknown trigger %q; see docs/rules.md", on))
 		}
 	}
 	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {
-		fail(CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", r.To, r.From))
+		failAt(at.to, CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", r.To, r.From))
 	}
 	for _, id := range placeholders(r.Message) {
 		if rs.paramByID[id] == nil {
-			fail(CodeMessagePlaceholder, textf("komunikat odwołuje się do nieznanego parametru {%s}", "the message names an unknown parameter {%s}", id))
+			failAt(at.message, CodeMessagePlaceholder, textf("komunikat odwołuje się do nieznanego parametru {%s}", "the message names an unknown parameter {%s}", id))
 		}
 	}
 	return errs

@@ -1,0 +1,221 @@
+package rules_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asysta/asysta/rules"
+)
+
+// evalBound is how long evaluating every rule of a fuzzed file may take.
+// The sandbox (compile.go) keeps one evaluation far below it; a hang or a
+// runaway allocation shows up as a failure rather than as a stuck fuzzer.
+const evalBound = 10 * time.Second
+
+// fuzzTriggers are fired on every rule set a fuzz input loads, one per
+// lifecycle and the triggers the statute's guards sit on.
+var fuzzTriggers = []struct {
+	t   rules.Trigger
+	env func() rules.Env
+}{
+	{trAssignAssistant, func() rules.Env { return assignment(3, true) }},
+	{rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "refer"}, func() rules.Env { return &rules.FamilyEnv{} }},
+	{trPlace, func() rules.Env { return placement("2015-01-01", "institution", 3) }},
+	{rules.Trigger{Lifecycle: rules.LifecycleFosterFamily, Name: "assess"}, func() rules.Env { return &rules.FosterFamilyEnv{} }},
+}
+
+// checkErrors fails unless every problem in err is well formed.
+func checkErrors(t *testing.T, err error, file string) {
+	t.Helper()
+	list := rules.AsErrors(err)
+	if len(list) == 0 {
+		t.Fatalf("the error is not rules.Errors: %T %v", err, err)
+	}
+	for _, e := range list {
+		if e.Code == "" {
+			t.Errorf("an error without a code: %v", e)
+		}
+		if e.File != file {
+			t.Errorf("error names file %q, want %q: %v", e.File, file, e)
+		}
+		if e.Msg.PL == "" || e.Msg.EN == "" {
+			t.Errorf("an error without a message in both languages: %#v", e)
+		}
+		if e.Line < 0 || e.Col < 0 {
+			t.Errorf("a negative position: %v", e)
+		}
+		_ = e.Localize(rules.Polish)
+	}
+}
+
+// exercise evaluates every rule of rs on a few dates and fails if that
+// takes longer than evalBound.
+func exercise(t *testing.T, rs *rules.RuleSet) {
+	t.Helper()
+	start := time.Now()
+	for _, on := range []rules.Date{day("2014-12-31"), day("2024-03-01")} {
+		for _, ft := range fuzzTriggers {
+			if _, err := rs.Decide(ft.t, on, ft.env()); err != nil {
+				t.Errorf("Decide %s: %v", ft.t, err)
+			}
+		}
+		for _, p := range rs.Programs() {
+			if p.Rule().Kind == rules.KindGuard {
+				continue
+			}
+			for _, tr := range p.Triggers() {
+				for _, ft := range fuzzTriggers {
+					if ft.t.Lifecycle == tr.Lifecycle {
+						_, _ = p.Eval(on, ft.env())
+						break
+					}
+				}
+			}
+		}
+	}
+	if d := time.Since(start); d > evalBound {
+		t.Errorf("evaluating the rules took %s", d)
+	}
+}
+
+func FuzzParseConfig(f *testing.F) {
+	for _, seed := range []string{
+		"",
+		"name: Gmina\n",
+		"parameters:\n  assistant.max_families: 12\n",
+		"parameters:\n  assistant.max_families:\n    - {value: 12, from: 2024-01-01, to: 2024-12-31}\n    - {value: 10, from: 2025-01-01}\n",
+		"parameters: {assistant.max_families: 99, institution.min_age: 1, x: [1, 2]}\n",
+		"level: county\nrules:\n  - {id: local.a, on: place, severity: warn, expr: 'carer.children < 10', message: {pl: a, en: b}}\n",
+		"rules:\n  - id: local.b\n    on: [assign_assistant, refer]\n    kind: due\n    expr: addWorkingDays(on, 14)\n",
+		"rules:\n  - id: local.c\n    on: assess\n    expr: |\n      args.result != \"\" &&\n        on > date(\"2024-01-01\")\n    message: {pl: a, en: b}\n",
+		"rules: [{id: local.d, on: assign_assistant, expr: '1..100000000 != nil', message: {pl: '{assistant.max_families}', en: b}}]\n",
+		"x: &a [*a]\n",
+		"a: &a {b: *a}\nparameters: *a\n",
+		"{\"parameters\": {\"assistant.max_families\": 16}, \"rules\": []}",
+		"parameters:\n  assistant.max_families: 1e3\n  assistant.count_za_zyciem_in_cap: yes\n",
+		"rules:\n  - id: local.e\n    on: refer\n    from: 2024-02-30\n    to: 0000-00-00\n    expr: true\n    message: {pl: a, en: b}\n",
+		strings.Repeat("[", 1000),
+		"rules:\n  - id: local.f\n    on: refer\n    expr: '" + strings.Repeat("(", 150) + "1" + strings.Repeat(")", 150) + " > 0'\n    message: {pl: a, en: b}\n",
+		"\ufeffname: BOM\n",
+		"name: \"\\x80\"\nparameters:\n  \"\": 1\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	for _, dir := range []string{"testdata/errors", "testdata/valid"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.*"))
+		for _, path := range files {
+			if ext := filepath.Ext(path); ext == ".yaml" || ext == ".json" {
+				if data, err := os.ReadFile(path); err == nil {
+					f.Add(data)
+				}
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const name = "fuzz.yaml"
+		cfg, err := rules.ParseConfig(name, data)
+		if err != nil {
+			checkErrors(t, err, name)
+		}
+		if cfg == nil {
+			return
+		}
+		rs, err := rules.New(cfg)
+		if err != nil {
+			checkErrors(t, err, name)
+			return
+		}
+		if rs.Revision() == "" {
+			t.Error("a rule set without a revision")
+		}
+		_ = rs.Params(day("2024-03-01"))
+		exercise(t, rs)
+	})
+}
+
+func FuzzCompileRule(f *testing.F) {
+	for _, seed := range []struct {
+		expr string
+		kind uint8
+	}{
+		{"worker.weight + family.difficulty <= 12 * worker.fte", 0},
+		{"worker.families + \"x\" > 1", 0},
+		{"worker.families + 1", 0},
+		{"addMonths(on, param(\"assistant.family_assessment_interval\"))", 2},
+		{"12 * worker.fte", 1},
+		{"param(\"assistant.count_za_zyciem_in_cap\") + 1", 0},
+		{"param(family.id) > 0", 0},
+		{"now() > on", 0},
+		{strings.Repeat("(", 100) + "true" + strings.Repeat(")", 100), 0},
+		{strings.Repeat("(", 5000) + "true" + strings.Repeat(")", 5000), 0},
+		{strings.Repeat("!", 2000) + "true", 0},
+		{strings.Repeat("1 + ", 2000) + "1 > 0", 0},
+		{"1..100000000 != nil", 0},
+		{"len(1..100000000) > 0", 0},
+		{"map(1..1000000, #) != nil", 0},
+		{"all(1..45000, {addWorkingDays(on, 36500) > on})", 0},
+		{"reduce(1..40, #acc + #acc, \"x\") != \"\"", 0},
+		{"let a = \"xxxxxxxx\"; let b = a + a; let c = b + b; len(c) > 0", 0},
+		{"len(repeat(\"x\", 1000000)) > 0", 0},
+		{"len(replace(replace(\"xxx\", \"x\", \"xxx\"), \"x\", \"xxx\")) > 0", 0},
+		{"addWorkingDays(on, 36500) > addWorkingDays(on, -36500)", 0},
+		{"addDays(on, 9223372036854775807) > on", 0},
+		{"addMonths(on, worker.families * 1000000)", 2},
+		{"age(child.born, on) < 3", 0},
+		{"daysBetween(on, addYears(on, 1)) == 366", 0},
+		{"isWorkingDay(on) ? on : addWorkingDays(on, 1)", 2},
+		{"worker.families % (worker.families - worker.families) == 0", 0},
+		{"1 / 0 > 0", 0},
+		{"1 % 0 == 0", 0},
+		{"9223372036854775807 + 1 > 0", 0},
+		{"-9223372036854775808 / -1 > 0", 0},
+		{"\"żółć\" + family.id != \"\"", 0},
+		{"family.id matches \"(a+)+$\"", 0},
+		{"family.id matches \"[\"", 0},
+		{"date(\"2024-13-01\") > on", 0},
+		{"duration(\"9999999999h\") > duration(\"1h\")", 0},
+		{"string(1..99999) != \"\"", 0},
+		{"{\"a\": 1}.a > 0", 0},
+		{"[1, 2, 3][worker.families] > 0", 0},
+		{"on.Year() > 2020", 0},
+		{"#", 0},
+		{"", 0},
+		{"\x00\xff", 0},
+		{"`", 0},
+		{"worker.families < 10 &&\n  family.difficulty > 0", 0},
+	} {
+		f.Add(seed.expr, seed.kind)
+	}
+	f.Fuzz(func(t *testing.T, expr string, kind uint8) {
+		k := []string{"guard", "limit", "due"}[kind%3]
+		quoted, err := json.Marshal(expr) // a JSON string is a YAML double-quoted scalar
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := "name: Gmina Fuzz\nrules:\n  - id: local.fuzz\n    on: [assign_assistant, place, foster_family.assess]\n    kind: " + k +
+			"\n    expr: " + string(quoted) + "\n    message: {pl: \"Odmowa {assistant.max_families}.\", en: \"Denied.\"}\n"
+		const name = "fuzz.yaml"
+		cfg, err := rules.ParseConfig(name, []byte(src))
+		if err != nil {
+			// Only characters YAML does not allow in a file at all.
+			checkErrors(t, err, name)
+			if !rules.AsErrors(err).Has(rules.CodeSyntax) {
+				t.Fatalf("a generated file is malformed: %v\n%s", err, src)
+			}
+			return
+		}
+		if len(cfg.Rules) != 1 {
+			t.Fatalf("want one rule, got %d", len(cfg.Rules))
+		}
+		rs, err := rules.New(cfg)
+		if err != nil {
+			checkErrors(t, err, name)
+			return
+		}
+		exercise(t, rs)
+	})
+}
