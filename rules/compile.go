@@ -53,13 +53,17 @@ var timeType = reflect.TypeOf(time.Time{})
 // compiled is a rule's expression compiled for one lifecycle's environment.
 type compiled struct {
 	program *vm.Program
+	// byEpoch holds, for each epoch of the rule set, the program with the
+	// parameters in force then compiled in as constants (see specialise);
+	// nil when the rule reads no parameter.
+	byEpoch []*vm.Program
 	params  []string // parameter IDs the expression reads, in order of first use
 }
 
 // compileRule compiles r for every lifecycle its triggers belong to. It
 // returns every problem found. at, when not nil, locates the rule's parts in
 // its file.
-func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]*Parameter) (map[Lifecycle]*compiled, Errors) {
+func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]*Parameter, epochs []epoch) (map[Lifecycle]*compiled, Errors) {
 	out := make(map[Lifecycle]*compiled)
 	var errs Errors
 	for _, t := range triggers {
@@ -67,6 +71,9 @@ func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]
 			continue
 		}
 		c, err := compileFor(r, at, t.Lifecycle, catalogue)
+		if err == nil {
+			err = c.specialise(r, at, t.Lifecycle, epochs)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -76,6 +83,23 @@ func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]
 	return out, errs
 }
 
+// compileOptions are the options every compilation of r for lifecycle l
+// uses, with patch rewriting param("id"). The environment is declared as
+// the struct, not a pointer to it: expr then reads fields by position, with
+// no lookup by name and no copy of the nested structs (callers still pass
+// a pointer).
+func compileOptions(r *Rule, l Lifecycle, patch ast.Visitor) []expr.Option {
+	opts := append([]expr.Option{
+		expr.Env(reflect.ValueOf(newEnv(l)).Elem().Interface()),
+		expr.Patch(patch),
+	}, sandbox...)
+	opts = append(opts, functionOptions...)
+	if r.Kind == KindGuard {
+		opts = append(opts, expr.AsBool())
+	}
+	return opts
+}
+
 // compileFor compiles r against the environment of lifecycle l.
 func compileFor(r *Rule, at *rulePos, l Lifecycle, catalogue map[string]*Parameter) (*compiled, *Error) {
 	patch := &paramPatch{catalogue: catalogue}
@@ -83,14 +107,7 @@ func compileFor(r *Rule, at *rulePos, l Lifecycle, catalogue map[string]*Paramet
 	// like every date here, and the timezone patch breaks date() passed to
 	// a function (expr dereferences the *time.Location it inserts, and
 	// date() then panics at run time).
-	opts := append([]expr.Option{
-		expr.Env(newEnv(l)),
-		expr.Patch(patch),
-	}, sandbox...)
-	opts = append(opts, functionOptions...)
-	if r.Kind == KindGuard {
-		opts = append(opts, expr.AsBool())
-	}
+	opts := compileOptions(r, l, patch)
 	if off, ok := tooDeep(r.Expr); ok {
 		return nil, r.exprError(at, file.Location{From: off}, CodeExprSyntax, textf(
 			"wyrażenie jest zagnieżdżone głębiej niż %d poziomów nawiasów", "the expression nests brackets deeper than %d levels", maxDepth), nil)

@@ -131,8 +131,13 @@ func (d Date) Time() time.Time {
 	if d.IsZero() {
 		return time.Time{}
 	}
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	// The same instant as time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0,
+	// time.UTC), computed from the day number: rules convert the as-of
+	// date on every evaluation, and this is several times cheaper.
+	return time.Unix(int64(d.days())*secondsPerDay, 0).UTC()
 }
+
+const secondsPerDay = 24 * 60 * 60
 
 // Compare returns -1 if d is before o, 0 if they are the same day and +1 if
 // d is after o.

@@ -127,7 +127,7 @@ func (rs *RuleSet) Decide(t Trigger, on Date, env Env) (Decision, error) {
 			continue
 		}
 		d.Rules = append(d.Rules, p.decide(on, env))
-		for _, id := range p.compiled[t.Lifecycle].params {
+		for _, id := range p.compiledFor(t.Lifecycle).params {
 			if !containsString(used, id) {
 				used = append(used, id)
 			}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"slices"
-	"sort"
 )
 
 // ParamValue is a parameter's value in force on a date, with where it comes
@@ -28,6 +27,7 @@ func (v ParamValue) Bool() bool { b, _ := v.Value.(bool); return b }
 // epoch is a period over which no parameter changes: the values in force
 // from start until the next epoch's start.
 type epoch struct {
+	day    int // start as a day number, for a cheap search
 	start  Date
 	ints   map[string]int
 	bools  map[string]bool
@@ -61,11 +61,26 @@ func (rs *RuleSet) Params(d Date) []ParamValue {
 
 // epochAt returns the epoch containing d, or nil before the statute.
 func (rs *RuleSet) epochAt(d Date) *epoch {
-	i := sort.Search(len(rs.epochs), func(i int) bool { return d.Before(rs.epochs[i].start) })
-	if i == 0 {
-		return nil
+	if i := rs.epochIndex(d); i >= 0 {
+		return &rs.epochs[i]
 	}
-	return &rs.epochs[i-1]
+	return nil
+}
+
+// epochIndex returns the index of the epoch containing d, or -1 before the
+// statute.
+func (rs *RuleSet) epochIndex(d Date) int {
+	day := d.days()
+	lo, hi := 0, len(rs.epochs)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if day < rs.epochs[mid].day {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo - 1
 }
 
 // buildEpochs precomputes the parameters in force over every period in
@@ -102,7 +117,7 @@ func (rs *RuleSet) buildEpochs() {
 // epoch's end is the day before the next change of any parameter; each
 // value's own To is kept for listings.
 func (rs *RuleSet) epochFrom(start Date) epoch {
-	ep := epoch{start: start, ints: map[string]int{}, bools: map[string]bool{}, values: map[string]ParamValue{}}
+	ep := epoch{day: start.days(), start: start, ints: map[string]int{}, bools: map[string]bool{}, values: map[string]ParamValue{}}
 	for _, p := range rs.catalogue {
 		v := rs.resolve(p, start)
 		pv := ParamValue{ID: p.ID, Value: v.Value, Unit: p.Unit, Source: v.Source, Basis: p.Basis, From: v.From, To: v.To}

@@ -23,6 +23,7 @@ type Program struct {
 	rule         Rule
 	triggers     []Trigger
 	compiled     map[Lifecycle]*compiled
+	byLife       [3]*compiled // compiled by lifecycle, in the order of Lifecycles
 	rs           *RuleSet
 	placeholders []string
 }
@@ -62,7 +63,7 @@ func (p *Program) Triggers() []Trigger { return slices.Clone(p.triggers) }
 
 // Params returns the IDs of the parameters the rule's expression reads.
 func (p *Program) Params(l Lifecycle) []string {
-	if c := p.compiled[l]; c != nil {
+	if c := p.compiledFor(l); c != nil {
 		return slices.Clone(c.params)
 	}
 	return nil
@@ -76,15 +77,16 @@ var vmPool = sync.Pool{New: func() any { return &vm.VM{MemoryBudget: memoryBudge
 // the date: [RuleSet.Decide] does.
 func (p *Program) Eval(on Date, env Env) (Result, error) {
 	res := Result{Rule: p.rule.ID, Kind: p.rule.Kind, Severity: p.rule.Severity, Passed: true}
-	c := p.compiled[env.Lifecycle()]
+	c := p.compiledFor(env.Lifecycle())
 	if c == nil {
 		return res, &EvalError{Rule: p.rule.ID, Err: ErrWrongEnv}
 	}
-	if err := p.rs.prepare(on, env); err != nil {
+	i, err := p.rs.prepareAt(on, env)
+	if err != nil {
 		return res, &EvalError{Rule: p.rule.ID, Err: err}
 	}
 	machine := vmPool.Get().(*vm.VM)
-	out, err := machine.Run(c.program, env)
+	out, err := machine.Run(c.programAt(i), env)
 	vmPool.Put(machine)
 	if err != nil {
 		return res, &EvalError{Rule: p.rule.ID, Err: err}
@@ -122,17 +124,25 @@ func (p *Program) convert(out any, res *Result) error {
 
 // prepare fills env's Base for date on.
 func (rs *RuleSet) prepare(on Date, env Env) error {
-	ep := rs.epochAt(on)
-	if ep == nil {
-		return ErrNotInForce
+	_, err := rs.prepareAt(on, env)
+	return err
+}
+
+// prepareAt fills env's Base for date on and returns the index of the
+// epoch the date falls in.
+func (rs *RuleSet) prepareAt(on Date, env Env) (int, error) {
+	i := rs.epochIndex(on)
+	if i < 0 {
+		return -1, ErrNotInForce
 	}
+	ep := &rs.epochs[i]
 	b := env.base()
 	b.On = on.Time()
 	b.ParamInts, b.ParamBools = ep.ints, ep.bools
 	if c, ok := env.(*ChildEnv); ok && !c.Child.Born.IsZero() {
 		c.Child.Age = AgeOn(DateFromTime(c.Child.Born), on)
 	}
-	return nil
+	return i, nil
 }
 
 // message renders the rule's message with its placeholders replaced by the
@@ -154,4 +164,18 @@ func (p *Program) message(d Date) Text {
 		})
 	}
 	return Text{PL: render(p.rule.Message.PL), EN: render(p.rule.Message.EN)}
+}
+
+// compiledFor returns the rule compiled for lifecycle l, or nil. A switch
+// over the three lifecycles is cheaper than a map lookup on the hot path.
+func (p *Program) compiledFor(l Lifecycle) *compiled {
+	switch l {
+	case LifecycleFamily:
+		return p.byLife[0]
+	case LifecycleChild:
+		return p.byLife[1]
+	case LifecycleFosterFamily:
+		return p.byLife[2]
+	}
+	return nil
 }

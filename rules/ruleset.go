@@ -133,12 +133,15 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 			continue // the parser reported the missing expr
 		}
 		triggers := resolveAll(r.On)
-		compiled, e := compileRule(&r, pos, triggers, rs.paramByID)
+		compiled, e := compileRule(&r, pos, triggers, rs.paramByID, rs.epochs)
 		if len(e) > 0 {
 			errs = append(errs, e...)
 			continue
 		}
 		p := &Program{rule: r, triggers: triggers, compiled: compiled, rs: rs, placeholders: placeholders(r.Message)}
+		for k, l := range Lifecycles {
+			p.byLife[k] = compiled[l]
+		}
 		rs.programs = append(rs.programs, p)
 		rs.programBy[r.ID] = p
 		for _, t := range triggers {
