@@ -68,7 +68,7 @@ func (c *Caseload) Recommend(ctx context.Context, family string, on rules.Date, 
 		return nil, fmt.Errorf("caseload: %s is not a family case", family)
 	}
 	var out []Recommendation
-	for _, w := range c.reg.Workers(on, assistantsOf(cand.Employer)) {
+	for _, w := range c.assistants(on, cand) {
 		if w.ID == fc.Family.Assistant {
 			continue
 		}
@@ -80,6 +80,15 @@ func (c *Caseload) Recommend(ctx context.Context, family string, on rules.Date, 
 	}
 	sortRecommendations(out)
 	return out, nil
+}
+
+// assistants returns the assistants active on date on among the
+// candidates, sorted by ID.
+func (c *Caseload) assistants(on rules.Date, cand Candidates) []workflow.Worker {
+	if cand.Employer == "" {
+		return c.reg.Workers(on, assistantsOf(""))
+	}
+	return c.reg.Employees(cand.Employer, on, assistantsOf(cand.Employer))
 }
 
 func assistantsOf(employer string) func(workflow.Worker) bool {

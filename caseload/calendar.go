@@ -13,7 +13,7 @@ import (
 )
 
 // ErrNoScan is returned when the engine's store cannot list its cases
-// (it does not implement [workflow.Scanner]).
+// (it implements neither [workflow.Visitor] nor [workflow.Scanner]).
 var ErrNoScan = errors.New("caseload: the store cannot list its cases")
 
 // CalendarQuery selects the entries of a review calendar.
@@ -47,13 +47,13 @@ type Entry struct {
 // Calendar lists the open obligations across the caseload that the query
 // selects, ordered by due date, then case and obligation.
 func (c *Caseload) Calendar(ctx context.Context, q CalendarQuery) ([]Entry, error) {
-	sc, ok := c.e.Store().(workflow.Scanner)
-	if !ok {
-		return nil, ErrNoScan
+	visit, err := c.visitor()
+	if err != nil {
+		return nil, err
 	}
 	var entries []Entry
 	coordinators := map[string]string{} // foster family → coordinator
-	err := sc.Scan(ctx, func(cs *workflow.Case) error {
+	err = visit(ctx, func(cs *workflow.Case) error {
 		if cs.FosterFamily != nil {
 			coordinators[cs.ID] = cs.FosterFamily.Coordinator
 		}
@@ -68,8 +68,21 @@ func (c *Caseload) Calendar(ctx context.Context, q CalendarQuery) ([]Entry, erro
 		return nil, fmt.Errorf("caseload: calendar: %w", err)
 	}
 	entries = attribute(entries, coordinators, q.Worker)
-	sort.Slice(entries, func(i, j int) bool { return entries[i].less(entries[j]) })
+	sort.Slice(entries, func(i, j int) bool { return entries[i].less(&entries[j]) })
 	return entries, nil
+}
+
+// visitor returns the cheapest way the store offers to read every case:
+// in place ([workflow.Visitor]; the calendar only reads and copies values
+// out), else as copies ([workflow.Scanner]).
+func (c *Caseload) visitor() (func(context.Context, func(*workflow.Case) error) error, error) {
+	switch s := c.e.Store().(type) {
+	case workflow.Visitor:
+		return s.Visit, nil
+	case workflow.Scanner:
+		return s.Scan, nil
+	}
+	return nil, ErrNoScan
 }
 
 func (q CalendarQuery) selects(o workflow.Obligation) bool {
@@ -109,7 +122,9 @@ func attribute(entries []Entry, coordinators map[string]string, worker string) [
 	return slices.DeleteFunc(entries, func(e Entry) bool { return e.Worker != worker })
 }
 
-func (e Entry) less(o Entry) bool {
+// less compares by pointer: an Entry is 160 bytes, and a national
+// calendar sorts some 200,000 of them.
+func (e *Entry) less(o *Entry) bool {
 	if c := e.Due.Compare(o.Due); c != 0 {
 		return c < 0
 	}
@@ -137,13 +152,31 @@ func orDash(s string) string {
 }
 
 func when(e Entry, lang rules.Lang) string {
+	pl := lang == rules.Polish
 	switch {
-	case e.Overdue && lang == rules.Polish:
-		return fmt.Sprintf("PO TERMINIE (%d dni)", -e.DaysLeft)
+	case e.Overdue && pl:
+		return fmt.Sprintf("PO TERMINIE (%s)", days(-e.DaysLeft, pl))
 	case e.Overdue:
-		return fmt.Sprintf("OVERDUE (%d days)", -e.DaysLeft)
-	case lang == rules.Polish:
-		return fmt.Sprintf("za %d dni", e.DaysLeft)
+		return fmt.Sprintf("OVERDUE (%s)", days(-e.DaysLeft, pl))
+	case e.DaysLeft == 0 && pl:
+		return "dziś"
+	case e.DaysLeft == 0:
+		return "today"
+	case pl:
+		return "za " + days(e.DaysLeft, pl)
 	}
-	return fmt.Sprintf("in %d days", e.DaysLeft)
+	return "in " + days(e.DaysLeft, pl)
+}
+
+// days counts days in Polish (1 dzień, otherwise dni) or English.
+func days(n int, pl bool) string {
+	switch {
+	case pl && n == 1:
+		return "1 dzień"
+	case pl:
+		return fmt.Sprintf("%d dni", n)
+	case n == 1:
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
 }

@@ -73,7 +73,7 @@ type simulation struct {
 
 func (c *Caseload) simulation(ctx context.Context, on rules.Date, leaving string, cand Candidates) (*simulation, error) {
 	s := &simulation{c: c, rs: c.e.RuleSet(), on: on, loads: map[string]*Load{}}
-	for _, w := range c.reg.Workers(on, assistantsOf(cand.Employer)) {
+	for _, w := range c.assistants(on, cand) {
 		if w.ID == leaving {
 			continue
 		}
@@ -89,9 +89,21 @@ func (c *Caseload) simulation(ctx context.Context, on rules.Date, leaving string
 // place evaluates every candidate for one family under the simulated
 // loads and takes the best eligible one.
 func (s *simulation) place(ctx context.Context, fc *workflow.Case, by workflow.Actor) (Move, error) {
+	// The family's children, as the engine counts them for the rules.
+	kids, _, err := s.c.e.Store().Index(ctx, workflow.FamilyKey(fc.ID))
+	if err != nil {
+		return Move{}, fmt.Errorf("caseload: %w", err)
+	}
+	placed := 0
+	for _, k := range kids {
+		if inCare(k.State) {
+			placed++
+		}
+	}
 	var recs []Recommendation
 	for _, w := range s.staff {
 		env := workflow.FamilyEnvOf(fc, workflow.Args{"assistant": w.ID}, by)
+		env.Family.Children, env.Family.PlacedChildren = len(kids), placed
 		l := s.loads[w.ID]
 		env.Worker = rules.Worker{ID: w.ID, Role: string(w.Role), FTE: w.EffectiveFTE(), Families: l.Families, Weight: l.Weight}
 		dec, err := s.rs.Decide(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "reassign_assistant"}, s.on, env)
@@ -118,4 +130,11 @@ func (s *simulation) place(ctx context.Context, fc *workflow.Case, by workflow.A
 		l.Weight += fc.Family.Difficulty
 	}
 	return Move{Family: fc.ID, To: best.Worker, Decision: best.Decision, Reasons: best.Reasons}, nil
+}
+
+// inCare reports whether a child in state st lives with a carer, as the
+// engine counts a family's placed children: placed, awaiting the court on a
+// return, or referred for adoption.
+func inCare(st workflow.State) bool {
+	return st.In(workflow.Placed) || st == workflow.Reunification || st == workflow.AdoptionReferred
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -43,11 +44,18 @@ type Registry struct {
 	mu           sync.RWMutex
 	workers      map[string]workflow.Worker
 	institutions map[string]workflow.Institution
+	// byPerson lists the post IDs of each person, so that a post is
+	// checked against the same person's other posts only; byEmployer the
+	// post IDs of each employer, so that one OPS's staff is found without
+	// visiting a national registry.
+	byPerson   map[string][]string
+	byEmployer map[string][]string
 }
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{workers: map[string]workflow.Worker{}, institutions: map[string]workflow.Institution{}}
+	return &Registry{workers: map[string]workflow.Worker{}, institutions: map[string]workflow.Institution{},
+		byPerson: map[string][]string{}, byEmployer: map[string][]string{}}
 }
 
 // Add adds a post, or replaces the post with the same ID. It refuses a
@@ -62,11 +70,24 @@ func (r *Registry) Add(w workflow.Worker) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, o := range r.workers {
-		if err := separation(w, o); err != nil {
-			return err
+	if w.Person != "" {
+		for _, id := range r.byPerson[w.Person] {
+			if err := separation(w, r.workers[id]); err != nil {
+				return err
+			}
 		}
 	}
+	if old, ok := r.workers[w.ID]; ok {
+		isW := func(id string) bool { return id == w.ID }
+		if old.Person != "" {
+			r.byPerson[old.Person] = slices.DeleteFunc(r.byPerson[old.Person], isW)
+		}
+		r.byEmployer[old.Employer] = slices.DeleteFunc(r.byEmployer[old.Employer], isW)
+	}
+	if w.Person != "" {
+		r.byPerson[w.Person] = append(r.byPerson[w.Person], w.ID)
+	}
+	r.byEmployer[w.Employer] = append(r.byEmployer[w.Employer], w.ID)
 	r.workers[w.ID] = w
 	return nil
 }
@@ -137,6 +158,22 @@ func (r *Registry) Workers(d rules.Date, keep func(workflow.Worker) bool) []work
 	var out []workflow.Worker
 	for _, w := range r.workers {
 		if (d.IsZero() || w.ActiveOn(d)) && (keep == nil || keep(w)) {
+			out = append(out, w)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Employees returns the posts of one employer matching keep (nil: all)
+// active on d (zero date: any), sorted by ID. Unlike [Registry.Workers]
+// it visits only that employer's posts.
+func (r *Registry) Employees(employer string, d rules.Date, keep func(workflow.Worker) bool) []workflow.Worker {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []workflow.Worker
+	for _, id := range r.byEmployer[employer] {
+		if w := r.workers[id]; (d.IsZero() || w.ActiveOn(d)) && (keep == nil || keep(w)) {
 			out = append(out, w)
 		}
 	}

@@ -67,7 +67,7 @@ func (c *Caseload) Staffing(ctx context.Context, in StaffingInput, on rules.Date
 	if err != nil {
 		return rep, err
 	}
-	for _, w := range c.reg.Workers(on, employedBy(in.Unit)) {
+	for _, w := range c.reg.Employees(in.Unit, on, nil) {
 		switch w.Role {
 		case workflow.SocialWorker:
 			norm.FTE += w.EffectiveFTE()
@@ -83,10 +83,6 @@ func (c *Caseload) Staffing(ctx context.Context, in StaffingInput, on rules.Date
 	rep.SocialWorkers = norm
 	rep.checkNorm()
 	return rep, nil
-}
-
-func employedBy(unit string) func(workflow.Worker) bool {
-	return func(w workflow.Worker) bool { return w.Employer == unit }
 }
 
 func socialWorkerNorm(rs *rules.RuleSet, in StaffingInput, on rules.Date) (SocialWorkerNorm, error) {
@@ -144,7 +140,9 @@ func (rep *StaffingReport) checkNorm() {
 			PL: fmt.Sprintf("ośrodek zatrudnia %.2f etatu pracowników socjalnych, a minimum to %d", n.FTE, n.Minimum),
 			EN: fmt.Sprintf("the centre employs %.2f FTE of social workers against a minimum of %d", n.FTE, n.Minimum)}})
 	}
-	if !n.Met && n.FTE+1e-9 >= float64(n.Minimum) {
+	// The ratio is breached when it asks for more than the minimum and the
+	// centre has less, whether or not it also falls below the minimum.
+	if !n.Met && n.Required > n.Minimum {
 		rule := "social_worker.inhabitants_per_fte"
 		if n.ByFamilies > 0 && n.ByFamilies < n.ByInhabitants {
 			rule = "social_worker.families_per_fte"
