@@ -56,9 +56,8 @@ func (rs *RuleSet) checkValue(p *Parameter, v Value) Errors {
 	if !ok {
 		return fail(CodeWrongType, Text{"parametr przyjmuje liczbę całkowitą", "the parameter takes a whole number"})
 	}
-	if n < p.Min || n > p.Max {
-		return fail(CodeOutOfRange, textf("wartość %d poza zakresem %d–%d (%s)", "value %d is outside the range %d–%d (%s)",
-			n, p.Min, p.Max, p.Unit))
+	if e := rangeProblem(p, n); !e.IsZero() {
+		return fail(CodeOutOfRange, e)
 	}
 	var errs Errors
 	for _, s := range p.History {
@@ -141,4 +140,19 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// rangeProblem explains a value outside the parameter's range. A ceiling's
+// upper bound and a floor's lower bound are the statute's own, checked
+// date by date as a raised ceiling or a lowered floor; here only the other
+// bound counts.
+func rangeProblem(p *Parameter, n int) Text {
+	unit := p.Unit.Text()
+	switch {
+	case p.Direction != Floor && n < p.Min:
+		return textf("wartość %d jest mniejsza niż %d ("+unit.PL+")", "value %d is below %d ("+unit.EN+")", n, p.Min)
+	case p.Direction != Ceiling && n > p.Max:
+		return textf("wartość %d jest większa niż %d ("+unit.PL+")", "value %d is above %d ("+unit.EN+")", n, p.Max)
+	}
+	return Text{}
 }

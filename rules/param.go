@@ -35,6 +35,23 @@ const (
 	UnitBool        Unit = "bool"         // a yes/no policy switch
 )
 
+var unitTexts = map[Unit]Text{
+	UnitCount:       {PL: "liczba", EN: "count"},
+	UnitMonths:      {PL: "miesiące", EN: "months"},
+	UnitWorkingDays: {PL: "dni robocze", EN: "working days"},
+	UnitYears:       {PL: "lata", EN: "years"},
+	UnitFTE:         {PL: "etaty", EN: "full-time equivalents"},
+	UnitBool:        {PL: "tak/nie", EN: "yes/no"},
+}
+
+// Text names the unit for people, in Polish and English.
+func (u Unit) Text() Text {
+	if t, ok := unitTexts[u]; ok {
+		return t
+	}
+	return Text{PL: string(u), EN: string(u)}
+}
+
 // Direction says how a municipality or county may change a parameter.
 type Direction int
 
@@ -90,13 +107,16 @@ func (v Value) Covers(d Date) bool {
 // Source tells where a value or rule comes from: the built-in statute (the
 // zero Source) or a position in a configuration file.
 type Source struct {
-	File string `json:"file,omitempty"`
-	Line int    `json:"line,omitempty"`
-	Col  int    `json:"col,omitempty"`
+	File string
+	Line int
+	Col  int
 }
 
 // IsStatute reports whether s is the built-in statute.
 func (s Source) IsStatute() bool { return s.File == "" }
+
+// MarshalText returns String(), so that JSON shows "statute" or FILE:LINE.
+func (s Source) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // String returns "statute" or FILE:LINE.
 func (s Source) String() string {

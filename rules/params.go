@@ -10,7 +10,7 @@ type ParamValue struct {
 	ID     string `json:"id"`
 	Value  any    `json:"value"` // int or bool
 	Unit   Unit   `json:"unit"`
-	Source Source `json:"-"`
+	Source Source `json:"source"` // "statute" or FILE:LINE
 	Basis  string `json:"basis"`
 	// From and To bound the period this value holds (To zero: until
 	// further notice).

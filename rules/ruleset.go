@@ -194,8 +194,14 @@ func (rs *RuleSet) checkRule(r *Rule, at *rulePos, statutory bool) Errors {
 			"a local rule's ID must start with \"local.\", e.g. local.%s", lastPart(r.ID)))
 	}
 	for i, on := range r.On {
-		if len(ResolveTrigger(on)) == 0 {
+		ts := ResolveTrigger(on)
+		switch {
+		case len(ts) == 0:
 			failAt(at.onAt(i), CodeUnknownTrigger, textf("nieznany wyzwalacz %q; zob. docs/rules.md", "unknown trigger %q; see docs/rules.md", on))
+		case !statutory && r.Kind == KindGuard && slices.Contains(ts, Trigger{LifecycleFosterFamily, "activate"}):
+			failAt(at.onAt(i), CodeUnknownTrigger, Text{
+				"activate wykonuje silnik przy pierwszym umieszczonym dziecku, bez reguł; podepnij regułę pod child.place",
+				"activate is fired by the engine on the first placed child, without rules; attach the rule to child.place"})
 		}
 	}
 	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {

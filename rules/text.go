@@ -31,9 +31,13 @@ func ParseLang(s string) (Lang, bool) {
 // LangFromEnv returns the language of the environment: LC_ALL, LC_MESSAGES or
 // LANG, in that order, as the C library reads them. It returns English when
 // none of them names Polish.
-func LangFromEnv() Lang {
+func LangFromEnv() Lang { return LangFrom(os.Getenv) }
+
+// LangFrom is [LangFromEnv] reading the variables through getenv, for
+// programs (and tests) that keep their environment elsewhere.
+func LangFrom(getenv func(string) string) Lang {
 	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(name); v != "" {
+		if v := getenv(name); v != "" {
 			lang, _ := ParseLang(v)
 			return lang
 		}

@@ -190,15 +190,7 @@ func (inv *invocation) errorf(pl, en string, args ...any) {
 // langFromEnv returns the language the environment asks for: the first of
 // LC_ALL, LC_MESSAGES and LANG that is set decides, as in
 // [rules.LangFromEnv], but read through env so that tests can set it.
-func langFromEnv(env func(string) string) rules.Lang {
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := env(name); v != "" {
-			lang, _ := rules.ParseLang(v)
-			return lang
-		}
-	}
-	return rules.English
-}
+func langFromEnv(env func(string) string) rules.Lang { return rules.LangFrom(env) }
 
 // sniffLang finds a valid --lang among args before they are parsed, so that
 // usage and flag errors are already in the language asked for. It returns
