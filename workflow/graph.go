@@ -280,13 +280,14 @@ func (d *diagram) isCluster(s State) bool {
 // firstLeaf returns the first state inside cluster s that is not itself a
 // cluster: the node a DOT edge to or from the cluster is attached to.
 func (d *diagram) firstLeaf(s State) State {
-	for _, n := range d.children(s) {
-		if !n.cluster {
-			return n.id
-		}
-		return d.firstLeaf(n.id)
+	kids := d.children(s)
+	switch {
+	case len(kids) == 0:
+		return s
+	case kids[0].cluster:
+		return d.firstLeaf(kids[0].id)
 	}
-	return s
+	return kids[0].id
 }
 
 // generatedBy is the comment at the top of every diagram.

@@ -177,7 +177,7 @@ func (g *gen) gminaStaff() {
 	for i, gm := range g.ds.Gminas {
 		weights[i] = float64(gm.Inhabitants)
 	}
-	perGmina := make([]int, len(g.ds.Gminas))
+	var perGmina []int
 	if g.f.Assistants >= len(g.ds.Gminas) {
 		perGmina = apportion(g.f.Assistants-len(g.ds.Gminas), weights)
 		for i := range perGmina {
@@ -544,7 +544,7 @@ func (g *gen) fosterCare() {
 	for i := range ffPer {
 		ffCount[i] = float64(ffPer[i]) + 1e-9 // a powiat with none still gets its share of remainders
 	}
-	coordPer := make([]int, len(g.ds.Powiats))
+	var coordPer []int
 	if g.f.Coordinators >= len(g.ds.Powiats) {
 		coordPer = apportion(g.f.Coordinators-len(g.ds.Powiats), ffCount)
 		for i := range coordPer {
