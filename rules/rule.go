@@ -1,5 +1,7 @@
 package rules
 
+import "fmt"
+
 // Kind is what a rule's expression computes.
 type Kind int
 
@@ -81,3 +83,25 @@ func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
 // MarshalText returns the severity's name, for JSON.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a kind's name, so that stored decisions decode.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for _, c := range []Kind{KindGuard, KindLimit, KindDue} {
+		if c.String() == string(b) {
+			*k = c
+			return nil
+		}
+	}
+	return fmt.Errorf("rules: unknown rule kind %q", b)
+}
+
+// UnmarshalText reads a severity's name, so that stored decisions decode.
+func (s *Severity) UnmarshalText(b []byte) error {
+	for _, c := range []Severity{Block, Warn} {
+		if c.String() == string(b) {
+			*s = c
+			return nil
+		}
+	}
+	return fmt.Errorf("rules: unknown severity %q", b)
+}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -81,4 +82,14 @@ func ParseTrigger(s string) (Trigger, bool) {
 		return Trigger{}, false
 	}
 	return Trigger{Lifecycle(l), n}, true
+}
+
+// UnmarshalText reads "lifecycle.name", so that stored decisions decode.
+func (t *Trigger) UnmarshalText(b []byte) error {
+	tr, ok := ParseTrigger(string(b))
+	if !ok {
+		return fmt.Errorf("rules: unknown trigger %q", b)
+	}
+	*t = tr
+	return nil
 }

@@ -1,0 +1,73 @@
+// Package pgstore keeps asysta's cases in PostgreSQL: a [workflow.Store]
+// and [workflow.Scanner] for OPS systems that run on several machines over
+// one database, with github.com/jackc/pgx/v5 (pgxpool).
+//
+//	store, err := pgstore.Open(ctx, "postgres://asysta@db.ops.local/asysta")
+//	if err != nil { … }
+//	defer store.Close()
+//	engine, err := workflow.New(workflow.WithStore(store), workflow.WithDirectory(staff))
+//
+// # Schema
+//
+// Five tables, created by embedded, numbered migrations that [Migrate]
+// applies (Open migrates; [New] expects a migrated schema):
+//
+//   - cases: one row per case: its ID, lifecycle, state, version, the index
+//     keys it is filed under, and its snapshot (the JSON of
+//     [workflow.Case]), the only place a child's date of birth is kept;
+//   - events: the append-only history, one row per accepted transition,
+//     keyed by (case_id, seq); a trigger refuses UPDATE and DELETE;
+//   - index_entries and index_keys: which cases are filed under which key
+//     ([workflow.Case.Keys]: an assistant's families, a carer's children)
+//     and each key's version;
+//   - obligations: every case's open obligations, kept in step with its
+//     snapshot, with a covering index on the due date for [Store.DueBefore];
+//
+// plus schema_migrations, the migrations applied. Tables are unqualified:
+// they live in the first schema of the connections' search_path.
+//
+// # Concurrency
+//
+// A Store is safe for concurrent use, and any number of Stores, in any
+// number of processes on any number of machines, may share one database:
+// nothing is cached in memory, and every decision the engine takes is
+// checked at commit. [Store.Commit] runs one READ COMMITTED transaction
+// that locks the rows of the cases it writes (SELECT … FOR UPDATE, in
+// order of ID), then the rows of the index keys it guards and touches (in
+// order of key, creating missing ones first), so that two commits over the
+// same rows queue rather than interleave and never wait on each other in
+// a cycle. Holding those locks it compares each case's version with the
+// version its change was based on, and each guard key's version with the
+// version the decision read; on any difference it writes nothing and
+// returns a [*workflow.ConflictError] (errors.Is [workflow.ErrConflict]),
+// and the caller reloads and tries again, exactly as with
+// [workflow.MemoryStore]. Otherwise it writes the snapshots, appends the
+// events (seq = the new version), refiles the index entries, raises the
+// version of every key each case was or is filed under, replaces the
+// cases' obligation rows, and commits: all of it or none of it.
+//
+// This is what keeps a caseload cap across instances: two instances that
+// each count an assistant's 14 families and assign a 15th and a 16th both
+// guard the key assistant:A1 at the version they counted; the first commit
+// raises it, the second finds it changed and conflicts, and on retry
+// counts 15 and is denied.
+//
+// Reads are single statements: [Store.Index] reads a key's version and the
+// cases filed under it in one snapshot, so a guard taken from it is never
+// newer than what was counted.
+//
+// Should PostgreSQL abort a commit's transaction as a serialization
+// failure or a deadlock (SQLSTATE 40001, 40P01; the lock order makes
+// deadlocks unexpected), Commit runs the batch again, up to four attempts
+// in all, since such an abort wrote nothing; after that it returns a
+// *workflow.ConflictError. Any other error is returned as it is and means
+// nothing was written, with one exception no database client escapes: a
+// connection lost while COMMIT itself was in flight leaves the outcome
+// unknown to the caller, and only reading the case again tells.
+//
+// # Personal data
+//
+// Events hold IDs, codes and dates only; the snapshot in cases is where a
+// child's date of birth lives. docs/postgres.md describes backups, pool
+// settings and the rest of running asysta over PostgreSQL.
+package pgstore

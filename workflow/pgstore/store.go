@@ -1,0 +1,213 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/asysta/asysta/workflow"
+)
+
+// Store is a [workflow.Store] and [workflow.Scanner] on PostgreSQL. It is
+// safe for concurrent use by many goroutines, and many Stores (one per
+// instance of an OPS system, each with its own pool) may share one
+// database: see the package documentation for the concurrency contract.
+type Store struct {
+	pool  *pgxpool.Pool
+	owned bool // Open made the pool; Close closes it
+}
+
+var (
+	_ workflow.Store   = (*Store)(nil)
+	_ workflow.Scanner = (*Store)(nil)
+)
+
+// New returns a store over pool, whose schema [Migrate] has brought up to
+// date. The caller keeps the pool: Close on the store leaves it open.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Open connects to the database at url (a postgres:// URL or a key=value
+// connection string, with pgxpool's settings such as pool_max_conns),
+// migrates its schema and returns a store that owns the pool: Close closes
+// it.
+func Open(ctx context.Context, url string) (*Store, error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: open: %w", err)
+	}
+	if err := Migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{pool: pool, owned: true}, nil
+}
+
+// Close closes the pool if [Open] made it; a store from [New] leaves its
+// pool to the caller.
+func (s *Store) Close() {
+	if s.owned {
+		s.pool.Close()
+	}
+}
+
+// Pool returns the store's connection pool.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Get implements [workflow.Store].
+func (s *Store) Get(ctx context.Context, id string) (*workflow.Case, error) {
+	var version int64
+	var snap []byte
+	err := s.pool.QueryRow(ctx, `SELECT version, snapshot FROM cases WHERE id = $1`, id).Scan(&version, &snap)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, workflow.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: get %s: %w", id, err)
+	}
+	return decodeCase(id, version, snap)
+}
+
+// Events implements [workflow.Store]. The case and its history are read
+// in one statement, so they agree.
+func (s *Store) Events(ctx context.Context, id string) ([]workflow.Event, error) {
+	rows, err := s.pool.Query(ctx, `SELECT e.event FROM cases c LEFT JOIN events e ON e.case_id = c.id
+		WHERE c.id = $1 ORDER BY e.seq`, id)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: events of %s: %w", id, err)
+	}
+	defer rows.Close()
+	found := false
+	var out []workflow.Event
+	for rows.Next() {
+		found = true
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("pgstore: events of %s: %w", id, err)
+		}
+		if raw == nil { // a case without events
+			continue
+		}
+		ev, err := decodeEvent(raw)
+		if err != nil {
+			return nil, fmt.Errorf("pgstore: events of %s: %w", id, err)
+		}
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: events of %s: %w", id, err)
+	}
+	if !found {
+		return nil, workflow.ErrNotFound
+	}
+	if out == nil {
+		out = []workflow.Event{}
+	}
+	return out, nil
+}
+
+// Index implements [workflow.Store]. The key's version and the cases filed
+// under it are read in one statement, so the version is never newer than
+// the cases: a guard taken from it conflicts with any later change.
+func (s *Store) Index(ctx context.Context, key string) ([]*workflow.Case, int64, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT coalesce((SELECT version FROM index_keys WHERE key = $1), 0), c.id, c.version, c.snapshot
+		FROM (SELECT 1) AS one
+		LEFT JOIN index_entries e ON e.key = $1
+		LEFT JOIN cases c ON c.id = e.case_id
+		ORDER BY c.id`, key)
+	if err != nil {
+		return nil, 0, fmt.Errorf("pgstore: index %s: %w", key, err)
+	}
+	defer rows.Close()
+	var version int64
+	out := []*workflow.Case{}
+	for rows.Next() {
+		var id *string
+		var v *int64
+		var snap []byte
+		if err := rows.Scan(&version, &id, &v, &snap); err != nil {
+			return nil, 0, fmt.Errorf("pgstore: index %s: %w", key, err)
+		}
+		if id == nil {
+			continue
+		}
+		c, err := decodeCase(*id, *v, snap)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("pgstore: index %s: %w", key, err)
+	}
+	return out, version, nil
+}
+
+// scanPage is the number of cases Scan reads per statement.
+const scanPage = 500
+
+// Scan implements [workflow.Scanner]. It reads the cases in pages of a few
+// hundred, in order of ID, and calls fn with no connection held, so fn may
+// use the store. Each case is as committed when its page was read; the
+// visit as a whole is not one snapshot of the database.
+func (s *Store) Scan(ctx context.Context, fn func(*workflow.Case) error) error {
+	after := ""
+	for {
+		page, err := s.scanPage(ctx, after)
+		if err != nil {
+			return err
+		}
+		for _, c := range page {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		if len(page) < scanPage {
+			return nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+func (s *Store) scanPage(ctx context.Context, after string) ([]*workflow.Case, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, version, snapshot FROM cases WHERE id > $1 ORDER BY id LIMIT $2`, after, scanPage)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: scan: %w", err)
+	}
+	defer rows.Close()
+	var out []*workflow.Case
+	for rows.Next() {
+		var id string
+		var v int64
+		var snap []byte
+		if err := rows.Scan(&id, &v, &snap); err != nil {
+			return nil, fmt.Errorf("pgstore: scan: %w", err)
+		}
+		c, err := decodeCase(id, v, snap)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: scan: %w", err)
+	}
+	return out, nil
+}
+
+// decodeCase decodes a snapshot; the version column is authoritative.
+func decodeCase(id string, version int64, snap []byte) (*workflow.Case, error) {
+	var c workflow.Case
+	if err := json.Unmarshal(snap, &c); err != nil {
+		return nil, fmt.Errorf("pgstore: case %s: snapshot: %w", id, err)
+	}
+	c.Version = version
+	return &c, nil
+}
