@@ -145,10 +145,8 @@ type ArgumentError struct {
 func (e *ArgumentError) Error() string { return e.Localize(rules.English) }
 
 // Localize returns the problem in lang.
+// The word "argument" is the same in Polish and English.
 func (e *ArgumentError) Localize(lang rules.Lang) string {
-	if lang == rules.Polish {
-		return fmt.Sprintf("%s %s: argument %s: %s", e.Case, e.Trigger, e.Arg, e.Problem.In(lang))
-	}
 	return fmt.Sprintf("%s %s: argument %s: %s", e.Case, e.Trigger, e.Arg, e.Problem.In(lang))
 }
 
