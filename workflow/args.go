@@ -47,11 +47,29 @@ type Args map[string]any
 // parseArgs checks given against the trigger's specs and returns them
 // normalised: bools, ints and strings only, unknown names refused.
 func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error) {
-	out := Args{}
+	if len(given) == 0 {
+		for _, s := range specs {
+			if s.required {
+				return nil, &ArgumentError{Case: caseID, Trigger: trigger, Arg: s.name, Problem: rules.Text{PL: "brak wymaganego argumentu", EN: "the required argument is missing"}}
+			}
+		}
+		return nil, nil
+	}
+	out := make(Args, len(given))
 	bad := func(name string, pl, en string, a ...any) error {
 		return &ArgumentError{Case: caseID, Trigger: trigger, Arg: name, Problem: rules.Text{PL: fmt.Sprintf(pl, a...), EN: fmt.Sprintf(en, a...)}}
 	}
-	for _, name := range sortedKeys(given) {
+	known := 0
+	for _, s := range specs {
+		if _, ok := given[s.name]; ok {
+			known++
+		}
+	}
+	unknown := sortedKeys(nil)
+	if known != len(given) {
+		unknown = sortedKeys(given)
+	}
+	for _, name := range unknown {
 		if !slices.ContainsFunc(specs, func(s argSpec) bool { return s.name == name }) {
 			if len(specs) == 0 {
 				return nil, bad(name, "nieznany argument; %s nie przyjmuje argumentów", "unknown argument; %s takes none", trigger)
@@ -81,8 +99,8 @@ func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error
 func (s argSpec) normalize(v any) (any, rules.Text) {
 	switch s.kind {
 	case argBool:
-		if b, ok := v.(bool); ok {
-			return b, rules.Text{}
+		if _, ok := v.(bool); ok {
+			return v, rules.Text{}
 		}
 		return nil, rules.Text{PL: fmt.Sprintf("oczekiwano true albo false, podano %v", v),
 			EN: fmt.Sprintf("want true or false, got %v", v)}
@@ -91,6 +109,9 @@ func (s argSpec) normalize(v any) (any, rules.Text) {
 		if !ok || n < s.min || n > s.max {
 			return nil, rules.Text{PL: fmt.Sprintf("oczekiwano liczby całkowitej od %d do %d, podano %v", s.min, s.max, v),
 				EN: fmt.Sprintf("want a whole number from %d to %d, got %v", s.min, s.max, v)}
+		}
+		if _, isInt := v.(int); isInt {
+			return v, rules.Text{}
 		}
 		return n, rules.Text{}
 	}
@@ -103,7 +124,7 @@ func (s argSpec) normalize(v any) (any, rules.Text) {
 		return nil, rules.Text{PL: fmt.Sprintf("%q nie jest żadną z wartości: %s", str, strings.Join(s.enum, ", ")),
 			EN: fmt.Sprintf("%q is not one of: %s", str, strings.Join(s.enum, ", "))}
 	}
-	return str, rules.Text{}
+	return v, rules.Text{} // already a string: no new boxing
 }
 
 // wholeNumber accepts the integer types and integral floats (JSON numbers).

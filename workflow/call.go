@@ -110,12 +110,7 @@ func (cl *call) authorize(t *transition) error {
 
 // permitted asks the stateless machine whether the trigger can fire.
 func (cl *call) permitted() error {
-	ctx := context.WithValue(cl.ctx, callKey{}, cl)
-	ok, err := cl.def.machine.CanFireCtx(ctx, cl.cmd.Trigger)
-	if err != nil {
-		return err
-	}
-	if ok && cl.tr != nil {
+	if cl.tr != nil && (cl.tr.when == nil || cl.tr.when.fn(cl)) {
 		return nil
 	}
 	te := &TransitionError{Case: cl.c.ID, Lifecycle: cl.c.Lifecycle, State: cl.c.State, Trigger: cl.cmd.Trigger}
@@ -146,9 +141,8 @@ func orNone(s string) string {
 
 // transition fires the stateless machine and applies the effects.
 func (cl *call) transition() error {
-	ctx := context.WithValue(cl.ctx, callKey{}, cl)
 	from := cl.c.State
-	if err := cl.def.machine.FireCtx(ctx, cl.cmd.Trigger); err != nil {
+	if err := cl.def.machine.FireCtx(context.WithValue(cl.ctx, callKey{}, cl), cl.cmd.Trigger); err != nil {
 		return err
 	}
 	cl.c.State = cl.state
@@ -182,9 +176,9 @@ func (cl *call) commit() error {
 }
 
 func (cl *call) outcome() *Outcome {
-	out := &Outcome{Case: cl.c.Clone(), Event: cl.event, Decision: cl.decision}
+	out := &Outcome{Case: cl.c, Event: cl.event, Decision: cl.decision}
 	for _, w := range cl.linked {
-		out.Linked = append(out.Linked, w.Case.Clone())
+		out.Linked = append(out.Linked, w.Case)
 	}
 	return out
 }

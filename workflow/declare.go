@@ -91,6 +91,16 @@ func (e *Engine) Replay(ctx context.Context, id string) (*Case, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v, ok := e.store.(interface {
+		viewEvents(context.Context, string, func([]Event) error) error
+	}); ok {
+		var out *Case
+		err := v.viewEvents(ctx, id, func(evs []Event) (err error) {
+			out, err = e.ReplayEvents(cur, evs)
+			return err
+		})
+		return out, err
+	}
 	events, err := e.History(ctx, id)
 	if err != nil {
 		return nil, err

@@ -53,6 +53,7 @@ type lifecycle struct {
 	name        rules.Lifecycle
 	states      []State // every state, superstates included
 	transitions []transition
+	byTrig      map[string][]*transition // built by build; read-only after
 }
 
 var endReasons = []string{"goals_achieved", "no_cooperation", "moved_away", "child_placed_permanently", "court_decision", "other"}
@@ -203,6 +204,9 @@ func (l *lifecycle) find(trigger string, s State) *transition {
 
 // byTrigger returns the transitions of a trigger, or nil for an unknown one.
 func (l *lifecycle) byTrigger(trigger string) []*transition {
+	if l.byTrig != nil {
+		return l.byTrig[trigger]
+	}
 	var out []*transition
 	for i := range l.transitions {
 		if l.transitions[i].trigger == trigger {

@@ -124,7 +124,7 @@ func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Out
 	if cmd.Version != 0 && cmd.Version != c.Version {
 		return nil, &ConflictError{Case: caseID, Want: cmd.Version, Got: c.Version}
 	}
-	cl := &call{ctx: ctx, e: e, rs: e.ruleSet(), def: e.defs[c.Lifecycle], before: c, c: c.Clone(), cmd: cmd, state: c.State}
+	cl := &call{ctx: ctx, e: e, rs: e.ruleSet(), def: e.defs[c.Lifecycle], before: &Case{Version: c.Version}, c: c, cmd: cmd, state: c.State}
 	if err := cl.run(); err != nil {
 		return nil, err
 	}

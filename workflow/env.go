@@ -219,15 +219,20 @@ func (cl *call) fosterEnv() (rules.Env, error) {
 // actor to the rules environment. It reads nothing from the store: the
 // counts of children and the worker's load are the caller's to fill.
 func FamilyEnvOf(c *Case, a Args, actor Actor) *rules.FamilyEnv {
-	f := c.Family
 	env := &rules.FamilyEnv{}
+	fillFamilyEnv(env, c, a, actor)
+	return env
+}
+
+func fillFamilyEnv(env *rules.FamilyEnv, c *Case, a Args, actor Actor) {
+	f := c.Family
+	*env = rules.FamilyEnv{}
 	env.Actor = rules.Actor{ID: actor.ID, Role: string(actor.Role)}
 	env.Family = rules.Family{ID: c.ID, Difficulty: f.Difficulty, ZaZyciem: f.ZaZyciem(), Basis: string(f.Basis),
 		State: string(c.State), Urgent: f.Urgent, ReportEveryMonths: f.ReportEveryMonths, Assistant: f.Assistant}
 	env.Args = rules.FamilyArgs{Urgent: a.Bool("urgent"), Mandatory: a.Bool("mandatory"), Kind: a.String("kind"),
 		CourtRef: a.String("court_ref"), ReportEveryMonths: a.Int("report_every_months"), Assistant: a.String("assistant"),
 		Result: a.String("result"), Reason: a.String("reason")}
-	return env
 }
 
 // ChildEnvOf maps a child case's facts, arguments and actor to the rules

@@ -68,6 +68,11 @@ func build(l *lifecycle) (d *definition, err error) {
 			configure(sm.Configure(from), t)
 		}
 	}
+	byTrig := map[string][]*transition{}
+	for _, trig := range l.triggers() {
+		byTrig[trig] = l.byTrigger(trig)
+	}
+	l.byTrig = byTrig
 	return &definition{lifecycle: l, machine: sm}, nil
 }
 

@@ -144,11 +144,17 @@ func (s *MemoryStore) write(w Write) {
 	if old, ok := s.cases[c.ID]; ok {
 		oldKeys = old.Keys()
 	}
-	for _, k := range oldKeys {
-		delete(s.index[k], c.ID)
-	}
 	newKeys := c.Keys()
+	same := slices.Equal(oldKeys, newKeys)
+	for _, k := range oldKeys {
+		if !same {
+			delete(s.index[k], c.ID)
+		}
+	}
 	for _, k := range newKeys {
+		if same {
+			break
+		}
 		if s.index[k] == nil {
 			s.index[k] = map[string]struct{}{}
 		}
@@ -194,4 +200,18 @@ func union(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// viewEvents calls fn with a shallow copy of the case's stored events
+// (their Args and Decisions are shared with the store): fn must not change
+// them. The store's lock is not held while fn runs.
+func (s *MemoryStore) viewEvents(_ context.Context, id string, fn func([]Event) error) error {
+	s.mu.RLock()
+	if _, ok := s.cases[id]; !ok {
+		s.mu.RUnlock()
+		return ErrNotFound
+	}
+	evs := slices.Clone(s.events[id])
+	s.mu.RUnlock()
+	return fn(evs)
 }

@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/asysta/asysta/rules"
 )
@@ -41,6 +42,9 @@ func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor 
 		return nil
 	}
 	env := dueEnv(c, a, actor)
+	if fe, ok := env.(*rules.FamilyEnv); ok {
+		defer familyEnvPool.Put(fe)
+	}
 	for _, id := range Obligations { // fixed order: deterministic
 		rule, ok := ch.open[id]
 		if !ok {
@@ -70,7 +74,7 @@ func obligationsFor(rs *rules.RuleSet, c *Case, trigger string, a Args, on rules
 	}
 	switch trigger {
 	case TriggerActivate, "assess":
-		return obligationChange{open: map[string]string{OblFosterFamilyAssessment: "due.foster_family_assessment"}}
+		return obligationChange{open: oblOpen0}
 	}
 	return obligationChange{}
 }
@@ -78,7 +82,7 @@ func obligationsFor(rs *rules.RuleSet, c *Case, trigger string, a Args, on rules
 func familyObligations(rs *rules.RuleSet, c *Case, trigger string, on rules.Date, from State) obligationChange {
 	switch trigger {
 	case "court_obligation":
-		ch := obligationChange{open: map[string]string{OblCourtReport: "due.family_court_report"}}
+		ch := obligationChange{open: oblOpen1}
 		if from == Referred {
 			// The court's order takes the case past the interview, which
 			// complete_interview can no longer close.
@@ -89,17 +93,17 @@ func familyObligations(rs *rules.RuleSet, c *Case, trigger string, on rules.Date
 		// Reopening from monitoring ends the monitoring period.
 		return obligationChange{close: []string{OblMonitoringEnd}}
 	case "refer":
-		return obligationChange{open: map[string]string{OblInterview: "due.interview"}}
+		return obligationChange{open: oblOpen2}
 	case "complete_interview":
 		return obligationChange{close: []string{OblInterview}}
 	case "assign_assistant", "assess":
-		return obligationChange{open: map[string]string{OblFamilyAssessment: "due.family_assessment"}}
+		return obligationChange{open: oblOpen3}
 	case "report_to_court":
-		return obligationChange{open: map[string]string{OblCourtReport: "due.family_court_report"}}
+		return obligationChange{open: oblOpen1}
 	case "end_work":
 		ch := obligationChange{close: []string{OblFamilyAssessment, OblCourtReport}}
 		if v, ok := rs.Param("family.post_closure_monitoring", on); ok && v.Int() > 0 {
-			ch.open = map[string]string{OblMonitoringEnd: "due.monitoring_end"}
+			ch.open = oblOpen4
 		}
 		return ch
 	}
@@ -159,5 +163,15 @@ func dueEnv(c *Case, a Args, actor Actor) rules.Env {
 	case rules.LifecycleFosterFamily:
 		return FosterFamilyEnvOf(c, a, actor)
 	}
-	return FamilyEnvOf(c, a, actor)
+	env := familyEnvPool.Get().(*rules.FamilyEnv)
+	fillFamilyEnv(env, c, a, actor)
+	return env
 }
+
+var familyEnvPool = sync.Pool{New: func() any { return new(rules.FamilyEnv) }}
+
+var oblOpen0 = map[string]string{OblFosterFamilyAssessment: "due.foster_family_assessment"} // read-only
+var oblOpen1 = map[string]string{OblCourtReport: "due.family_court_report"}                 // read-only
+var oblOpen2 = map[string]string{OblInterview: "due.interview"}                             // read-only
+var oblOpen3 = map[string]string{OblFamilyAssessment: "due.family_assessment"}              // read-only
+var oblOpen4 = map[string]string{OblMonitoringEnd: "due.monitoring_end"}                    // read-only
