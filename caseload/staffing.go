@@ -89,7 +89,7 @@ func socialWorkerNorm(rs *rules.RuleSet, in StaffingInput, on rules.Date) (Socia
 	get := func(id string) (int, error) {
 		v, ok := rs.Param(id, on)
 		if !ok || v.Int() <= 0 {
-			return 0, fmt.Errorf("caseload: parameter %s is not in force on %s", id, on)
+			return 0, &notInForceError{id: id, on: on}
 		}
 		return v.Int(), nil
 	}
@@ -152,3 +152,22 @@ func (rep *StaffingReport) checkNorm() {
 			EN: fmt.Sprintf("the centre employs %.2f FTE of social workers; the norm requires %d", n.FTE, n.Required)}})
 	}
 }
+
+// notInForceError is a staffing norm's parameter missing on a date, e.g.
+// before the statutory catalogue starts. It matches [rules.ErrNotInForce].
+type notInForceError struct {
+	id string
+	on rules.Date
+}
+
+// Error returns the problem in English.
+func (e *notInForceError) Error() string { return e.Localize(rules.English) }
+
+// Localize returns the problem in lang.
+func (e *notInForceError) Localize(lang rules.Lang) string {
+	return rules.Text{PL: fmt.Sprintf("caseload: parametr %s nie obowiązuje w dniu %s", e.id, e.on),
+		EN: fmt.Sprintf("caseload: parameter %s is not in force on %s", e.id, e.on)}.In(lang)
+}
+
+// Unwrap returns rules.ErrNotInForce.
+func (e *notInForceError) Unwrap() error { return rules.ErrNotInForce }

@@ -35,10 +35,11 @@ type DateError struct {
 	Input string
 }
 
-// Error returns the message in English and Polish.
+// Error returns the message in English and Polish. It leaves the input
+// out: a date may be a date of birth, which must not reach logs or error
+// reports. Callers that know the date is not personal read Input.
 func (e *DateError) Error() string {
-	return fmt.Sprintf("bad date %q: want YYYY-MM-DD / błędna data %q: oczekiwano RRRR-MM-DD",
-		e.Input, e.Input)
+	return "bad date: want YYYY-MM-DD / błędna data: oczekiwano RRRR-MM-DD"
 }
 
 // ParseDate parses a date in the strict form "YYYY-MM-DD" (RRRR-MM-DD) with

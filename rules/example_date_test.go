@@ -43,7 +43,7 @@ func ExampleParseDate_error() {
 	_, err := rules.ParseDate("2024-02-30")
 	fmt.Println(err)
 	// Output:
-	// bad date "2024-02-30": want YYYY-MM-DD / błędna data "2024-02-30": oczekiwano RRRR-MM-DD
+	// bad date: want YYYY-MM-DD / błędna data: oczekiwano RRRR-MM-DD
 }
 
 func ExampleHolidays() {

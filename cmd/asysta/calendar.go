@@ -51,7 +51,7 @@ func runCalendar(inv *invocation, cmd *command, args []string) int {
 	}
 	entries, err := w.cl.Calendar(context.Background(), caseload.CalendarQuery{On: day, LeadDays: *lead, Worker: *worker})
 	if err != nil {
-		fmt.Fprintf(inv.stderr, "asysta calendar: %v\n", err)
+		fmt.Fprintf(inv.stderr, "asysta calendar: %s\n", inv.localize(err))
 		return exitProblem
 	}
 	if *asJSON {

@@ -54,7 +54,7 @@ func runStaffing(inv *invocation, cmd *command, args []string) int {
 	}
 	rep, err := w.cl.Staffing(context.Background(), caseload.StaffingInput{Unit: *unit, Inhabitants: *inh, SocialWorkFamilies: *fam}, day)
 	if err != nil {
-		fmt.Fprintf(inv.stderr, "asysta staffing: %v\n", err)
+		fmt.Fprintf(inv.stderr, "asysta staffing: %s\n", inv.localize(err))
 		return exitProblem
 	}
 	if *asJSON {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/asysta/asysta/caseload"
 	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
 	"github.com/asysta/asysta/workflow/scenario"
 )
 
@@ -28,7 +29,7 @@ func (inv *invocation) playWorld(verb, path string) (*world, int, bool) {
 	}
 	rep, cl, err := s.Play(context.Background(), rs)
 	if err != nil {
-		fmt.Fprintf(inv.stderr, "asysta %s: %s: %v\n", verb, path, err)
+		fmt.Fprintf(inv.stderr, "asysta %s: %s: %s\n", verb, path, inv.localize(err))
 		return nil, exitProblem, false
 	}
 	status := exitOK
@@ -57,3 +58,7 @@ func (inv *invocation) day(fs *verbFlags, on string, def rules.Date) (rules.Date
 	}
 	return d, exitOK, true
 }
+
+// localize returns err's message in the invocation's language when the
+// error carries both (a [workflow.Localizer]), else its own text.
+func (inv *invocation) localize(err error) string { return workflow.Localize(err, inv.lang) }

@@ -53,13 +53,15 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, workflow.ErrNotFound):
 		status, p.Code = http.StatusNotFound, "not_found"
 	default:
-		p.Code, p.Message = "internal", "internal error"
+		p.Code, p.Message = "internal", rules.Text{PL: "błąd wewnętrzny", EN: "internal error"}.In(lang(r))
 	}
 	writeJSON(w, status, p)
 }
 
-func badRequest(w http.ResponseWriter, msg string) {
-	writeJSON(w, http.StatusBadRequest, problem{Code: "bad_request", Message: msg})
+// badRequest answers a malformed request with the expected shape, in the
+// caller's language.
+func badRequest(w http.ResponseWriter, r *http.Request, pl, en string) {
+	writeJSON(w, http.StatusBadRequest, problem{Code: "bad_request", Message: rules.Text{PL: pl, EN: en}.In(lang(r))})
 }
 
 func (s *server) declareFamily(w http.ResponseWriter, r *http.Request) {
@@ -68,7 +70,7 @@ func (s *server) declareFamily(w http.ResponseWriter, r *http.Request) {
 		Difficulty float64 `json:"difficulty"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Record == "" {
-		badRequest(w, "want {\"record\": \"...\", \"difficulty\": 1.0}")
+		badRequest(w, r, "oczekiwano {\"record\": \"...\", \"difficulty\": 1.0}", "want {\"record\": \"...\", \"difficulty\": 1.0}")
 		return
 	}
 	id := s.ids.caseID(in.Record)
@@ -86,7 +88,8 @@ func (s *server) declareChild(w http.ResponseWriter, r *http.Request) {
 		Born         rules.Date `json:"born"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Record == "" || in.FamilyRecord == "" {
-		badRequest(w, "want {\"record\", \"family_record\", \"born\": \"YYYY-MM-DD\"}")
+		badRequest(w, r, "oczekiwano {\"record\", \"family_record\", \"born\": \"RRRR-MM-DD\"}",
+			"want {\"record\", \"family_record\", \"born\": \"YYYY-MM-DD\"}")
 		return
 	}
 	id := s.ids.caseID(in.Record)
@@ -107,7 +110,8 @@ func (s *server) fire(w http.ResponseWriter, r *http.Request) {
 		Version int64          `json:"version"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Trigger == "" || in.On.IsZero() {
-		badRequest(w, "want {\"trigger\", \"actor\": {\"id\", \"role\"}, \"on\": \"YYYY-MM-DD\", \"args\": {}}")
+		badRequest(w, r, "oczekiwano {\"trigger\", \"actor\": {\"id\", \"role\"}, \"on\": \"RRRR-MM-DD\", \"args\": {}}",
+			"want {\"trigger\", \"actor\": {\"id\", \"role\"}, \"on\": \"YYYY-MM-DD\", \"args\": {}}")
 		return
 	}
 	out, err := s.engine.Fire(r.Context(), r.PathValue("id"), workflow.Command{Trigger: in.Trigger, Actor: in.Actor,
@@ -131,7 +135,7 @@ func (s *server) getCase(w http.ResponseWriter, r *http.Request) {
 func (s *server) obligations(w http.ResponseWriter, r *http.Request) {
 	on, err := rules.ParseDate(r.URL.Query().Get("on"))
 	if err != nil {
-		badRequest(w, "want ?on=YYYY-MM-DD")
+		badRequest(w, r, "oczekiwano ?on=RRRR-MM-DD", "want ?on=YYYY-MM-DD")
 		return
 	}
 	obs, err := s.engine.Obligations(r.Context(), r.PathValue("id"), on)
@@ -147,7 +151,7 @@ func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
 	on, err := rules.ParseDate(q.Get("on"))
 	lead, lerr := strconv.Atoi(q.Get("lead"))
 	if err != nil || (q.Get("lead") != "" && lerr != nil) {
-		badRequest(w, "want ?on=YYYY-MM-DD[&lead=DAYS][&worker=ID]")
+		badRequest(w, r, "oczekiwano ?on=RRRR-MM-DD[&lead=DNI][&worker=ID]", "want ?on=YYYY-MM-DD[&lead=DAYS][&worker=ID]")
 		return
 	}
 	if q.Get("lead") == "" {

@@ -116,7 +116,13 @@ func (d *decoder) date(n *yaml.Node, what string) rules.Date {
 		return rules.Date{}
 	}
 	date, err := rules.ParseDate(n.Value)
-	if err != nil || n.Kind != yaml.ScalarNode {
+	switch {
+	case err == nil && n.Kind == yaml.ScalarNode:
+	case what == "born":
+		// A date of birth is personal data: the message names the key and
+		// the position, never the value (contract: no birth date in errors).
+		d.fail(n, "", rules.CodeBadDate, "%s: błędna data, oczekiwano RRRR-MM-DD", "%s: bad date, want YYYY-MM-DD", what)
+	default:
 		d.fail(n, "", rules.CodeBadDate, "%s: błędna data %q, oczekiwano RRRR-MM-DD", "%s: bad date %q, want YYYY-MM-DD", what, n.Value)
 	}
 	return date

@@ -58,7 +58,15 @@ func (st *Story) Family(id string, difficulty float64) *Story {
 
 // Child declares a child of a family, born on a date (YYYY-MM-DD).
 func (st *Story) Child(id, family, born string) *Story {
-	st.s.Children = append(st.s.Children, Child{Pos: caller(2), ID: id, Family: family, Born: st.date(born)})
+	d, err := rules.ParseDate(born)
+	if err != nil {
+		// A date of birth is personal data: the problem names the position,
+		// never the value, and does not wrap the parser's error (it quotes it).
+		p := caller(2)
+		st.errs = append(st.errs, &rules.Error{File: p.File, Line: p.Line, Code: rules.CodeBadDate,
+			Msg: rules.Text{PL: "born: błędna data, oczekiwano RRRR-MM-DD", EN: "born: bad date, want YYYY-MM-DD"}})
+	}
+	st.s.Children = append(st.s.Children, Child{Pos: caller(2), ID: id, Family: family, Born: d})
 	return st
 }
 
