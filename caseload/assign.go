@@ -29,7 +29,7 @@ func (c *Caseload) assignTrigger(ctx context.Context, family string) (string, er
 		return "", err
 	}
 	if fc.Family == nil {
-		return "", fmt.Errorf("caseload: %s is not a family case", family)
+		return "", errorf(nil, "%s nie jest sprawą rodziny", "%s is not a family case", family)
 	}
 	if fc.State.In(workflow.AssistantWork) {
 		return "reassign_assistant", nil
@@ -65,7 +65,7 @@ func (c *Caseload) Recommend(ctx context.Context, family string, on rules.Date, 
 		return nil, err
 	}
 	if fc.Family == nil {
-		return nil, fmt.Errorf("caseload: %s is not a family case", family)
+		return nil, errorf(nil, "%s nie jest sprawą rodziny", "%s is not a family case", family)
 	}
 	var out []Recommendation
 	for _, w := range c.assistants(on, cand) {

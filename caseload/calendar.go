@@ -65,7 +65,7 @@ func (c *Caseload) Calendar(ctx context.Context, q CalendarQuery) ([]Entry, erro
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("caseload: calendar: %w", err)
+		return nil, errorf(err, "kalendarz", "calendar")
 	}
 	entries = attribute(entries, coordinators, q.Worker)
 	sort.Slice(entries, func(i, j int) bool { return entries[i].less(&entries[j]) })

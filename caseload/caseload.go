@@ -2,7 +2,6 @@ package caseload
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -68,7 +67,7 @@ func (l Load) Utilisation() float64 {
 func (c *Caseload) Load(ctx context.Context, worker string, on rules.Date) (Load, error) {
 	w, err := c.reg.Worker(ctx, worker)
 	if err != nil {
-		return Load{}, fmt.Errorf("caseload: %w", err)
+		return Load{}, errorf(err, "obciążenie %s", "load of %s", worker)
 	}
 	return c.loadOf(ctx, w, on)
 }
@@ -87,7 +86,7 @@ func (c *Caseload) loadOf(ctx context.Context, w workflow.Worker, on rules.Date)
 	}
 	cases, _, err := c.e.Store().Index(ctx, key)
 	if err != nil {
-		return l, fmt.Errorf("caseload: load of %s: %w", w.ID, err)
+		return l, errorf(err, "obciążenie %s", "load of %s", w.ID)
 	}
 	if w.Role == workflow.FosterCareCoordinator {
 		l.FosterFamilies = len(cases)

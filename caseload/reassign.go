@@ -2,7 +2,6 @@ package caseload
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sort"
 
@@ -35,7 +34,7 @@ type Move struct {
 func (c *Caseload) PlanReassignment(ctx context.Context, leaving string, on rules.Date, by workflow.Actor, cand Candidates) (Plan, error) {
 	families, _, err := c.e.Store().Index(ctx, workflow.AssistantKey(leaving))
 	if err != nil {
-		return Plan{}, fmt.Errorf("caseload: %w", err)
+		return Plan{}, errorf(err, "rodziny asystenta %s", "the families of %s", leaving)
 	}
 	sort.SliceStable(families, func(i, j int) bool {
 		if families[i].Family.Difficulty != families[j].Family.Difficulty {
@@ -92,7 +91,7 @@ func (s *simulation) place(ctx context.Context, fc *workflow.Case, by workflow.A
 	// The family's children, as the engine counts them for the rules.
 	kids, _, err := s.c.e.Store().Index(ctx, workflow.FamilyKey(fc.ID))
 	if err != nil {
-		return Move{}, fmt.Errorf("caseload: %w", err)
+		return Move{}, errorf(err, "reguły przydziału %s", "the assignment rules for %s", fc.ID)
 	}
 	placed := 0
 	for _, k := range kids {

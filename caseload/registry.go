@@ -63,10 +63,10 @@ func NewRegistry() *Registry {
 // may not hold together with another of theirs whose period overlaps.
 func (r *Registry) Add(w workflow.Worker) error {
 	if w.ID == "" || !w.Role.Valid() {
-		return fmt.Errorf("caseload: worker %q: want an ID and one of the roles, got role %q", w.ID, w.Role)
+		return errorf(nil, "pracownik %q: potrzebny identyfikator i jedna z ról, podano rolę %q", "worker %q: want an ID and one of the roles, got role %q", w.ID, w.Role)
 	}
 	if !w.To.IsZero() && w.To.Before(w.From) {
-		return fmt.Errorf("caseload: worker %s: employment ends (%s) before it starts (%s)", w.ID, w.To, w.From)
+		return errorf(nil, "pracownik %s: zatrudnienie kończy się (%s) przed początkiem (%s)", "worker %s: employment ends (%s) before it starts (%s)", w.ID, w.To, w.From)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -120,7 +120,7 @@ func overlap(a, b workflow.Worker) bool {
 // AddInstitution adds an institution.
 func (r *Registry) AddInstitution(in workflow.Institution) error {
 	if in.ID == "" {
-		return errors.New("caseload: an institution needs an ID")
+		return errorf(nil, "placówka musi mieć identyfikator", "an institution needs an ID")
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
 	"github.com/asysta/asysta/workflow/scenario"
 )
 
@@ -118,8 +119,8 @@ func runScenarioFile(file string) scenarioResult {
 	if len(problems) == 0 {
 		// The world the file declares could not be set up.
 		problems = rules.Errors{{File: file, Code: "setup", Err: err, Msg: rules.Text{
-			PL: "nie można przygotować zadeklarowanego świata: " + err.Error(),
-			EN: "cannot set up the declared world: " + err.Error()}}}
+			PL: "nie można przygotować zadeklarowanego świata: " + workflow.Localize(err, rules.Polish),
+			EN: "cannot set up the declared world: " + workflow.Localize(err, rules.English)}}}
 	}
 	return scenarioResult{file: file, problems: problems}
 }
