@@ -55,7 +55,6 @@ func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error
 		}
 		return nil, nil
 	}
-	out := make(Args, len(given))
 	bad := func(name string, pl, en string, a ...any) error {
 		return &ArgumentError{Case: caseID, Trigger: trigger, Arg: name, Problem: rules.Text{PL: fmt.Sprintf(pl, a...), EN: fmt.Sprintf(en, a...)}}
 	}
@@ -77,19 +76,35 @@ func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error
 			return nil, bad(name, "nieznany argument; %s przyjmuje: %s", "unknown argument; %s takes: %s", trigger, specNames(specs))
 		}
 	}
+	changed := false // whether the normalised arguments differ from given
 	for _, s := range specs {
 		v, ok := given[s.name]
 		if !ok || v == nil {
 			if s.required {
 				return nil, bad(s.name, "brak wymaganego argumentu", "the required argument is missing")
 			}
+			changed = changed || ok // a nil value is dropped
 			continue
 		}
-		norm, problem := s.normalize(v)
+		_, problem := s.normalize(v)
 		if !problem.IsZero() {
 			return nil, &ArgumentError{Case: caseID, Trigger: trigger, Arg: s.name, Problem: problem}
 		}
-		out[s.name] = norm
+		if s.kind == argInt {
+			_, isInt := v.(int)
+			changed = changed || !isInt // converted to int
+		}
+	}
+	if !changed {
+		// Every value is already normal: given itself, which the engine
+		// only reads (the store copies what it keeps).
+		return given, nil
+	}
+	out := make(Args, len(given))
+	for _, s := range specs {
+		if v, ok := given[s.name]; ok && v != nil {
+			out[s.name], _ = s.normalize(v)
+		}
 	}
 	return out, nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 
 	"github.com/asysta/asysta/rules"
+	"github.com/qmuntal/stateless"
 )
 
 // call is one firing in progress. It is never shared between goroutines.
@@ -14,17 +16,89 @@ type call struct {
 	e        *Engine
 	rs       *rules.RuleSet
 	def      *definition
-	before   *Case // as loaded
+	expected int64 // the case's version as loaded
 	c        *Case // being changed
+	// shared: c is the store's own snapshot (MemoryStore), to be cloned
+	// before it is changed.
+	shared   bool
 	cmd      Command
 	tr       *transition
 	args     Args
-	state    State // the stateless machine's state for this call
+	state    State           // the stateless machine's state for this call
+	stateBox stateless.State // state as an interface, boxed once
 	env      rules.Env
-	decision rules.Decision
 	guards   []KeyVersion
 	linked   []Write // other cases changed (foster family activation)
-	event    Event
+
+	// out is the outcome, allocated when the rules allow the trigger; its
+	// Decision is the call's decision, which the event points to.
+	out *Outcome
+
+	// Storage of the call's own, reused through callPool: the context the
+	// stateless machine sees, the family and child rules environments, the batch's
+	// write and event (events[0]). Nothing of it outlives the call (the
+	// store copies what it keeps).
+	sctx   callContext
+	famEnv rules.FamilyEnv
+	chEnv  rules.ChildEnv
+	writes [1]Write
+	events [1]Event
+}
+
+// callPool recycles calls: a call is large, and fresh memory costs more to
+// touch than memory just released.
+var callPool = sync.Pool{New: func() any { return new(call) }}
+
+// release returns cl to callPool. Nothing may use cl afterwards; the
+// outcome does not point into it.
+func (cl *call) release() {
+	clear(cl.guards)
+	clear(cl.linked)
+	*cl = call{guards: cl.guards[:0], linked: cl.linked[:0]}
+	callPool.Put(cl)
+}
+
+// callContext is the context of a call's stateless firing: ctx.Value of
+// callKey{} gives the call.
+type callContext struct {
+	context.Context
+	cl *call
+}
+
+func (c *callContext) Value(key any) any {
+	if _, ok := key.(callKey); ok {
+		return c.cl
+	}
+	return c.Context.Value(key)
+}
+
+// newCall starts a call on c, which is the store's own snapshot when
+// shared.
+func newCall(ctx context.Context, e *Engine, c *Case, shared bool, cmd Command) *call {
+	def := e.defs[c.Lifecycle]
+	cl := callPool.Get().(*call) // released clean
+	cl.ctx, cl.e, cl.rs, cl.def, cl.expected, cl.c, cl.shared, cl.cmd, cl.state = ctx, e, e.ruleSet(), def, c.Version, c, shared, cmd, c.State
+	cl.stateBox = def.box(c.State)
+	return cl
+}
+
+// own makes cl.c the call's own copy, which it may change.
+func (cl *call) own() {
+	if cl.shared {
+		cl.c, cl.shared = cl.c.Clone(), false
+	}
+}
+
+// get reads a case only to look at it: the store's snapshot when the
+// store is a MemoryStore, which must not be changed.
+func (cl *call) get(id string) (*Case, error) {
+	if ms, ok := cl.e.store.(*MemoryStore); ok {
+		if c := ms.shared(id); c != nil {
+			return c, nil
+		}
+		return nil, ErrNotFound
+	}
+	return cl.e.store.Get(cl.ctx, id)
 }
 
 func (cl *call) trigger() rules.Trigger {
@@ -48,7 +122,7 @@ func (cl *call) run() error {
 	if !dec.Allowed {
 		return &DeniedError{Case: cl.c.ID, Decision: dec}
 	}
-	cl.decision = dec
+	cl.out = &Outcome{Decision: dec}
 	if err := cl.transition(); err != nil {
 		return err
 	}
@@ -141,8 +215,10 @@ func orNone(s string) string {
 
 // transition fires the stateless machine and applies the effects.
 func (cl *call) transition() error {
+	cl.own()
 	from := cl.c.State
-	if err := cl.def.machine.FireCtx(context.WithValue(cl.ctx, callKey{}, cl), cl.cmd.Trigger); err != nil {
+	cl.sctx = callContext{Context: cl.ctx, cl: cl}
+	if err := cl.def.machine.FireCtx(&cl.sctx, cl.cmd.Trigger); err != nil {
 		return err
 	}
 	cl.c.State = cl.state
@@ -150,8 +226,8 @@ func (cl *call) transition() error {
 	if err := applyObligations(cl.rs, cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from); err != nil {
 		return err
 	}
-	cl.event = cl.newEvent(cl.c, from, cl.cmd.Trigger, "")
-	cl.event.Decision = &cl.decision
+	cl.events[0] = cl.newEvent(cl.c, from, cl.cmd.Trigger, "")
+	cl.events[0].Decision = &cl.out.Decision
 	return cl.activateCarer()
 }
 
@@ -163,12 +239,15 @@ func (cl *call) newEvent(c *Case, from State, trigger, cause string) Event {
 // commit writes the case, any linked cases and the guards in one batch.
 func (cl *call) commit() error {
 	cl.e.rememberRevision(cl.rs)
-	b := Batch{Writes: append([]Write{{Case: cl.c, Expected: cl.before.Version, Events: []Event{cl.event}}}, cl.linked...),
-		Guards: cl.guards}
-	if err := cl.e.commit(cl.ctx, b); err != nil {
+	cl.writes[0] = Write{Case: cl.c, Expected: cl.expected, Events: cl.events[:]}
+	writes := cl.writes[:]
+	if len(cl.linked) > 0 {
+		writes = append(writes[:1:1], cl.linked...)
+	}
+	if err := cl.e.commit(cl.ctx, Batch{Writes: writes, Guards: cl.guards}); err != nil {
 		return err
 	}
-	cl.c.Version = cl.before.Version + 1
+	cl.c.Version = cl.expected + 1
 	for _, w := range cl.linked {
 		w.Case.Version = w.Expected + 1
 	}
@@ -176,7 +255,8 @@ func (cl *call) commit() error {
 }
 
 func (cl *call) outcome() *Outcome {
-	out := &Outcome{Case: cl.c, Event: cl.event, Decision: cl.decision}
+	out := cl.out
+	out.Case, out.Event = cl.c, cl.events[0] // out.Decision is the call's decision
 	for _, w := range cl.linked {
 		out.Linked = append(out.Linked, w.Case)
 	}
@@ -184,11 +264,18 @@ func (cl *call) outcome() *Outcome {
 }
 
 // index reads an index key and remembers its version as a guard of the
-// commit.
+// commit. The cases may be the store's own snapshots: clone one before
+// changing it.
 func (cl *call) index(key string) ([]*Case, error) {
-	cases, v, err := cl.e.store.Index(cl.ctx, key)
-	if err != nil {
-		return nil, err
+	var cases []*Case
+	var v int64
+	if ms, ok := cl.e.store.(*MemoryStore); ok {
+		cases, v = ms.sharedIndex(key) // not to be changed
+	} else {
+		var err error
+		if cases, v, err = cl.e.store.Index(cl.ctx, key); err != nil {
+			return nil, err
+		}
 	}
 	cl.guards = append(cl.guards, KeyVersion{Key: key, Version: v})
 	return cases, nil

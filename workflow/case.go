@@ -106,24 +106,70 @@ func (c *Case) Obligation(id string) (Obligation, bool) {
 // no case until refer or apply_za_zyciem.
 func (c *Case) Opened() bool { return c.State != "" }
 
-// Clone returns a deep copy of c.
+// Clone returns a deep copy of c. The copy of the case and of its facts
+// share one allocation.
 func (c *Case) Clone() *Case {
-	out := *c
-	if c.Family != nil {
-		f := *c.Family
-		f.FormerAssistants = slices.Clone(f.FormerAssistants)
-		out.Family = &f
+	var out *Case
+	switch n := len(c.Obligations); {
+	case c.Family != nil && n == 1:
+		// The common family cases: the obligations in the same allocation.
+		b := &struct {
+			c Case
+			f FamilyFacts
+			o [1]Obligation
+		}{c: *c, f: *c.Family}
+		copy(b.o[:], c.Obligations)
+		b.c.Family, b.c.Obligations, out = &b.f, b.o[:n:n], &b.c
+	case c.Family != nil && n == 2:
+		b := &struct {
+			c Case
+			f FamilyFacts
+			o [2]Obligation
+		}{c: *c, f: *c.Family}
+		copy(b.o[:], c.Obligations)
+		b.c.Family, b.c.Obligations, out = &b.f, b.o[:n:n], &b.c
+	case c.Family != nil:
+		b := &struct {
+			c Case
+			f FamilyFacts
+		}{*c, *c.Family}
+		b.c.Family, out = &b.f, &b.c
+	case c.Child != nil:
+		b := &struct {
+			c Case
+			f ChildFacts
+		}{*c, *c.Child}
+		b.c.Child, out = &b.f, &b.c
+	case c.FosterFamily != nil:
+		b := &struct {
+			c Case
+			f FosterFamilyFacts
+		}{*c, *c.FosterFamily}
+		b.c.FosterFamily, out = &b.f, &b.c
+	default:
+		cp := *c
+		out = &cp
 	}
-	if c.Child != nil {
+	// A case has one kind of facts; copy any other it was given too.
+	if out.Family != nil {
+		if out.Family == c.Family {
+			f := *c.Family
+			out.Family = &f
+		}
+		out.Family.FormerAssistants = slices.Clone(c.Family.FormerAssistants)
+	}
+	if out.Child != nil && out.Child == c.Child {
 		ch := *c.Child
 		out.Child = &ch
 	}
-	if c.FosterFamily != nil {
+	if out.FosterFamily != nil && out.FosterFamily == c.FosterFamily {
 		ff := *c.FosterFamily
 		out.FosterFamily = &ff
 	}
-	out.Obligations = slices.Clone(c.Obligations)
-	return &out
+	if len(c.Obligations) == 0 || len(out.Obligations) == 0 || &out.Obligations[0] == &c.Obligations[0] {
+		out.Obligations = slices.Clone(c.Obligations)
+	}
+	return out
 }
 
 // LogValue identifies the case in logs by ID, lifecycle, state and version
@@ -186,6 +232,24 @@ func (c *Case) Keys() []string {
 		}
 	}
 	return keys
+}
+
+// sameKeys reports whether b is filed under the same keys as a: whether
+// every fact [Case.Keys] reads is the same in both.
+func sameKeys(a, b *Case) bool {
+	if a.ID != b.ID || (a.Family == nil) != (b.Family == nil) || (a.Child == nil) != (b.Child == nil) ||
+		(a.FosterFamily == nil) != (b.FosterFamily == nil) {
+		return false
+	}
+	switch {
+	case a.Family != nil:
+		return a.Family.Assistant == b.Family.Assistant && a.State.In(AssistantWork) == b.State.In(AssistantWork)
+	case a.Child != nil:
+		return a.Child.Family == b.Child.Family && a.Child.Carer == b.Child.Carer && inCare(a.State) == inCare(b.State)
+	case a.FosterFamily != nil:
+		return a.FosterFamily.Coordinator == b.FosterFamily.Coordinator && (a.State == Dissolved) == (b.State == Dissolved)
+	}
+	return true
 }
 
 // inCare reports whether a child in state s lives with its carer: placed,

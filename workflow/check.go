@@ -22,7 +22,7 @@ func (e *Engine) Check(ctx context.Context, caseID string, cmd Command) (dec rul
 	if err != nil {
 		return dec, fmt.Errorf("workflow: case %s: %w", caseID, err)
 	}
-	cl := &call{ctx: ctx, e: e, rs: e.ruleSet(), def: e.defs[c.Lifecycle], before: c, c: c.Clone(), cmd: cmd, state: c.State}
+	cl := newCall(ctx, e, c, false, cmd) // c is Get's copy: the call may change it
 	if err := cl.check(); err != nil {
 		return dec, err
 	}

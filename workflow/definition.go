@@ -150,7 +150,15 @@ func childLifecycle() *lifecycle {
 	}
 }
 
-func placeTarget(c *call) State { return Placed + "." + State(c.args.String("form")) }
+func placeTarget(c *call) State {
+	form := c.args.String("form")
+	for _, s := range c.def.states { // the state's own string: no new one
+		if len(s) == len(Placed)+1+len(form) && s[len(Placed)] == '.' && string(s[len(Placed)+1:]) == form && s[:len(Placed)] == Placed {
+			return s
+		}
+	}
+	return Placed + "." + State(form)
+}
 
 func returnRefusedTarget(c *call) State { return c.c.Child.ReturnTo }
 

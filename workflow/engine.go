@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/asysta/asysta/rules"
 )
@@ -22,6 +23,9 @@ type Engine struct {
 	dir       Directory
 	log       *slog.Logger
 	revisions sync.Map // revision → *rules.RuleSet, for replay
+	// remembered is the rule set rememberRevision last saw: its revision
+	// is in revisions already.
+	remembered atomic.Pointer[rules.RuleSet]
 }
 
 // Option configures an Engine.
@@ -117,20 +121,35 @@ func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Out
 			out, err = nil, fmt.Errorf("workflow: %s %s: internal error: %v", caseID, cmd.Trigger, r)
 		}
 	}()
-	c, err := e.store.Get(ctx, caseID)
+	var c *Case
+	shared := false
+	if ms, ok := e.store.(*MemoryStore); ok {
+		// The stored snapshot itself: the call clones it before changing it.
+		if c, shared = ms.shared(caseID), true; c == nil {
+			err = ErrNotFound
+		}
+	} else {
+		c, err = e.store.Get(ctx, caseID)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: case %s: %w", caseID, err)
 	}
 	if cmd.Version != 0 && cmd.Version != c.Version {
 		return nil, &ConflictError{Case: caseID, Want: cmd.Version, Got: c.Version}
 	}
-	cl := &call{ctx: ctx, e: e, rs: e.ruleSet(), def: e.defs[c.Lifecycle], before: &Case{Version: c.Version}, c: c, cmd: cmd, state: c.State}
+	from := c.State
+	cl := newCall(ctx, e, c, shared, cmd)
 	if err := cl.run(); err != nil {
+		cl.release() // not on a panic: the call is then dropped
 		return nil, err
 	}
-	e.log.LogAttrs(ctx, slog.LevelDebug, "transition", slog.String("case", caseID), slog.String("trigger", cmd.Trigger),
-		slog.String("from", string(c.State)), slog.String("to", string(cl.c.State)), slog.String("actor", cmd.Actor.ID))
-	return cl.outcome(), nil
+	out = cl.outcome()
+	cl.release()
+	if e.log.Enabled(ctx, slog.LevelDebug) {
+		e.log.LogAttrs(ctx, slog.LevelDebug, "transition", slog.String("case", caseID), slog.String("trigger", cmd.Trigger),
+			slog.String("from", string(from)), slog.String("to", string(out.Case.State)), slog.String("actor", cmd.Actor.ID))
+	}
+	return out, nil
 }
 
 // Case returns the case with the ID.
@@ -183,6 +202,10 @@ func StatusOn(c *Case, on rules.Date) []ObligationStatus {
 
 // rememberRevision keeps a rule set for replay.
 func (e *Engine) rememberRevision(rs *rules.RuleSet) {
+	if e.remembered.Load() == rs {
+		return
+	}
+	defer e.remembered.Store(rs)
 	if _, ok := e.revisions.Load(rs.Revision()); !ok {
 		e.revisions.Store(rs.Revision(), rs)
 	}
@@ -202,8 +225,10 @@ func (e *Engine) revision(rev string) (*rules.RuleSet, error) {
 // commit writes a batch, turning a store conflict into a *ConflictError.
 func (e *Engine) commit(ctx context.Context, b Batch) error {
 	err := e.store.Commit(ctx, b)
-	var ce *ConflictError
-	if err == nil || errors.As(err, &ce) {
+	if err == nil {
+		return nil
+	}
+	if ce := (*ConflictError)(nil); errors.As(err, &ce) {
 		return err
 	}
 	if errors.Is(err, ErrConflict) {

@@ -29,10 +29,16 @@ func (cl *call) argError(arg, pl, en string) error {
 }
 
 func (cl *call) familyEnv() (rules.Env, error) {
-	env := FamilyEnvOf(cl.c, cl.args, cl.cmd.Actor)
-	kids, _, err := cl.e.store.Index(cl.ctx, FamilyKey(cl.c.ID))
-	if err != nil {
-		return nil, err
+	env := &cl.famEnv
+	fillFamilyEnv(env, cl.c, cl.args, cl.cmd.Actor)
+	var kids []*Case
+	if ms, ok := cl.e.store.(*MemoryStore); ok {
+		kids, _ = ms.sharedIndex(FamilyKey(cl.c.ID)) // only counted
+	} else {
+		var err error
+		if kids, _, err = cl.e.store.Index(cl.ctx, FamilyKey(cl.c.ID)); err != nil {
+			return nil, err
+		}
 	}
 	env.Family.Children = len(kids)
 	for _, k := range kids {
@@ -98,9 +104,10 @@ func (cl *call) worker(arg string, role Role) (Worker, error) {
 }
 
 func (cl *call) childEnv() (rules.Env, error) {
-	env := ChildEnvOf(cl.c, cl.args, cl.cmd.Actor)
+	env := &cl.chEnv
+	fillChildEnv(env, cl.c, cl.args, cl.cmd.Actor)
 	if fam := cl.c.Child.Family; fam != "" {
-		fc, err := cl.e.store.Get(cl.ctx, fam)
+		fc, err := cl.get(fam) // only read
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
@@ -163,7 +170,8 @@ func (cl *call) carerForm(id string) (string, error) {
 				"foster family "+id+" is "+string(fc.State)+": it takes no children")
 		}
 		if fc.State == Qualified {
-			cl.linked = append(cl.linked, Write{Case: fc, Expected: fc.Version})
+			// activateCarer changes it: a copy, never the store's snapshot.
+			cl.linked = append(cl.linked, Write{Case: fc.Clone(), Expected: fc.Version})
 		}
 		return fc.FosterFamily.Form, nil
 	}
@@ -195,9 +203,14 @@ func (cl *call) activateCarer() error {
 
 func (cl *call) fosterEnv() (rules.Env, error) {
 	env := FosterFamilyEnvOf(cl.c, cl.args, cl.cmd.Actor)
-	kids, _, err := cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID))
-	if err != nil {
-		return nil, err
+	var kids []*Case
+	if ms, ok := cl.e.store.(*MemoryStore); ok {
+		kids, _ = ms.sharedIndex(CarerKey(cl.c.ID)) // only counted
+	} else {
+		var err error
+		if kids, _, err = cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID)); err != nil {
+			return nil, err
+		}
 	}
 	env.FosterFamily.Children = len(kids)
 	if cl.cmd.Trigger == "assign_coordinator" {
@@ -230,23 +243,61 @@ func fillFamilyEnv(env *rules.FamilyEnv, c *Case, a Args, actor Actor) {
 	env.Actor = rules.Actor{ID: actor.ID, Role: string(actor.Role)}
 	env.Family = rules.Family{ID: c.ID, Difficulty: f.Difficulty, ZaZyciem: f.ZaZyciem(), Basis: string(f.Basis),
 		State: string(c.State), Urgent: f.Urgent, ReportEveryMonths: f.ReportEveryMonths, Assistant: f.Assistant}
-	env.Args = rules.FamilyArgs{Urgent: a.Bool("urgent"), Mandatory: a.Bool("mandatory"), Kind: a.String("kind"),
-		CourtRef: a.String("court_ref"), ReportEveryMonths: a.Int("report_every_months"), Assistant: a.String("assistant"),
-		Result: a.String("result"), Reason: a.String("reason")}
+	// One pass over the (few) arguments rather than a lookup per field:
+	// each field as a.Bool, a.Int or a.String would give it.
+	fa := &env.Args
+	for k, v := range a {
+		switch k {
+		case "urgent":
+			fa.Urgent, _ = v.(bool)
+		case "mandatory":
+			fa.Mandatory, _ = v.(bool)
+		case "kind":
+			fa.Kind, _ = v.(string)
+		case "court_ref":
+			fa.CourtRef, _ = v.(string)
+		case "report_every_months":
+			fa.ReportEveryMonths, _ = v.(int)
+		case "assistant":
+			fa.Assistant, _ = v.(string)
+		case "result":
+			fa.Result, _ = v.(string)
+		case "reason":
+			fa.Reason, _ = v.(string)
+		}
+	}
 }
 
 // ChildEnvOf maps a child case's facts, arguments and actor to the rules
 // environment. The carer and the family are the caller's to fill.
 func ChildEnvOf(c *Case, a Args, actor Actor) *rules.ChildEnv {
-	ch := c.Child
 	env := &rules.ChildEnv{}
+	fillChildEnv(env, c, a, actor)
+	return env
+}
+
+func fillChildEnv(env *rules.ChildEnv, c *Case, a Args, actor Actor) {
+	ch := c.Child
+	*env = rules.ChildEnv{}
 	env.Actor = rules.Actor{ID: actor.ID, Role: string(actor.Role)}
 	env.Child = rules.Child{ID: c.ID, Born: ch.Born.Time(), State: string(c.State), Form: ch.Form, Carer: ch.Carer,
 		PlacedOn: ch.PlacedOn.Time(), FirstPlaced: ch.FirstPlaced.Time(), StayExtended: ch.StayExtended,
 		LegalStatusSettled: ch.LegalStatusSettled}
-	env.Args = rules.ChildArgs{Form: a.String("form"), Carer: a.String("carer"), CourtRef: a.String("court_ref"),
-		Siblings: a.Bool("siblings"), Exception: a.String("exception")}
-	return env
+	ca := &env.Args // as in fillFamilyEnv: one pass over the arguments
+	for k, v := range a {
+		switch k {
+		case "form":
+			ca.Form, _ = v.(string)
+		case "carer":
+			ca.Carer, _ = v.(string)
+		case "court_ref":
+			ca.CourtRef, _ = v.(string)
+		case "siblings":
+			ca.Siblings, _ = v.(bool)
+		case "exception":
+			ca.Exception, _ = v.(string)
+		}
+	}
 }
 
 // FosterFamilyEnvOf maps a foster family case's facts, arguments and actor

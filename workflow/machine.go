@@ -18,6 +18,16 @@ import (
 type definition struct {
 	*lifecycle
 	machine *stateless.StateMachine
+	boxes   map[State]stateless.State // each state as an interface, boxed once
+}
+
+// box returns s as a stateless.State, without a new allocation for the
+// lifecycle's states.
+func (d *definition) box(s State) stateless.State {
+	if b, ok := d.boxes[s]; ok {
+		return b
+	}
+	return s
 }
 
 type callKey struct{}
@@ -53,8 +63,12 @@ func build(l *lifecycle) (d *definition, err error) {
 		}
 	}()
 	sm := stateless.NewStateMachineWithExternalStorage(
-		func(ctx context.Context) (stateless.State, error) { return callFrom(ctx).state, nil },
-		func(ctx context.Context, s stateless.State) error { callFrom(ctx).state = s.(State); return nil },
+		func(ctx context.Context) (stateless.State, error) { return callFrom(ctx).stateBox, nil },
+		func(ctx context.Context, s stateless.State) error {
+			cl := callFrom(ctx)
+			cl.state, cl.stateBox = s.(State), s
+			return nil
+		},
 		stateless.FiringImmediate)
 	for _, s := range l.states {
 		cfg := sm.Configure(s)
@@ -73,7 +87,12 @@ func build(l *lifecycle) (d *definition, err error) {
 		byTrig[trig] = l.byTrigger(trig)
 	}
 	l.byTrig = byTrig
-	return &definition{lifecycle: l, machine: sm}, nil
+	boxes := map[State]stateless.State{}
+	for _, s := range l.states {
+		boxes[s] = s
+	}
+	boxes[declared] = declared
+	return &definition{lifecycle: l, machine: sm, boxes: boxes}, nil
 }
 
 func configure(cfg *stateless.StateConfiguration, t *transition) {
@@ -86,7 +105,8 @@ func configure(cfg *stateless.StateConfiguration, t *transition) {
 	case t.dynamic != nil:
 		pick := t.dynamic
 		cfg.PermitDynamic(t.trigger, func(ctx context.Context, _ ...any) (stateless.State, error) {
-			return pick(callFrom(ctx)), nil
+			cl := callFrom(ctx)
+			return cl.def.box(pick(cl)), nil
 		}, guards...)
 	case t.to == "":
 		cfg.InternalTransition(t.trigger, func(context.Context, ...any) error { return nil }, guards...)

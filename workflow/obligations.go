@@ -45,11 +45,16 @@ func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor 
 	if fe, ok := env.(*rules.FamilyEnv); ok {
 		defer familyEnvPool.Put(fe)
 	}
+	left := len(ch.open)
 	for _, id := range Obligations { // fixed order: deterministic
+		if left == 0 {
+			break
+		}
 		rule, ok := ch.open[id]
 		if !ok {
 			continue
 		}
+		left--
 		due, err := rs.Due(rule, on, env)
 		if err != nil {
 			return fmt.Errorf("workflow: %s: due date of %s: %w", c.ID, id, err)
@@ -111,19 +116,19 @@ func familyObligations(rs *rules.RuleSet, c *Case, trigger string, on rules.Date
 }
 
 func childObligations(c *Case, trigger string, from State) obligationChange {
-	ch := obligationChange{open: map[string]string{}}
+	var ch obligationChange // open is made only when something opens
 	form := c.Child.Form
 	switch trigger {
 	case "place":
-		ch.open[OblChildReview] = "due.child_review"
+		ch.opens(OblChildReview, "due.child_review")
 		if !c.Child.LegalStatusSettled {
-			ch.open[OblLegalStatusMotion] = "due.legal_status_motion"
+			ch.opens(OblLegalStatusMotion, "due.legal_status_motion")
 		}
 		if form != FormInstitution {
-			ch.open[OblCourtReport] = "due.court_report"
+			ch.opens(OblCourtReport, "due.court_report")
 		}
 		if form == FormEmergency {
-			ch.open[OblEmergencyStayEnd] = "due.emergency_stay_end"
+			ch.opens(OblEmergencyStayEnd, "due.emergency_stay_end")
 		}
 	case "move":
 		wasFamily, wasEmergency := from != PlacedInstitution, from == PlacedEmergency
@@ -131,28 +136,36 @@ func childObligations(c *Case, trigger string, from State) obligationChange {
 		case form == FormInstitution:
 			ch.close = append(ch.close, OblCourtReport)
 		case !wasFamily:
-			ch.open[OblCourtReport] = "due.court_report"
+			ch.opens(OblCourtReport, "due.court_report")
 		}
 		switch {
 		case form == FormEmergency:
-			ch.open[OblEmergencyStayEnd] = "due.emergency_stay_end"
+			ch.opens(OblEmergencyStayEnd, "due.emergency_stay_end")
 		case wasEmergency:
 			ch.close = append(ch.close, OblEmergencyStayEnd)
 		}
 	case "review":
-		ch.open[OblChildReview] = "due.child_review"
+		ch.opens(OblChildReview, "due.child_review")
 	case "report_to_court":
 		// The half-yearly report is a duty of family foster care (art. 47
 		// ust. 5 UWR); a report on a child in an institution renews nothing.
 		if form != FormInstitution {
-			ch.open[OblCourtReport] = "due.court_report"
+			ch.opens(OblCourtReport, "due.court_report")
 		}
 	case "extend_stay":
-		ch.open[OblEmergencyStayEnd] = "due.emergency_stay_end"
+		ch.opens(OblEmergencyStayEnd, "due.emergency_stay_end")
 	case "settle_legal_status":
 		ch.close = append(ch.close, OblLegalStatusMotion)
 	}
 	return ch
+}
+
+// opens records that the change opens (or renews) obligation id by rule.
+func (ch *obligationChange) opens(id, rule string) {
+	if ch.open == nil {
+		ch.open = map[string]string{}
+	}
+	ch.open[id] = rule
 }
 
 // dueEnv is the environment due rules see: the case after the transition.

@@ -21,13 +21,13 @@ func (s *MemoryStore) Visit(ctx context.Context, fn func(*Case) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	n := 0
-	for _, c := range s.cases {
+	for _, m := range s.cases {
 		if n++; n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		if err := fn(c); err != nil {
+		if err := fn(m.c); err != nil {
 			return err
 		}
 	}
