@@ -99,9 +99,10 @@ func benchFireAll(b *testing.B, e *workflow.Engine, id string, steps []benchStep
 // variant with guard rules.
 //
 // asysta: Engine.Fire on [benchCases] families in turn (one assistant each),
-// with everything it does per command: MemoryStore.Get
-// (a clone), the role and the directory check, stateless CanFireCtx and
-// FireCtx (each under a context.WithValue carrying the call), the
+// with everything it does per command: reading the case from the store
+// (copied before it is changed), the role and the directory check, the
+// permitted-state check, stateless FireCtx (under a context carrying the
+// call), the
 // assigned-assistant check, argument parsing, the family index read for the
 // rules environment, rules.Decide for family.assess (the statute has no
 // guard on it, so Decide evaluates no expression but builds the decision),
