@@ -20,7 +20,7 @@ func (e *Engine) Check(ctx context.Context, caseID string, cmd Command) (dec rul
 	}()
 	c, err := e.store.Get(ctx, caseID)
 	if err != nil {
-		return dec, fmt.Errorf("workflow: case %s: %w", caseID, err)
+		return dec, caseError(caseID, err)
 	}
 	cl := newCall(ctx, e, c, false, cmd) // c is Get's copy: the call may change it
 	if err := cl.check(); err != nil {

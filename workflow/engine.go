@@ -113,8 +113,9 @@ type Outcome struct {
 }
 
 // Fire fires cmd on the case. On any refusal nothing changes, and the error
-// is one of *ForbiddenError, *TransitionError, *ArgumentError,
-// *DeniedError or *ConflictError (errors.Is with the package's sentinels).
+// is one of *NotFoundError, *ForbiddenError, *TransitionError,
+// *ArgumentError, *DeniedError or *ConflictError (errors.Is with the
+// package's sentinels), or the store's own error.
 func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Outcome, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -132,7 +133,7 @@ func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Out
 		c, err = e.store.Get(ctx, caseID)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("workflow: case %s: %w", caseID, err)
+		return nil, caseError(caseID, err)
 	}
 	if cmd.Version != 0 && cmd.Version != c.Version {
 		return nil, &ConflictError{Case: caseID, Want: cmd.Version, Got: c.Version}
@@ -156,7 +157,7 @@ func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Out
 func (e *Engine) Case(ctx context.Context, id string) (*Case, error) {
 	c, err := e.store.Get(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("workflow: case %s: %w", id, err)
+		return nil, caseError(id, err)
 	}
 	return c, nil
 }
@@ -165,7 +166,7 @@ func (e *Engine) Case(ctx context.Context, id string) (*Case, error) {
 func (e *Engine) History(ctx context.Context, id string) ([]Event, error) {
 	evs, err := e.store.Events(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("workflow: case %s: %w", id, err)
+		return nil, caseError(id, err)
 	}
 	return evs, nil
 }

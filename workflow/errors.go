@@ -174,3 +174,31 @@ func (e *ConflictError) Localize(lang rules.Lang) string {
 
 // Is matches ErrConflict.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// NotFoundError is a case ID no case has: not declared, or mistyped.
+type NotFoundError struct {
+	Case string
+}
+
+// Error returns the message in English.
+func (e *NotFoundError) Error() string { return e.Localize(rules.English) }
+
+// Localize returns the message in lang.
+func (e *NotFoundError) Localize(lang rules.Lang) string {
+	if lang == rules.Polish {
+		return "sprawa " + e.Case + " nie istnieje (nie została zadeklarowana)"
+	}
+	return "case " + e.Case + " does not exist (it was never declared)"
+}
+
+// Is matches ErrNotFound.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// caseError wraps a store's error reading case id: a missing case becomes a
+// *NotFoundError, anything else keeps its cause.
+func caseError(id string, err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return &NotFoundError{Case: id}
+	}
+	return fmt.Errorf("workflow: case %s: %w", id, err)
+}
