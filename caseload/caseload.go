@@ -34,6 +34,10 @@ type Load struct {
 	ZaZyciemNotCounted int     `json:"za_zyciem_not_counted,omitempty"`
 	// FosterFamilies supported by a coordinator.
 	FosterFamilies int `json:"foster_families"`
+	// SocialWorkFamilies is the number of family cases a social worker has
+	// in social work: opened by them and not closed. There is no cap per
+	// social worker; the norm is per centre (see [Caseload.Staffing]).
+	SocialWorkFamilies int `json:"social_work_families,omitempty"`
 	// Cap is the cap in force for the role (0: the role has none), with
 	// the rule that enforces it and where its value comes from.
 	Cap       int    `json:"cap"`
@@ -41,11 +45,15 @@ type Load struct {
 	CapSource string `json:"cap_source,omitempty"`
 }
 
-// Count returns the number counted toward the cap: families for an
-// assistant, foster families for a coordinator.
+// Count returns the worker's count: families toward an assistant's cap,
+// foster families for a coordinator, families in a social worker's social
+// work.
 func (l Load) Count() int {
-	if l.Role == workflow.FosterCareCoordinator {
+	switch l.Role {
+	case workflow.FosterCareCoordinator:
 		return l.FosterFamilies
+	case workflow.SocialWorker:
+		return l.SocialWorkFamilies
 	}
 	return l.Families
 }
@@ -81,6 +89,8 @@ func (c *Caseload) loadOf(ctx context.Context, w workflow.Worker, on rules.Date)
 		key, capParam, l.CapRule = workflow.AssistantKey(w.ID), "assistant.max_families", "assistant.max_families"
 	case workflow.FosterCareCoordinator:
 		key, capParam, l.CapRule = workflow.CoordinatorKey(w.ID), "coordinator.max_foster_families", "coordinator.max_foster_families"
+	case workflow.SocialWorker:
+		key = workflow.SocialWorkerKey(w.ID)
 	default:
 		return l, nil
 	}
@@ -88,15 +98,19 @@ func (c *Caseload) loadOf(ctx context.Context, w workflow.Worker, on rules.Date)
 	if err != nil {
 		return l, errorf(err, "obciążenie %s", "load of %s", w.ID)
 	}
-	if w.Role == workflow.FosterCareCoordinator {
+	switch w.Role {
+	case workflow.FosterCareCoordinator:
 		l.FosterFamilies = len(cases)
-	} else {
+	case workflow.SocialWorker:
+		l.SocialWorkFamilies = len(cases)
+		return l, nil
+	default:
 		count := paramBool(rs, "assistant.count_za_zyciem_in_cap", on, true)
 		l.Families, l.Weight = workflow.FamilyLoad(cases, count)
 		all, _ := workflow.FamilyLoad(cases, true)
 		l.ZaZyciemNotCounted = all - l.Families
 	}
-	if v, ok := rs.Param(capParam, on); ok {
+	if v, ok := rs.Param(capParam, on); ok && capParam != "" {
 		l.Cap, l.CapSource = v.Int(), v.Source.String()
 	}
 	return l, nil

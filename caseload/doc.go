@@ -15,7 +15,8 @@
 // [Caseload.Load] derives a worker's load from the cases' state: families
 // in assistant work counted toward the assistant's cap (honouring
 // assistant.count_za_zyciem_in_cap), their summed difficulty, foster
-// families per coordinator. The date chooses the cap in force. When a cap
+// families per coordinator, and the families in each social worker's social
+// work (the cases they opened, until closed; no cap per social worker). The date chooses the cap in force. When a cap
 // is lowered (by statute or locally) while workers hold more than the new
 // cap, nothing is taken away: [Load.Over] shows them over it and the rules
 // refuse new assignments until they are under it.

@@ -34,6 +34,11 @@ type SocialWorkerNorm struct {
 	Required int    `json:"required"`
 	Met      bool   `json:"met"`
 	Basis    string `json:"basis"`
+	// CasesInSocialWork counts the family cases the unit's social workers
+	// have in social work in asysta, for information: the norm counts every
+	// family and household in social work, of which these are a part, so
+	// it is never computed from them.
+	CasesInSocialWork int `json:"cases_in_social_work"`
 }
 
 // Violation is one breach found by a report, with the rule or parameter
@@ -52,9 +57,12 @@ type StaffingReport struct {
 	On            rules.Date       `json:"on"`
 	Revision      string           `json:"revision"`
 	SocialWorkers SocialWorkerNorm `json:"social_workers"`
-	Assistants    []Load           `json:"assistants"`
-	Coordinators  []Load           `json:"coordinators"`
-	Violations    []Violation      `json:"violations"`
+	// SocialWorkerLoads are the family cases each social worker has in
+	// social work (no cap: for information).
+	SocialWorkerLoads []Load      `json:"social_worker_loads"`
+	Assistants        []Load      `json:"assistants"`
+	Coordinators      []Load      `json:"coordinators"`
+	Violations        []Violation `json:"violations"`
 }
 
 // Staffing reports the norms of one unit on a date: the social workers the
@@ -71,6 +79,12 @@ func (c *Caseload) Staffing(ctx context.Context, in StaffingInput, on rules.Date
 		switch w.Role {
 		case workflow.SocialWorker:
 			norm.FTE += w.EffectiveFTE()
+			l, err := c.loadOf(ctx, w, on)
+			if err != nil {
+				return rep, err
+			}
+			norm.CasesInSocialWork += l.SocialWorkFamilies
+			rep.SocialWorkerLoads = append(rep.SocialWorkerLoads, l)
 		case workflow.FamilyAssistant, workflow.FosterCareCoordinator:
 			l, err := c.loadOf(ctx, w, on)
 			if err != nil {

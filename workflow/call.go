@@ -222,7 +222,7 @@ func (cl *call) transition() error {
 		return err
 	}
 	cl.c.State = cl.state
-	applyFacts(cl.c, cl.cmd.Trigger, cl.args, cl.cmd.On, from)
+	applyFacts(cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from)
 	if err := applyObligations(cl.rs, cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from); err != nil {
 		return err
 	}

@@ -40,6 +40,9 @@ type FamilyFacts struct {
 	CourtRef          string `json:"court_ref,omitempty"`
 	ReportEveryMonths int    `json:"report_every_months,omitempty"`
 	Assistant         string `json:"assistant,omitempty"`
+	// SocialWorker is the social worker who opened the case (referral or
+	// 'Za życiem' application) and keeps it in social work.
+	SocialWorker string `json:"social_worker,omitempty"`
 	// FormerAssistants lists earlier assistants, oldest first.
 	FormerAssistants []string `json:"former_assistants,omitempty"`
 	WorkPlanRef      string   `json:"work_plan_ref,omitempty"`
@@ -183,11 +186,12 @@ func (c *Case) LogValue() slog.Value {
 // that workers' loads and carers' children can be counted, and versions
 // each key so that concurrent assignments over one cap conflict.
 const (
-	keyAssistant   = "assistant:"     // families counted in an assistant's work
-	keyCoordinator = "coordinator:"   // foster families supported by a coordinator
-	keyCarer       = "carer:"         // children in a foster family or institution
-	keyFamily      = "family:"        // children of a family
-	keyFoster      = "foster_family:" // a foster family itself, whatever its state
+	keyAssistant    = "assistant:"     // families counted in an assistant's work
+	keyCoordinator  = "coordinator:"   // foster families supported by a coordinator
+	keyCarer        = "carer:"         // children in a foster family or institution
+	keyFamily       = "family:"        // children of a family
+	keySocialWorker = "social_worker:" // families in a social worker's social work
+	keyFoster       = "foster_family:" // a foster family itself, whatever its state
 )
 
 // AssistantKey is the index key of the families an assistant works with.
@@ -199,6 +203,11 @@ func CoordinatorKey(worker string) string { return keyCoordinator + worker }
 // CarerKey is the index key of the children in a foster family or
 // institution.
 func CarerKey(carer string) string { return keyCarer + carer }
+
+// SocialWorkerKey is the index key of the families a social worker has in
+// social work: cases they opened, from the referral (or 'Za życiem'
+// application) until the case is closed.
+func SocialWorkerKey(worker string) string { return keySocialWorker + worker }
 
 // FamilyKey is the index key of a family's children.
 func FamilyKey(family string) string { return keyFamily + family }
@@ -217,6 +226,9 @@ func (c *Case) Keys() []string {
 	case c.Family != nil:
 		if c.State.In(AssistantWork) && c.Family.Assistant != "" {
 			keys = append(keys, AssistantKey(c.Family.Assistant))
+		}
+		if c.Family.SocialWorker != "" && inSocialWork(c.State) {
+			keys = append(keys, SocialWorkerKey(c.Family.SocialWorker))
 		}
 	case c.Child != nil:
 		if c.Child.Family != "" {
@@ -243,7 +255,8 @@ func sameKeys(a, b *Case) bool {
 	}
 	switch {
 	case a.Family != nil:
-		return a.Family.Assistant == b.Family.Assistant && a.State.In(AssistantWork) == b.State.In(AssistantWork)
+		return a.Family.Assistant == b.Family.Assistant && a.State.In(AssistantWork) == b.State.In(AssistantWork) &&
+			a.Family.SocialWorker == b.Family.SocialWorker && inSocialWork(a.State) == inSocialWork(b.State)
 	case a.Child != nil:
 		return a.Child.Family == b.Child.Family && a.Child.Carer == b.Child.Carer && inCare(a.State) == inCare(b.State)
 	case a.FosterFamily != nil:
@@ -251,6 +264,10 @@ func sameKeys(a, b *Case) bool {
 	}
 	return true
 }
+
+// inSocialWork reports whether a family case in state s is in social work:
+// opened and not closed.
+func inSocialWork(s State) bool { return s != declared && s != Closed }
 
 // inCare reports whether a child in state s lives with its carer: placed,
 // awaiting the court on a return, or referred for adoption.

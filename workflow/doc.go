@@ -95,7 +95,8 @@
 //
 // A [Store] keeps cases, their histories and an index that files each
 // case under the keys its state gives it ([Case.Keys]: [AssistantKey],
-// [CoordinatorKey], [CarerKey], [FamilyKey], [FosterFamilyKey]); the engine counts an
+// [CoordinatorKey], [CarerKey], [FamilyKey], [FosterFamilyKey],
+// [SocialWorkerKey]); the engine counts an
 // assistant's families, a coordinator's foster families and a carer's
 // children through it. [Store.Commit] is the only write and is all or
 // nothing. [MemoryStore] is the default and the reference implementation;

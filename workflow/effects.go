@@ -7,10 +7,13 @@ import (
 // applyFacts records what a transition changes in a case's facts. It is a
 // pure function of the case, the trigger, its arguments and the date, so
 // that replay repeats it exactly.
-func applyFacts(c *Case, trigger string, a Args, on rules.Date, from State) {
+func applyFacts(c *Case, trigger string, a Args, actor Actor, on rules.Date, from State) {
 	switch {
 	case c.Family != nil:
 		familyFacts(c, trigger, a, on, from)
+		if (trigger == "refer" || trigger == "apply_za_zyciem") && actor.Role == SocialWorker {
+			c.Family.SocialWorker = actor.ID
+		}
 	case c.Child != nil:
 		childFacts(c.Child, trigger, a, on, from)
 	case c.FosterFamily != nil:

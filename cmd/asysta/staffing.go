@@ -82,6 +82,9 @@ func (inv *invocation) printStaffing(rep caseload.StaffingReport) {
 	for _, l := range append(append([]caseload.Load{}, rep.Assistants...), rep.Coordinators...) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.0f%%\n", l.Worker, l.Role, l.Count(), l.Cap, 100*l.Utilisation())
 	}
+	for _, l := range rep.SocialWorkerLoads { // no cap per social worker
+		fmt.Fprintf(tw, "%s\t%s\t%d\t—\t—\n", l.Worker, l.Role, l.Count())
+	}
 	tw.Flush()
 	fmt.Fprintln(out)
 	if len(rep.Violations) == 0 {

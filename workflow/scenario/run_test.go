@@ -53,7 +53,7 @@ func TestRun_expectations(t *testing.T) {
 		f + "42: expected F01 family_assessment overdue on 2016-03-10, got due 2016-09-08, not yet overdue",
 		f + "43: expected F01 interview overdue on 2016-03-10, got not open",
 		f + "44: expected load of A1 = 2, got 1",
-		f + "44: expected the load of SW1, got role social_worker has no caseload cap",
+		f + "44: expected load of SW1 = 0, got 1",
 	}, localized(rep, rules.English))
 	assert.Equal(t, []string{
 		f + "11: oczekiwano F01 refer: powodzenie, jest F01 refer: niedozwolone w stanie referred (cykl family)",
@@ -69,7 +69,7 @@ func TestRun_expectations(t *testing.T) {
 		f + "42: oczekiwano F01 family_assessment po terminie w dniu 2016-03-10, jest termin 2016-09-08, jeszcze nie minął",
 		f + "43: oczekiwano F01 interview po terminie w dniu 2016-03-10, jest brak otwartego obowiązku",
 		f + "44: oczekiwano obciążenia A1 równego 2, jest 1",
-		f + "44: oczekiwano obciążenia SW1, jest rola social_worker nie ma limitu spraw",
+		f + "44: oczekiwano obciążenia SW1 równego 0, jest 1",
 	}, localized(rep, rules.Polish))
 }
 
