@@ -36,3 +36,24 @@ func TestEngine_Fire_declaredFamily(t *testing.T) {
 	_, err = e.Fire(ctx, "F", workflow.Command{Trigger: "refer", Actor: workflow.Actor{ID: "O", Role: workflow.FosterCareOrganizer}, On: on})
 	assert.ErrorIs(t, err, workflow.ErrForbidden, "refer opens the case, but only a social worker may fire it")
 }
+
+// TestEngine_Fire_unknownCase: a case ID nothing was declared under is a
+// *NotFoundError, in both languages, on Fire, Check, Case and History.
+func TestEngine_Fire_unknownCase(t *testing.T) {
+	ctx := context.Background()
+	e, err := workflow.New()
+	require.NoError(t, err)
+	cmd := workflow.Command{Trigger: "refer", Actor: workflow.Actor{ID: "SW", Role: workflow.SocialWorker}, On: rules.MustParseDate("2025-01-02")}
+	_, err = e.Fire(ctx, "nope", cmd)
+	var nf *workflow.NotFoundError
+	require.ErrorAs(t, err, &nf)
+	assert.Equal(t, "nope", nf.Case)
+	assert.ErrorIs(t, err, workflow.ErrNotFound)
+	assert.Contains(t, workflow.Localize(err, rules.Polish), "nie istnieje")
+	_, err = e.Check(ctx, "nope", cmd)
+	assert.ErrorIs(t, err, workflow.ErrNotFound)
+	_, err = e.Case(ctx, "nope")
+	assert.ErrorIs(t, err, workflow.ErrNotFound)
+	_, err = e.History(ctx, "nope")
+	assert.ErrorIs(t, err, workflow.ErrNotFound)
+}
