@@ -65,11 +65,13 @@ type compiled struct {
 // its file.
 func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]*Parameter, epochs []epoch) (map[Lifecycle]*compiled, Errors) {
 	out := make(map[Lifecycle]*compiled)
+	tried := make(map[Lifecycle]bool)
 	var errs Errors
 	for _, t := range triggers {
-		if out[t.Lifecycle] != nil {
-			continue
+		if tried[t.Lifecycle] {
+			continue // one compilation (and one report of its errors) per lifecycle
 		}
+		tried[t.Lifecycle] = true
 		c, err := compileFor(r, at, t.Lifecycle, catalogue)
 		if err == nil {
 			err = c.specialise(r, at, t.Lifecycle, epochs)

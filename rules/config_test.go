@@ -413,7 +413,9 @@ func TestNew_programmaticConfig(t *testing.T) {
 	require.NoError(t, err)
 	p, found := rs.Program("local.go")
 	require.True(t, found)
-	assert.Equal(t, []rules.Trigger{{Lifecycle: rules.LifecycleFamily, Name: "assign_assistant"}}, p.Triggers())
+	assert.Equal(t, []rules.Trigger{{Lifecycle: rules.LifecycleFamily, Name: "assign_assistant"},
+		{Lifecycle: rules.LifecycleFamily, Name: "reassign_assistant"}}, p.Triggers(),
+		"a local rule on assign_assistant also guards reassignments")
 	_, err = rules.New(nil, ok)
 	assert.NoError(t, err, "nil configs are skipped")
 }

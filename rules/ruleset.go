@@ -133,6 +133,9 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 			continue // the parser reported the missing expr
 		}
 		triggers := resolveAll(r.On)
+		if !statutory {
+			triggers = withReassignment(triggers)
+		}
 		compiled, e := compileRule(&r, pos, triggers, rs.paramByID, rs.epochs)
 		if len(e) > 0 {
 			errs = append(errs, e...)
@@ -244,4 +247,17 @@ func (rs *RuleSet) String() string {
 		names[i] = c.File
 	}
 	return fmt.Sprintf("rules.RuleSet{revision: %.12s, files: [%s]}", rs.revision, strings.Join(names, ", "))
+}
+
+// withReassignment adds family.reassign_assistant to a local rule on
+// family.assign_assistant: a municipality that guards the assignment of an
+// assistant (a weighted caseload, a part-time cap) means every assignment,
+// including handing a family over to another assistant.
+func withReassignment(ts []Trigger) []Trigger {
+	assign := Trigger{LifecycleFamily, "assign_assistant"}
+	reassign := Trigger{LifecycleFamily, "reassign_assistant"}
+	if slices.Contains(ts, assign) && !slices.Contains(ts, reassign) {
+		return append(ts, reassign)
+	}
+	return ts
 }
