@@ -58,6 +58,10 @@ type compiled struct {
 	// nil when the rule reads no parameter.
 	byEpoch []*vm.Program
 	params  []string // parameter IDs the expression reads, in order of first use
+	// native and nativeByEpoch are the same programs as Go closures (see
+	// native.go), nil where a program has no native form.
+	native        *native
+	nativeByEpoch []*native
 }
 
 // compileRule compiles r for every lifecycle its triggers belong to. It
@@ -124,8 +128,11 @@ func compileFor(r *Rule, at *rulePos, l Lifecycle, catalogue map[string]*Paramet
 	if e := r.checkResultType(at, l, program); e != nil {
 		return nil, e
 	}
-	return &compiled{program: program, params: patch.used}, nil
+	return &compiled{program: program, params: patch.used, native: nativeOf(program, envType(l))}, nil
 }
+
+// envType is the struct type of lifecycle l's environment.
+func envType(l Lifecycle) reflect.Type { return reflect.TypeOf(newEnv(l)).Elem() }
 
 // compileSafely runs expr.Compile, turning a panic inside it into an error:
 // configuration input must never crash the loader.

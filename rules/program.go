@@ -85,6 +85,18 @@ func (p *Program) Eval(on Date, env Env) (Result, error) {
 	if err != nil {
 		return res, &EvalError{Rule: p.rule.ID, Err: err}
 	}
+	if n := c.nativeAt(i); n != nil {
+		if r := res; n.run(p.rule.Kind, env, &r) {
+			return r, nil
+		}
+	}
+	return p.evalVM(c, i, env, res)
+}
+
+// evalVM evaluates the rule's program for epoch i on the VM: the reference
+// the native form is checked against, and the evaluation of programs
+// without one.
+func (p *Program) evalVM(c *compiled, i int, env Env, res Result) (Result, error) {
 	machine := vmPool.Get().(*vm.VM)
 	out, err := machine.Run(c.programAt(i), env)
 	vmPool.Put(machine)

@@ -18,7 +18,9 @@ func (c *compiled) specialise(r *Rule, at *rulePos, l Lifecycle, epochs []epoch)
 		return nil
 	}
 	byValues := map[string]*vm.Program{}
+	natives := map[*vm.Program]*native{}
 	c.byEpoch = make([]*vm.Program, len(epochs))
+	c.nativeByEpoch = make([]*native, len(epochs))
 	for i := range epochs {
 		key := epochKey(c.params, &epochs[i])
 		p := byValues[key]
@@ -29,8 +31,9 @@ func (c *compiled) specialise(r *Rule, at *rulePos, l Lifecycle, epochs []epoch)
 				return r.compileError(at, l, err)
 			}
 			byValues[key] = p
+			natives[p] = nativeOf(p, envType(l))
 		}
-		c.byEpoch[i] = p
+		c.byEpoch[i], c.nativeByEpoch[i] = p, natives[p]
 	}
 	return nil
 }
@@ -50,6 +53,14 @@ func (c *compiled) programAt(i int) *vm.Program {
 		return c.program
 	}
 	return c.byEpoch[i]
+}
+
+// nativeAt returns the native form of programAt(i), or nil.
+func (c *compiled) nativeAt(i int) *native {
+	if c.byEpoch == nil || i < 0 || i >= len(c.byEpoch) {
+		return c.native
+	}
+	return c.nativeByEpoch[i]
 }
 
 // constPatch replaces param("id") with the value in force in one epoch.
