@@ -244,12 +244,16 @@ func (cl *call) commit() error {
 	if len(cl.linked) > 0 {
 		writes = append(writes[:1:1], cl.linked...)
 	}
-	if err := cl.e.commit(cl.ctx, Batch{Writes: writes, Guards: cl.guards}); err != nil {
-		return err
-	}
-	cl.c.Version = cl.expected + 1
-	for _, w := range cl.linked {
+	// The versions are set before the commit: a MemoryStore keeps these
+	// very cases (owned), which must not change once it has them.
+	for _, w := range writes {
 		w.Case.Version = w.Expected + 1
+	}
+	if err := cl.e.commit(cl.ctx, Batch{Writes: writes, Guards: cl.guards, owned: true}); err != nil {
+		for _, w := range writes {
+			w.Case.Version = w.Expected
+		}
+		return err
 	}
 	return nil
 }

@@ -105,6 +105,11 @@ type Command struct {
 // Outcome is an accepted transition: the case after it, the event appended
 // and the decision of the rules; Linked holds other cases the transition
 // changed (a foster family activated by its first child).
+//
+// Case and Linked are the cases as committed. With the [MemoryStore] they
+// are the very snapshots the store keeps and hands to every later reader
+// of the engine, so they are read-only: [Case.Clone] one to change it.
+// ([Engine.Case] and [Store.Get] always return a copy of the caller's own.)
 type Outcome struct {
 	Case     *Case
 	Event    Event

@@ -18,8 +18,7 @@ import (
 type MemoryStore struct {
 	mu    sync.RWMutex
 	cases map[string]memCase
-	index map[string]map[string]struct{}
-	keys  map[string]int64
+	keys  map[string]*memKey // index keys, created on first use and kept
 	// args holds the stored events' one-argument Args maps by content,
 	// shared between the store's events (never with a caller: Events
 	// copies them), so that a repeated argument is not stored again.
@@ -69,14 +68,48 @@ func (s *MemoryStore) storedArgs(a Args) Args {
 // lock is released. The history only grows, under the lock.
 type memCase struct {
 	c    *Case
-	keys []string
+	keys []*memKey // the keys it is filed under, in the order of Case.Keys
 	log  *eventLog // the case's history
+}
+
+// memKey is an index key: its version, raised by every write that files a
+// case under it or takes one away (or changes one filed under it), and the
+// IDs of the cases filed under it.
+type memKey struct {
+	name    string
+	version int64
+	ids     map[string]struct{}
 }
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{cases: map[string]memCase{},
-		index: map[string]map[string]struct{}{}, keys: map[string]int64{}}
+	return &MemoryStore{cases: map[string]memCase{}, keys: map[string]*memKey{}}
+}
+
+// key returns the key's record, creating it.
+func (s *MemoryStore) key(name string) *memKey {
+	k := s.keys[name]
+	if k == nil {
+		k = &memKey{name: name, ids: map[string]struct{}{}}
+		s.keys[name] = k
+	}
+	return k
+}
+
+// version returns the key's version: 0 for a key never used.
+func (s *MemoryStore) version(name string) int64 {
+	if k := s.keys[name]; k != nil {
+		return k.version
+	}
+	return 0
+}
+
+// filed returns the IDs of the cases filed under the key.
+func (s *MemoryStore) filed(name string) map[string]struct{} {
+	if k := s.keys[name]; k != nil {
+		return k.ids
+	}
+	return nil
 }
 
 // shared returns the stored snapshot itself, or nil: the caller must not
@@ -93,9 +126,9 @@ func (s *MemoryStore) shared(id string) *Case {
 func (s *MemoryStore) sharedIndex(key string) ([]*Case, int64) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	ids := s.index[key]
+	ids := s.filed(key)
 	if len(ids) == 0 {
-		return nil, s.keys[key]
+		return nil, s.version(key)
 	}
 	out := make([]*Case, 0, len(ids))
 	for id := range ids {
@@ -104,7 +137,7 @@ func (s *MemoryStore) sharedIndex(key string) ([]*Case, int64) {
 	if len(out) > 1 {
 		slices.SortFunc(out, func(a, b *Case) int { return strings.Compare(a.ID, b.ID) })
 	}
-	return out, s.keys[key]
+	return out, s.version(key)
 }
 
 // Get implements [Store].
@@ -126,9 +159,8 @@ func (s *MemoryStore) Events(_ context.Context, id string) ([]Event, error) {
 	if !ok {
 		return nil, ErrNotFound
 	}
-	l := m.log
-	out := make([]Event, 0, l.len())
-	l.each(func(ev *Event) { out = append(out, cloneEvent(*ev)) })
+	out := make([]Event, 0, m.log.len())
+	m.log.each(func(ev *memEvent) { out = append(out, ev.event(m.c, true, true)) })
 	return out, nil
 }
 
@@ -136,8 +168,8 @@ func (s *MemoryStore) Events(_ context.Context, id string) ([]Event, error) {
 func (s *MemoryStore) Index(_ context.Context, key string) ([]*Case, int64, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	ids := make([]string, 0, len(s.index[key]))
-	for id := range s.index[key] {
+	ids := make([]string, 0, len(s.filed(key)))
+	for id := range s.filed(key) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
@@ -145,7 +177,7 @@ func (s *MemoryStore) Index(_ context.Context, key string) ([]*Case, int64, erro
 	for i, id := range ids {
 		out[i] = s.cases[id].c.Clone()
 	}
-	return out, s.keys[key], nil
+	return out, s.version(key), nil
 }
 
 // Scan implements [Scanner]. fn runs without the store's lock held, on
@@ -182,7 +214,7 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 		return err
 	}
 	for _, w := range b.Writes {
-		s.write(w)
+		s.write(w, b.owned)
 	}
 	return nil
 }
@@ -197,7 +229,7 @@ func validBatch(b Batch) error {
 		case len(w.Events) > 1:
 			return fmt.Errorf("workflow: case %s: a write carries at most one event (its version goes up by one)", w.Case.ID)
 		}
-		return nil
+		return eventsOf(w)
 	}
 	seen := map[string]bool{}
 	for _, w := range b.Writes {
@@ -209,7 +241,20 @@ func validBatch(b Batch) error {
 		case len(w.Events) > 1:
 			return fmt.Errorf("workflow: case %s: a write carries at most one event (its version goes up by one)", w.Case.ID)
 		}
+		if err := eventsOf(w); err != nil {
+			return err
+		}
 		seen[w.Case.ID] = true
+	}
+	return nil
+}
+
+// eventsOf checks that w's events are events of its case.
+func eventsOf(w Write) error {
+	for _, ev := range w.Events {
+		if ev.Case != w.Case.ID || ev.Lifecycle != w.Case.Lifecycle {
+			return fmt.Errorf("workflow: case %s: the write carries an event of %s %s", w.Case.ID, ev.Lifecycle, ev.Case)
+		}
 	}
 	return nil
 }
@@ -225,85 +270,141 @@ func (s *MemoryStore) check(b Batch) error {
 		}
 	}
 	for _, g := range b.Guards {
-		if got := s.keys[g.Key]; got != g.Version {
+		if got := s.version(g.Key); got != g.Version {
 			return &ConflictError{Case: g.Key, Want: g.Version, Got: got}
 		}
 	}
 	return nil
 }
 
-func (s *MemoryStore) write(w Write) {
-	c := w.Case.Clone()
-	c.Version = w.Expected + 1
-	old, existed := s.cases[c.ID]
-	oldKeys := old.keys
-	var newKeys []string
-	if existed && sameKeys(old.c, c) {
-		newKeys = oldKeys // the keys depend on nothing that changed
-	} else {
-		newKeys = c.Keys()
+// write stores w. When owned, w.Case is the engine's, which will never
+// change it again: it becomes the snapshot itself (its Version already
+// set).
+func (s *MemoryStore) write(w Write, owned bool) {
+	c := w.Case
+	if !owned {
+		c = c.Clone()
+		c.Version = w.Expected + 1
 	}
-	if slices.Equal(oldKeys, newKeys) {
-		for _, k := range newKeys {
-			s.keys[k]++
+	old, existed := s.cases[c.ID]
+	keys := old.keys
+	if existed && sameKeys(old.c, c) {
+		// The keys depend on nothing that changed: the case is filed as it
+		// was, and only the keys' versions go up.
+		for _, k := range keys {
+			k.version++
 		}
 	} else {
-		for _, k := range oldKeys {
-			delete(s.index[k], c.ID)
-		}
-		for _, k := range newKeys {
-			if s.index[k] == nil {
-				s.index[k] = map[string]struct{}{}
-			}
-			s.index[k][c.ID] = struct{}{}
-		}
-		for _, k := range union(oldKeys, newKeys) {
-			s.keys[k]++
-		}
+		keys = s.refile(c, old.keys)
 	}
 	l := old.log
 	if l == nil {
 		l = &eventLog{}
 	}
-	s.cases[c.ID] = memCase{c: c, keys: newKeys, log: l}
-	for i, ev := range w.Events {
-		ev.Args = s.storedArgs(ev.Args)
-		if ev.Decision != nil {
-			ev.Decision = l.decision(ev.Decision)
-		}
-		ev.Seq = w.Expected + int64(i) + 1
-		l.append(ev)
+	s.cases[c.ID] = memCase{c: c, keys: keys, log: l}
+	for i := range w.Events {
+		m := s.storedEvent(c, &w.Events[i])
+		m.seq = w.Expected + int64(i) + 1
+		l.append(m)
 	}
+}
+
+// refile files c under the keys it now has instead of old, raising the
+// version of every key either lists, and returns the new keys.
+func (s *MemoryStore) refile(c *Case, old []*memKey) []*memKey {
+	names := c.Keys()
+	keys := make([]*memKey, len(names))
+	for i, name := range names {
+		keys[i] = s.key(name)
+	}
+	for _, k := range old {
+		delete(k.ids, c.ID)
+		k.version++
+	}
+	for _, k := range keys {
+		k.ids[c.ID] = struct{}{}
+		if !slices.Contains(old, k) {
+			k.version++
+		}
+	}
+	return keys
 }
 
 // eventLog is a case's history in chunks of at most eventChunk events, so
 // that appending never copies the events already stored.
 type eventLog struct {
-	full [][]Event // full chunks, in order
-	tail []Event   // the last chunk, growing up to eventChunk
-	// decs holds the copies of the events' decisions, eventChunk to an
-	// allocation (the events point into it).
-	decs []rules.Decision
-}
-
-// decision returns the log's own deep copy of d.
-func (l *eventLog) decision(d *rules.Decision) *rules.Decision {
-	if len(l.decs) == cap(l.decs) {
-		n := min(max(2*cap(l.decs), 1), eventChunk)
-		l.decs = make([]rules.Decision, 0, n)
-	}
-	l.decs = append(l.decs, *d)
-	out := &l.decs[len(l.decs)-1]
-	out.Rules, out.Params = slices.Clone(d.Rules), slices.Clone(d.Params)
-	return out
+	full [][]memEvent // full chunks, in order
+	tail []memEvent   // the last chunk, growing up to eventChunk
 }
 
 const eventChunk = 64
 
-func (l *eventLog) append(ev Event) {
+// memEvent is a stored event, without what its case gives (the case's ID
+// and lifecycle) and with its decision folded in: an accepted transition's
+// decision repeats the event's trigger, date and revision, so only its
+// rules and parameters are kept. A decision that does not (one a caller
+// of Commit made up) is kept whole in other.
+type memEvent struct {
+	seq      int64
+	from, to State
+	trigger  string
+	actor    Actor
+	on       rules.Date
+	args     Args
+	cause    string
+	revision string
+	decided  bool // the event has a decision: rules and params, or other
+	rules    []rules.RuleResult
+	params   []rules.ParamUse
+	other    *rules.Decision
+}
+
+// storedEvent is the store's own copy of ev, an event of case c.
+func (s *MemoryStore) storedEvent(c *Case, ev *Event) memEvent {
+	m := memEvent{seq: ev.Seq, from: ev.From, to: ev.To, trigger: ev.Trigger, actor: ev.Actor, on: ev.On,
+		args: s.storedArgs(ev.Args), cause: ev.Cause, revision: ev.Revision}
+	if d := ev.Decision; d != nil {
+		m.decided = true
+		if d.Allowed && d.Trigger == (rules.Trigger{Lifecycle: c.Lifecycle, Name: ev.Trigger}) && d.On == ev.On && d.Revision == ev.Revision {
+			m.rules, m.params = slices.Clone(d.Rules), slices.Clone(d.Params)
+		} else {
+			m.other = cloneDecision(d)
+		}
+	}
+	return m
+}
+
+// event rebuilds the stored event of case c. Its Args and decision are
+// the store's own, and copied when deep; the decision is left out when
+// not decisions.
+func (m *memEvent) event(c *Case, deep, decisions bool) Event {
+	ev := Event{Case: c.ID, Lifecycle: c.Lifecycle, Seq: m.seq, From: m.from, To: m.to, Trigger: m.trigger,
+		Actor: m.actor, On: m.on, Args: m.args, Cause: m.cause, Revision: m.revision}
+	if deep {
+		ev.Args = maps.Clone(m.args)
+	}
+	switch {
+	case !m.decided || !decisions:
+	case m.other != nil:
+		ev.Decision = cloneDecision(m.other)
+	default:
+		ev.Decision = &rules.Decision{Trigger: rules.Trigger{Lifecycle: c.Lifecycle, Name: m.trigger}, On: m.on,
+			Revision: m.revision, Allowed: true, Rules: slices.Clone(m.rules), Params: slices.Clone(m.params)}
+	}
+	return ev
+}
+
+func (l *eventLog) append(ev memEvent) {
 	if len(l.tail) == eventChunk {
 		l.full = append(l.full, l.tail)
-		l.tail = make([]Event, 0, eventChunk)
+		l.tail = nil
+	}
+	if l.tail == nil {
+		// A case's first chunk grows as needed: most cases have a few
+		// events; later chunks are allocated whole.
+		if len(l.full) > 0 {
+			l.tail = make([]memEvent, 0, eventChunk)
+		}
 	}
 	l.tail = append(l.tail, ev)
 }
@@ -315,7 +416,7 @@ func (l *eventLog) len() int {
 	return len(l.full)*eventChunk + len(l.tail)
 }
 
-func (l *eventLog) each(fn func(*Event)) {
+func (l *eventLog) each(fn func(*memEvent)) {
 	if l == nil {
 		return
 	}
@@ -329,32 +430,17 @@ func (l *eventLog) each(fn func(*Event)) {
 	}
 }
 
-// cloneEvent deep-copies an event: its Args and Decision are shared with
-// no caller, so that history cannot be changed through what Commit was
-// given or Events returned.
-func cloneEvent(ev Event) Event {
-	ev.Args = maps.Clone(ev.Args)
-	if ev.Decision != nil {
-		d := *ev.Decision
-		d.Rules, d.Params = slices.Clone(d.Rules), slices.Clone(d.Params)
-		ev.Decision = &d
-	}
-	return ev
+// cloneDecision deep-copies a decision, so that history cannot be changed
+// through what Commit was given or Events returned.
+func cloneDecision(d *rules.Decision) *rules.Decision {
+	cp := *d
+	cp.Rules, cp.Params = slices.Clone(d.Rules), slices.Clone(d.Params)
+	return &cp
 }
 
-func union(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, x := range b {
-		if !slices.Contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// viewEvents calls fn with a shallow copy of the case's stored events
-// (their Args and Decisions are shared with the store): fn must not change
-// them. The store's lock is not held while fn runs.
+// viewEvents calls fn with the case's stored events, for replay: their
+// Args are shared with the store (fn must not change them) and their
+// decisions left out. The store's lock is not held while fn runs.
 func (s *MemoryStore) viewEvents(_ context.Context, id string, fn func([]Event) error) error {
 	s.mu.RLock()
 	m, ok := s.cases[id]
@@ -362,9 +448,8 @@ func (s *MemoryStore) viewEvents(_ context.Context, id string, fn func([]Event) 
 		s.mu.RUnlock()
 		return ErrNotFound
 	}
-	l := m.log
-	evs := make([]Event, 0, l.len())
-	l.each(func(ev *Event) { evs = append(evs, *ev) })
+	evs := make([]Event, 0, m.log.len())
+	m.log.each(func(ev *memEvent) { evs = append(evs, ev.event(m.c, false, false)) })
 	s.mu.RUnlock()
 	return fn(evs)
 }

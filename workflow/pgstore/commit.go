@@ -115,6 +115,8 @@ func prepare(b workflow.Batch) (*prepared, error) {
 			return nil, fmt.Errorf("pgstore: case %s is written twice in one batch", w.Case.ID)
 		case len(w.Events) > 1:
 			return nil, fmt.Errorf("pgstore: case %s: a write carries at most one event (its version goes up by one)", w.Case.ID)
+		case len(w.Events) == 1 && (w.Events[0].Case != w.Case.ID || w.Events[0].Lifecycle != w.Case.Lifecycle):
+			return nil, fmt.Errorf("pgstore: case %s: the write carries an event of %s %s", w.Case.ID, w.Events[0].Lifecycle, w.Events[0].Case)
 		}
 		seen[w.Case.ID] = true
 		pw, err := prepareWrite(w)

@@ -29,6 +29,8 @@ func Run(t *testing.T, newStore func(t *testing.T) workflow.Store) {
 		{"MultiWriteBatch", testMultiWrite},
 		{"GetReturnsCopy", testGetCopy},
 		{"CommitKeepsNoReference", testCommitCopy},
+		{"DecisionsKept", testDecisions},
+		{"EventOfAnotherCaseRefused", testForeignEvent},
 		{"StaleVersionConflicts", testStale},
 		{"CreateExistingConflicts", testCreateExisting},
 		{"BatchIsAtomic", testAtomic},
@@ -320,6 +322,68 @@ func testCommitCopy(t *testing.T, s workflow.Store) {
 	w.Events[0].Args["court_ref"] = "changed"
 	if after := snapshot(t, s, []string{"F1"}, []string{workflow.AssistantKey("A1")}); after != before {
 		t.Errorf("changing a committed batch changed the store:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// testDecisions commits events with decisions, one as the engine makes
+// them (its trigger, date and revision the event's) and one that is not,
+// and with none, and reads them back unchanged; changing what was
+// committed or returned changes nothing stored.
+func testDecisions(t *testing.T, s workflow.Store) {
+	c := family("F1", workflow.AssistantPlanning, "A1")
+	create(t, s, c)
+	decided := func(trigger string, on rules.Date, revision string, allowed bool) *rules.Decision {
+		return &rules.Decision{Trigger: rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: trigger}, On: on, Revision: revision,
+			Allowed: allowed, Rules: []rules.RuleResult{{Rule: "assistant.max_families", Kind: rules.KindGuard, Passed: true,
+				Basis: "art. 15 ust. 3 UWR", Source: "statute"}},
+			Params: []rules.ParamUse{{ID: "assistant.max_families", Value: 15, Source: "statute", Basis: "art. 15 ust. 3 UWR"}}}
+	}
+	w2 := write(c, 1, "assess")
+	w2.Events[0].Decision = decided("assess", day, "test", true)
+	w3 := write(c, 2, "assess")
+	w3.Events[0].Decision = decided("refer", day.AddDays(1), "other", false) // not the event's own
+	w4 := write(c, 3, "assess")
+	w4.Events[0].Decision = &rules.Decision{Trigger: rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}, On: day,
+		Revision: "test", Allowed: true, Rules: []rules.RuleResult{}, Params: []rules.ParamUse{}}
+	w5 := write(c, 4, "assess")
+	var want []workflow.Event
+	want = append(want, events(t, s, "F1")...)
+	for _, w := range []workflow.Write{w2, w3, w4, w5} {
+		mustCommit(t, s, w)
+		want = append(want, w.Events...)
+	}
+	want = append([]workflow.Event(nil), want...)
+	wantJSON := encode(t, want)
+	sameJSON(t, "history with decisions", events(t, s, "F1"), want)
+	w2.Events[0].Decision.Rules[0].Passed = false
+	w2.Events[0].Decision.Params[0].Value = 99
+	w3.Events[0].Decision.Allowed = true
+	got := events(t, s, "F1")
+	got[1].Decision.Rules[0].Rule = "changed"
+	got[2].Decision.Revision = "changed"
+	if after := encode(t, events(t, s, "F1")); after != wantJSON {
+		t.Errorf("changing committed or returned decisions changed the history:\n got %s\nwant %s", after, wantJSON)
+	}
+}
+
+// testForeignEvent commits a write whose event names another case: the
+// store refuses the batch and stores nothing of it.
+func testForeignEvent(t *testing.T, s workflow.Store) {
+	c := family("F1", workflow.AssistantPlanning, "A1")
+	create(t, s, c)
+	before := snapshot(t, s, []string{"F1", "F2"}, []string{workflow.AssistantKey("A1")})
+	w := write(c, 1, "assess")
+	w.Events[0].Case = "F2"
+	if err := commit(context.Background(), s, w); err == nil {
+		t.Errorf("a write of F1 carrying an event of F2 was accepted")
+	}
+	w = write(c, 1, "assess")
+	w.Events[0].Lifecycle = rules.LifecycleChild
+	if err := commit(context.Background(), s, w); err == nil {
+		t.Errorf("a write of a family carrying a child's event was accepted")
+	}
+	if after := snapshot(t, s, []string{"F1", "F2"}, []string{workflow.AssistantKey("A1")}); after != before {
+		t.Errorf("a refused batch changed the store:\nbefore %s\nafter  %s", before, after)
 	}
 }
 
