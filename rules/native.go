@@ -2,6 +2,7 @@ package rules
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 // evaluation gave up.
 type nstate struct {
 	env    reflect.Value // the environment struct (addressable)
+	on     Date          // the as-of date, which env's On holds as a time
 	failed bool
 }
 
@@ -37,6 +39,10 @@ type nfn struct {
 	b func(*nstate) bool
 	s func(*nstate) string
 	t func(*nstate) time.Time
+	// d is a date known to be exact: the as-of date, or what a date
+	// function gives (midnight UTC, or the zero time for the zero Date),
+	// kept as a Date to spare the conversions.
+	d func(*nstate) Date
 }
 
 // native is a whole native program.
@@ -69,14 +75,44 @@ type nativeCompiler struct {
 	env reflect.Type
 }
 
+// onField is the path of Base.On in every environment.
+var onField = func() []int {
+	idx, _, _ := fieldOf(reflect.TypeOf(FamilyEnv{}), "on")
+	return idx
+}()
+
+// asTime gives a date node's value as the VM has it, a time.Time.
+func asTime(x nfn) func(*nstate) time.Time {
+	if x.t != nil {
+		return x.t
+	}
+	if d := x.d; d != nil {
+		return func(st *nstate) time.Time { return d(st).Time() }
+	}
+	return nil
+}
+
+// asDate gives a date node's value as the date functions take it.
+func asDate(x nfn) func(*nstate) Date {
+	if x.d != nil {
+		return x.d
+	}
+	if t := x.t; t != nil {
+		return func(st *nstate) Date { return DateFromTime(t(st)) }
+	}
+	return nil
+}
+
 // run evaluates the program on env (a pointer to the environment struct)
 // into res, as a rule of kind k. It returns false when it gave up: the VM
 // must run instead.
-func (n *native) run(k Kind, env Env, res *Result) bool {
-	st := nstate{env: reflect.ValueOf(env).Elem()}
+func (n *native) run(k Kind, on Date, env Env, res *Result) bool {
+	st := nstate{env: reflect.ValueOf(env).Elem(), on: on}
 	switch r := n.root; {
 	case k == KindGuard && r.b != nil:
 		res.Passed = r.b(&st)
+	case k == KindDue && r.d != nil:
+		res.Due = r.d(&st)
 	case k == KindDue && r.t != nil:
 		res.Due = DateFromTime(r.t(&st))
 	case k == KindLimit && r.i != nil:
@@ -110,6 +146,9 @@ func (nc *nativeCompiler) node(n ast.Node) (nfn, bool) {
 		idx, t, ok := fieldOf(nc.env, n.Value)
 		if !ok {
 			return nfn{}, false
+		}
+		if slices.Equal(idx, onField) {
+			return nfn{d: func(st *nstate) Date { return st.on }}, true
 		}
 		return field(idx, t)
 	case *ast.MemberNode:
@@ -326,8 +365,16 @@ func (nc *nativeCompiler) conditional(n *ast.ConditionalNode) (nfn, bool) {
 			}
 			return y(st)
 		}}, true
-	case a.t != nil && b.t != nil:
-		x, y := a.t, b.t
+	case a.d != nil && b.d != nil:
+		x, y := a.d, b.d
+		return nfn{d: func(st *nstate) Date {
+			if cond(st) {
+				return x(st)
+			}
+			return y(st)
+		}}, true
+	case asTime(a) != nil && asTime(b) != nil:
+		x, y := asTime(a), asTime(b)
 		return nfn{t: func(st *nstate) time.Time {
 			if cond(st) {
 				return x(st)
@@ -458,8 +505,8 @@ func equal(l, r nfn) (func(*nstate) bool, bool) {
 	case l.b != nil && r.b != nil:
 		x, y := l.b, r.b
 		return func(st *nstate) bool { return x(st) == y(st) }, true
-	case l.t != nil && r.t != nil:
-		x, y := l.t, r.t
+	case asTime(l) != nil && asTime(r) != nil:
+		x, y := asTime(l), asTime(r)
 		return func(st *nstate) bool { return x(st).Equal(y(st)) }, true
 	}
 	if x, y := asFloat(l), asFloat(r); x != nil && y != nil {
@@ -479,8 +526,8 @@ func compare(l, r nfn) (func(*nstate) int, bool) {
 	case l.s != nil && r.s != nil:
 		x, y := l.s, r.s
 		return func(st *nstate) int { return strings.Compare(x(st), y(st)) }, true
-	case l.t != nil && r.t != nil:
-		x, y := l.t, r.t
+	case asTime(l) != nil && asTime(r) != nil:
+		x, y := asTime(l), asTime(r)
 		return func(st *nstate) int { return x(st).Compare(y(st)) }, true
 	}
 	if x, y := asFloat(l), asFloat(r); x != nil && y != nil {
@@ -548,35 +595,40 @@ func (nc *nativeCompiler) call(n *ast.CallNode) (nfn, bool) {
 	}
 	switch id.Value {
 	case "addDays", "addMonths", "addYears", "addWorkingDays":
-		if len(args) != 2 || args[0].t == nil || args[1].i == nil {
+		if len(args) != 2 || asDate(args[0]) == nil || args[1].i == nil {
 			return nfn{}, false
 		}
 		shift := map[string]func(Date, int) Date{"addDays": Date.AddDays, "addMonths": Date.AddMonths,
 			"addYears": Date.AddYears, "addWorkingDays": Date.AddWorkingDays}[id.Value]
-		t, k := args[0].t, args[1].i
-		return nfn{t: func(st *nstate) time.Time {
+		d, k := asDate(args[0]), args[1].i
+		return nfn{d: func(st *nstate) Date {
 			n := k(st)
 			if n > maxShift || n < -maxShift {
 				st.failed = true // the VM reports the error
-				return time.Time{}
+				return Date{}
 			}
-			return shift(DateFromTime(t(st)), n).Time()
+			// The VM gives the shifted date as a time, which Eval turns
+			// back into the same Date.
+			return shift(d(st), n)
 		}}, true
 	case "age", "daysBetween":
-		if len(args) != 2 || args[0].t == nil || args[1].t == nil {
+		if len(args) != 2 {
 			return nfn{}, false
 		}
-		a, b := args[0].t, args[1].t
+		a, b := asDate(args[0]), asDate(args[1])
+		if a == nil || b == nil {
+			return nfn{}, false
+		}
 		if id.Value == "age" {
-			return nfn{i: func(st *nstate) int { return AgeOn(DateFromTime(a(st)), DateFromTime(b(st))) }}, true
+			return nfn{i: func(st *nstate) int { return AgeOn(a(st), b(st)) }}, true
 		}
-		return nfn{i: func(st *nstate) int { return DateFromTime(a(st)).DaysUntil(DateFromTime(b(st))) }}, true
+		return nfn{i: func(st *nstate) int { return a(st).DaysUntil(b(st)) }}, true
 	case "isWorkingDay":
-		if len(args) != 1 || args[0].t == nil {
+		if len(args) != 1 || asDate(args[0]) == nil {
 			return nfn{}, false
 		}
-		t := args[0].t
-		return nfn{b: func(st *nstate) bool { return IsWorkingDay(DateFromTime(t(st))) }}, true
+		d := asDate(args[0])
+		return nfn{b: func(st *nstate) bool { return IsWorkingDay(d(st)) }}, true
 	}
 	return nfn{}, false
 }

@@ -27,8 +27,11 @@ func fillEnv(r *rand.Rand, v reflect.Value) {
 				v.Set(reflect.ValueOf(time.Time{}))
 				return
 			}
-			d := MustParseDate("1990-01-01").AddDays(r.IntN(365 * 50))
-			v.Set(reflect.ValueOf(d.Time()))
+			t := MustParseDate("1990-01-01").AddDays(r.IntN(365 * 50)).Time()
+			if r.IntN(10) == 0 { // not midnight: a caller's time, which the VM compares as it is
+				t = t.Add(time.Duration(r.IntN(24*60)) * time.Minute)
+			}
+			v.Set(reflect.ValueOf(t))
 			return
 		}
 		for i := range v.NumField() {
@@ -79,7 +82,7 @@ func agree(t *testing.T, p *Program, c *compiled, i int, env Env, on Date) (ran 
 		t.Fatal(err)
 	}
 	got := res
-	ok := n.run(p.rule.Kind, env, &got)
+	ok := n.run(p.rule.Kind, on, env, &got)
 	want, err := p.evalVM(c, i, env, res)
 	if !ok {
 		return false // gave up: the VM decides, whatever it says

@@ -86,7 +86,7 @@ func (p *Program) Eval(on Date, env Env) (Result, error) {
 		return res, &EvalError{Rule: p.rule.ID, Err: err}
 	}
 	if n := c.nativeAt(i); n != nil {
-		if r := res; n.run(p.rule.Kind, env, &r) {
+		if r := res; n.run(p.rule.Kind, on, env, &r) {
 			return r, nil
 		}
 	}

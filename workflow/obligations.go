@@ -21,13 +21,26 @@ const (
 )
 
 // Obligations lists every obligation ID.
-var Obligations = []string{OblInterview, OblFamilyAssessment, OblChildReview, OblCourtReport, OblLegalStatusMotion,
-	OblEmergencyStayEnd, OblFosterFamilyAssessment, OblMonitoringEnd}
+var Obligations = slices.Clone(obligationIDs[:])
 
 // obligationChange is what a transition does to the open obligations.
 type obligationChange struct {
-	open  map[string]string // obligation → due rule: opened or renewed from the date
-	close []string
+	// open holds, by the obligation's index in Obligations, the due rule
+	// of each obligation opened or renewed from the date; "" for the rest.
+	open   [len(obligationIDs)]string
+	opened int
+	close  []string
+}
+
+// obligationIDs is Obligations as an array, whose length is a constant.
+var obligationIDs = [...]string{OblInterview, OblFamilyAssessment, OblChildReview, OblCourtReport, OblLegalStatusMotion,
+	OblEmergencyStayEnd, OblFosterFamilyAssessment, OblMonitoringEnd}
+
+// opening is the change that opens (or renews) obligation id by rule.
+func opening(id, rule string) obligationChange {
+	var ch obligationChange
+	ch.opens(id, rule)
+	return ch
 }
 
 // applyObligations opens, renews and closes a case's obligations after a
@@ -38,20 +51,20 @@ func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor 
 	for _, id := range ch.close {
 		c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == id })
 	}
-	if len(ch.open) == 0 {
+	if ch.opened == 0 {
 		return nil
 	}
 	env := dueEnv(c, a, actor)
 	if fe, ok := env.(*rules.FamilyEnv); ok {
 		defer familyEnvPool.Put(fe)
 	}
-	left := len(ch.open)
-	for _, id := range Obligations { // fixed order: deterministic
+	left := ch.opened
+	for i, id := range obligationIDs { // fixed order: deterministic
 		if left == 0 {
 			break
 		}
-		rule, ok := ch.open[id]
-		if !ok {
+		rule := ch.open[i]
+		if rule == "" {
 			continue
 		}
 		left--
@@ -69,7 +82,7 @@ func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor 
 // obligationsFor is the table of contract.md section 4.
 func obligationsFor(rs *rules.RuleSet, c *Case, trigger string, a Args, on rules.Date, from State) obligationChange {
 	if c.State == Closed || c.State == Declined || c.State == Returned || c.State == Adopted || c.State == LeftCare || c.State == Dissolved {
-		return obligationChange{close: Obligations}
+		return obligationChange{close: obligationIDs[:]}
 	}
 	switch c.Lifecycle {
 	case rules.LifecycleFamily:
@@ -79,7 +92,7 @@ func obligationsFor(rs *rules.RuleSet, c *Case, trigger string, a Args, on rules
 	}
 	switch trigger {
 	case TriggerActivate, "assess":
-		return obligationChange{open: oblOpen0}
+		return opening(OblFosterFamilyAssessment, "due.foster_family_assessment")
 	}
 	return obligationChange{}
 }
@@ -87,7 +100,7 @@ func obligationsFor(rs *rules.RuleSet, c *Case, trigger string, a Args, on rules
 func familyObligations(rs *rules.RuleSet, c *Case, trigger string, on rules.Date, from State) obligationChange {
 	switch trigger {
 	case "court_obligation":
-		ch := obligationChange{open: oblOpen1}
+		ch := opening(OblCourtReport, "due.family_court_report")
 		if from == Referred {
 			// The court's order takes the case past the interview, which
 			// complete_interview can no longer close.
@@ -98,17 +111,17 @@ func familyObligations(rs *rules.RuleSet, c *Case, trigger string, on rules.Date
 		// Reopening from monitoring ends the monitoring period.
 		return obligationChange{close: []string{OblMonitoringEnd}}
 	case "refer":
-		return obligationChange{open: oblOpen2}
+		return opening(OblInterview, "due.interview")
 	case "complete_interview":
 		return obligationChange{close: []string{OblInterview}}
 	case "assign_assistant", "assess":
-		return obligationChange{open: oblOpen3}
+		return opening(OblFamilyAssessment, "due.family_assessment")
 	case "report_to_court":
-		return obligationChange{open: oblOpen1}
+		return opening(OblCourtReport, "due.family_court_report")
 	case "end_work":
 		ch := obligationChange{close: []string{OblFamilyAssessment, OblCourtReport}}
 		if v, ok := rs.Param("family.post_closure_monitoring", on); ok && v.Int() > 0 {
-			ch.open = oblOpen4
+			ch.opens(OblMonitoringEnd, "due.monitoring_end")
 		}
 		return ch
 	}
@@ -116,7 +129,7 @@ func familyObligations(rs *rules.RuleSet, c *Case, trigger string, on rules.Date
 }
 
 func childObligations(c *Case, trigger string, from State) obligationChange {
-	var ch obligationChange // open is made only when something opens
+	var ch obligationChange
 	form := c.Child.Form
 	switch trigger {
 	case "place":
@@ -162,10 +175,11 @@ func childObligations(c *Case, trigger string, from State) obligationChange {
 
 // opens records that the change opens (or renews) obligation id by rule.
 func (ch *obligationChange) opens(id, rule string) {
-	if ch.open == nil {
-		ch.open = map[string]string{}
+	i := slices.Index(obligationIDs[:], id)
+	if ch.open[i] == "" {
+		ch.opened++
 	}
-	ch.open[id] = rule
+	ch.open[i] = rule
 }
 
 // dueEnv is the environment due rules see: the case after the transition.
@@ -183,8 +197,3 @@ func dueEnv(c *Case, a Args, actor Actor) rules.Env {
 
 var familyEnvPool = sync.Pool{New: func() any { return new(rules.FamilyEnv) }}
 
-var oblOpen0 = map[string]string{OblFosterFamilyAssessment: "due.foster_family_assessment"} // read-only
-var oblOpen1 = map[string]string{OblCourtReport: "due.family_court_report"}                 // read-only
-var oblOpen2 = map[string]string{OblInterview: "due.interview"}                             // read-only
-var oblOpen3 = map[string]string{OblFamilyAssessment: "due.family_assessment"}              // read-only
-var oblOpen4 = map[string]string{OblMonitoringEnd: "due.monitoring_end"}                    // read-only
