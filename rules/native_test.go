@@ -3,7 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
-		"math/rand/v2"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 	"time"

@@ -3,7 +3,6 @@ package workflow
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -19,47 +18,7 @@ type MemoryStore struct {
 	mu    sync.RWMutex
 	cases map[string]memCase
 	keys  map[string]*memKey // index keys, created on first use and kept
-	// args holds the stored events' one-argument Args maps by content,
-	// shared between the store's events (never with a caller: Events
-	// copies them), so that a repeated argument is not stored again.
-	args map[argsKey]Args
-}
-
-// argsKey is the content of a one-argument Args map.
-type argsKey struct {
-	name  string
-	value any // a string, bool or int
-}
-
-// maxSharedArgs bounds the store's table of shared Args maps.
-const maxSharedArgs = 4096
-
-// storedArgs returns the store's own copy of a, shared when a has one
-// argument seen before.
-func (s *MemoryStore) storedArgs(a Args) Args {
-	if len(a) != 1 {
-		return maps.Clone(a)
-	}
-	var k argsKey
-	for name, v := range a {
-		switch v.(type) {
-		case string, bool, int:
-			k = argsKey{name, v}
-		default:
-			return maps.Clone(a)
-		}
-	}
-	if m, ok := s.args[k]; ok {
-		return m
-	}
-	m := maps.Clone(a)
-	if len(s.args) < maxSharedArgs {
-		if s.args == nil {
-			s.args = map[argsKey]Args{}
-		}
-		s.args[k] = m
-	}
-	return m
+	hist  history            // what the cases' histories refer to
 }
 
 // memCase is a stored snapshot, the index keys it is filed under and the
@@ -160,7 +119,7 @@ func (s *MemoryStore) Events(_ context.Context, id string) ([]Event, error) {
 		return nil, ErrNotFound
 	}
 	out := make([]Event, 0, m.log.len())
-	m.log.each(func(ev *memEvent) { out = append(out, ev.event(m.c, true, true)) })
+	m.log.each(func(ev *memEvent) { out = append(out, s.hist.rebuild(m.c, ev, true)) })
 	return out, nil
 }
 
@@ -303,7 +262,7 @@ func (s *MemoryStore) write(w Write, owned bool) {
 	}
 	s.cases[c.ID] = memCase{c: c, keys: keys, log: l}
 	for i := range w.Events {
-		m := s.storedEvent(c, &w.Events[i])
+		m := s.hist.event(c, &w.Events[i])
 		m.seq = w.Expected + int64(i) + 1
 		l.append(m)
 	}
@@ -330,106 +289,6 @@ func (s *MemoryStore) refile(c *Case, old []*memKey) []*memKey {
 	return keys
 }
 
-// eventLog is a case's history in chunks of at most eventChunk events, so
-// that appending never copies the events already stored.
-type eventLog struct {
-	full [][]memEvent // full chunks, in order
-	tail []memEvent   // the last chunk, growing up to eventChunk
-}
-
-const eventChunk = 64
-
-// memEvent is a stored event, without what its case gives (the case's ID
-// and lifecycle) and with its decision folded in: an accepted transition's
-// decision repeats the event's trigger, date and revision, so only its
-// rules and parameters are kept. A decision that does not (one a caller
-// of Commit made up) is kept whole in other.
-type memEvent struct {
-	seq      int64
-	from, to State
-	trigger  string
-	actor    Actor
-	on       rules.Date
-	args     Args
-	cause    string
-	revision string
-	decided  bool // the event has a decision: rules and params, or other
-	rules    []rules.RuleResult
-	params   []rules.ParamUse
-	other    *rules.Decision
-}
-
-// storedEvent is the store's own copy of ev, an event of case c.
-func (s *MemoryStore) storedEvent(c *Case, ev *Event) memEvent {
-	m := memEvent{seq: ev.Seq, from: ev.From, to: ev.To, trigger: ev.Trigger, actor: ev.Actor, on: ev.On,
-		args: s.storedArgs(ev.Args), cause: ev.Cause, revision: ev.Revision}
-	if d := ev.Decision; d != nil {
-		m.decided = true
-		if d.Allowed && d.Trigger == (rules.Trigger{Lifecycle: c.Lifecycle, Name: ev.Trigger}) && d.On == ev.On && d.Revision == ev.Revision {
-			m.rules, m.params = slices.Clone(d.Rules), slices.Clone(d.Params)
-		} else {
-			m.other = cloneDecision(d)
-		}
-	}
-	return m
-}
-
-// event rebuilds the stored event of case c. Its Args and decision are
-// the store's own, and copied when deep; the decision is left out when
-// not decisions.
-func (m *memEvent) event(c *Case, deep, decisions bool) Event {
-	ev := Event{Case: c.ID, Lifecycle: c.Lifecycle, Seq: m.seq, From: m.from, To: m.to, Trigger: m.trigger,
-		Actor: m.actor, On: m.on, Args: m.args, Cause: m.cause, Revision: m.revision}
-	if deep {
-		ev.Args = maps.Clone(m.args)
-	}
-	switch {
-	case !m.decided || !decisions:
-	case m.other != nil:
-		ev.Decision = cloneDecision(m.other)
-	default:
-		ev.Decision = &rules.Decision{Trigger: rules.Trigger{Lifecycle: c.Lifecycle, Name: m.trigger}, On: m.on,
-			Revision: m.revision, Allowed: true, Rules: slices.Clone(m.rules), Params: slices.Clone(m.params)}
-	}
-	return ev
-}
-
-func (l *eventLog) append(ev memEvent) {
-	if len(l.tail) == eventChunk {
-		l.full = append(l.full, l.tail)
-		l.tail = nil
-	}
-	if l.tail == nil {
-		// A case's first chunk grows as needed: most cases have a few
-		// events; later chunks are allocated whole.
-		if len(l.full) > 0 {
-			l.tail = make([]memEvent, 0, eventChunk)
-		}
-	}
-	l.tail = append(l.tail, ev)
-}
-
-func (l *eventLog) len() int {
-	if l == nil {
-		return 0
-	}
-	return len(l.full)*eventChunk + len(l.tail)
-}
-
-func (l *eventLog) each(fn func(*memEvent)) {
-	if l == nil {
-		return
-	}
-	for _, ch := range l.full {
-		for i := range ch {
-			fn(&ch[i])
-		}
-	}
-	for i := range l.tail {
-		fn(&l.tail[i])
-	}
-}
-
 // cloneDecision deep-copies a decision, so that history cannot be changed
 // through what Commit was given or Events returned.
 func cloneDecision(d *rules.Decision) *rules.Decision {
@@ -449,7 +308,7 @@ func (s *MemoryStore) viewEvents(_ context.Context, id string, fn func([]Event) 
 		return ErrNotFound
 	}
 	evs := make([]Event, 0, m.log.len())
-	m.log.each(func(ev *memEvent) { evs = append(evs, ev.event(m.c, false, false)) })
+	m.log.each(func(ev *memEvent) { evs = append(evs, s.hist.rebuild(m.c, ev, false)) })
 	s.mu.RUnlock()
 	return fn(evs)
 }

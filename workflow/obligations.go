@@ -196,4 +196,3 @@ func dueEnv(c *Case, a Args, actor Actor) rules.Env {
 }
 
 var familyEnvPool = sync.Pool{New: func() any { return new(rules.FamilyEnv) }}
-

@@ -346,9 +346,12 @@ func testDecisions(t *testing.T, s workflow.Store) {
 	w4.Events[0].Decision = &rules.Decision{Trigger: rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}, On: day,
 		Revision: "test", Allowed: true, Rules: []rules.RuleResult{}, Params: []rules.ParamUse{}}
 	w5 := write(c, 4, "assess")
+	w6 := write(c, 5, "assess")
+	w6.Events[0].Decision = &rules.Decision{Trigger: rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}, On: day,
+		Revision: "test", Allowed: true, Params: []rules.ParamUse{}} // no rules (nil), no parameters (empty)
 	var want []workflow.Event
 	want = append(want, events(t, s, "F1")...)
-	for _, w := range []workflow.Write{w2, w3, w4, w5} {
+	for _, w := range []workflow.Write{w2, w3, w4, w5, w6} {
 		mustCommit(t, s, w)
 		want = append(want, w.Events...)
 	}
