@@ -29,10 +29,13 @@ var (
 	benchO  = workflow.Actor{ID: "O1", Role: workflow.FosterCareOrganizer}
 )
 
-// benchCases is the number of cases the Fire benchmarks fire on in turn, so
-// that no case's history grows past a few hundred events: on a single case
-// the benchmark would append to one ever-growing slice of events and
-// measure its regrowth rather than a command.
+// benchCases is the number of cases the second asysta variant of each Fire
+// benchmark fires on in turn. The first fires on one case, as the bare
+// baseline fires on one machine: a history is kept in chunks of 64 events,
+// so a case's growing history costs each append the same. The second shows
+// what a command costs when its case, its worker and their index entries
+// are no longer in the processor's caches (each is touched once in 1,024
+// commands).
 const benchCases = 1024
 
 // benchAssistant adds a family assistant to e's directory (each assistant
@@ -98,19 +101,19 @@ func benchFireAll(b *testing.B, e *workflow.Engine, id string, steps []benchStep
 // assign_assistant, which is not repeatable): BenchmarkFireMove is the
 // variant with guard rules.
 //
-// asysta: Engine.Fire on [benchCases] families in turn (one assistant each),
-// with everything it does per command: reading the case from the store
-// (copied before it is changed), the role and the directory check, the
-// permitted-state check, stateless FireCtx (under a context carrying the
-// call), the
+// asysta: Engine.Fire on one family again and again (asysta_1024_families:
+// on [benchCases] families in turn, one assistant each), with everything it
+// does per command: reading the case from the store (copied before it is
+// changed), the role and the directory check, the permitted-state check,
+// stateless FireCtx (under a context carrying the call), the
 // assigned-assistant check, argument parsing, the family index read for the
 // rules environment, rules.Decide for family.assess (the statute has no
 // guard on it, so Decide evaluates no expression but builds the decision),
-// the due rule due.family_assessment (an expr program) renewing the
-// family_assessment obligation, the event with its decision, and
-// MemoryStore.Commit (version and guard checks, index upkeep, a clone of
-// the case and of the event appended to the family's history) plus the
-// clone of the Outcome.
+// the due rule due.family_assessment (an expr program, run in its native
+// form) renewing the family_assessment obligation, the event with its
+// decision, and MemoryStore.Commit (version and guard checks, index upkeep,
+// the event appended to the family's history, the new case kept as the
+// store's snapshot and shared with the Outcome).
 //
 // stateless: the bare baseline is ONE stateless FireCtx of "assess" on a
 // machine configured like the family lifecycle (the same states, the
@@ -123,44 +126,8 @@ func benchFireAll(b *testing.B, e *workflow.Engine, id string, steps []benchStep
 // action). It excludes CanFire, context values, authorization, arguments,
 // rules, obligations, the store and the event.
 func BenchmarkFire(b *testing.B) {
-	b.Run("asysta", func(b *testing.B) {
-		e := benchEngine(b)
-		ctx := context.Background()
-		ids := make([]string, benchCases)
-		actors := make([]workflow.Actor, benchCases)
-		for i := range ids {
-			ids[i] = fmt.Sprintf("F%04d", i)
-			actors[i] = benchAssistant(b, e, fmt.Sprintf("A%04d", i))
-			if err := e.DeclareFamily(ctx, ids[i], workflow.FamilyInfo{Difficulty: 1.5}); err != nil {
-				b.Fatal(err)
-			}
-			benchFireAll(b, e, ids[i], []benchStep{
-				{"refer", benchSW, "2024-03-01", nil},
-				{"complete_interview", benchSW, "2024-03-08", nil},
-				{"request_assistant", benchSW, "2024-03-11", nil},
-				{"give_consent", benchSW, "2024-03-12", nil},
-				{"assign_assistant", benchH, "2024-03-14", workflow.Args{"assistant": actors[i].ID}},
-				{"approve_plan", actors[i], "2024-04-02", workflow.Args{"plan_ref": "PP/1/2024"}},
-			})
-		}
-		cmds := make([]workflow.Command, benchCases)
-		for i := range cmds {
-			cmds[i] = workflow.Command{Trigger: "assess", Actor: actors[i], On: rules.MustParseDate("2024-10-01"),
-				Args: workflow.Args{"result": "positive"}}
-		}
-		b.ReportAllocs()
-		i := 0
-		start := benchCPUTime()
-		for b.Loop() {
-			if _, err := e.Fire(ctx, ids[i], cmds[i]); err != nil {
-				b.Fatal(err)
-			}
-			if i++; i == benchCases {
-				i = 0
-			}
-		}
-		benchReportCPU(b, start)
-	})
+	b.Run("asysta", func(b *testing.B) { benchFireAssess(b, 1) })
+	b.Run(fmt.Sprintf("asysta_%d_families", benchCases), func(b *testing.B) { benchFireAssess(b, benchCases) })
 	b.Run("stateless", func(b *testing.B) {
 		state := workflow.AssistantImplementing
 		sm := benchFamilyMachine(&state)
@@ -186,8 +153,9 @@ func BenchmarkFire(b *testing.B) {
 // institution.min_age), permitted on the superstate placed and choosing
 // its destination (PermitDynamic) among the substates placed.*.
 //
-// asysta: Engine.Fire as in BenchmarkFire, on [benchCases] children in turn
-// (each with two foster families of its own), plus the reads move makes:
+// asysta: Engine.Fire as in BenchmarkFire, on one child (asysta_1024_children:
+// [benchCases] children in turn, each with two foster families of its
+// own), plus the reads move makes:
 // the child's family case, the carer and the carer index (whose versions
 // guard the commit), four guard programs in rules.Decide with their
 // explanations, and a commit that moves the child between two index keys.
@@ -199,48 +167,8 @@ func BenchmarkFire(b *testing.B) {
 // placed.professional_foster_family (a reentry of the substate, as in
 // asysta). Nothing else.
 func BenchmarkFireMove(b *testing.B) {
-	b.Run("asysta", func(b *testing.B) {
-		e := benchEngine(b)
-		ctx := context.Background()
-		if err := e.DeclareFamily(ctx, "F1", workflow.FamilyInfo{}); err != nil {
-			b.Fatal(err)
-		}
-		ids := make([]string, benchCases)
-		var cmds [2][]workflow.Command // to the first carer, back to the second
-		on := rules.MustParseDate("2024-05-01")
-		for i := range ids {
-			ids[i] = fmt.Sprintf("C%04d", i)
-			carers := [2]string{fmt.Sprintf("R%04da", i), fmt.Sprintf("R%04db", i)}
-			for _, id := range carers {
-				if err := e.DeclareFosterFamily(ctx, id, workflow.FosterFamilyInfo{Form: workflow.FormProfessional}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if err := e.DeclareChild(ctx, ids[i], workflow.ChildInfo{Family: "F1", Born: rules.MustParseDate("2015-06-01")}); err != nil {
-				b.Fatal(err)
-			}
-			benchFireAll(b, e, ids[i], []benchStep{
-				{"place", benchO, "2024-03-01", workflow.Args{"form": workflow.FormProfessional, "carer": carers[0], "court_ref": "III Nsm 1/24"}},
-				{"move", benchO, "2024-04-01", workflow.Args{"form": workflow.FormProfessional, "carer": carers[1]}}, // activates it
-			})
-			for k, id := range carers {
-				cmds[k] = append(cmds[k], workflow.Command{Trigger: "move", Actor: benchO, On: on,
-					Args: workflow.Args{"form": workflow.FormProfessional, "carer": id}})
-			}
-		}
-		b.ReportAllocs()
-		i, k := 0, 0
-		start := benchCPUTime()
-		for b.Loop() {
-			if _, err := e.Fire(ctx, ids[i], cmds[k][i]); err != nil {
-				b.Fatal(err)
-			}
-			if i++; i == benchCases {
-				i, k = 0, 1-k
-			}
-		}
-		benchReportCPU(b, start)
-	})
+	b.Run("asysta", func(b *testing.B) { benchFireMove(b, 1) })
+	b.Run(fmt.Sprintf("asysta_%d_children", benchCases), func(b *testing.B) { benchFireMove(b, benchCases) })
 	b.Run("stateless", func(b *testing.B) {
 		state := workflow.PlacedProfessional
 		sm := benchChildMachine(&state)
@@ -257,6 +185,92 @@ func BenchmarkFireMove(b *testing.B) {
 			b.Fatalf("state %s", state)
 		}
 	})
+}
+
+// benchFireAssess is BenchmarkFire's asysta side on n families, fired in
+// turn: the same case every time when n is 1.
+func benchFireAssess(b *testing.B, n int) {
+	e := benchEngine(b)
+	ctx := context.Background()
+	ids := make([]string, n)
+	actors := make([]workflow.Actor, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("F%04d", i)
+		actors[i] = benchAssistant(b, e, fmt.Sprintf("A%04d", i))
+		if err := e.DeclareFamily(ctx, ids[i], workflow.FamilyInfo{Difficulty: 1.5}); err != nil {
+			b.Fatal(err)
+		}
+		benchFireAll(b, e, ids[i], []benchStep{
+			{"refer", benchSW, "2024-03-01", nil},
+			{"complete_interview", benchSW, "2024-03-08", nil},
+			{"request_assistant", benchSW, "2024-03-11", nil},
+			{"give_consent", benchSW, "2024-03-12", nil},
+			{"assign_assistant", benchH, "2024-03-14", workflow.Args{"assistant": actors[i].ID}},
+			{"approve_plan", actors[i], "2024-04-02", workflow.Args{"plan_ref": "PP/1/2024"}},
+		})
+	}
+	cmds := make([]workflow.Command, n)
+	for i := range cmds {
+		cmds[i] = workflow.Command{Trigger: "assess", Actor: actors[i], On: rules.MustParseDate("2024-10-01"),
+			Args: workflow.Args{"result": "positive"}}
+	}
+	b.ReportAllocs()
+	i := 0
+	start := benchCPUTime()
+	for b.Loop() {
+		if _, err := e.Fire(ctx, ids[i], cmds[i]); err != nil {
+			b.Fatal(err)
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+	benchReportCPU(b, start)
+}
+
+// benchFireMove is BenchmarkFireMove's asysta side on n children, moved in
+// turn: the same child every time when n is 1.
+func benchFireMove(b *testing.B, n int) {
+	e := benchEngine(b)
+	ctx := context.Background()
+	if err := e.DeclareFamily(ctx, "F1", workflow.FamilyInfo{}); err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]string, n)
+	var cmds [2][]workflow.Command // to the first carer, back to the second
+	on := rules.MustParseDate("2024-05-01")
+	for i := range ids {
+		ids[i] = fmt.Sprintf("C%04d", i)
+		carers := [2]string{fmt.Sprintf("R%04da", i), fmt.Sprintf("R%04db", i)}
+		for _, id := range carers {
+			if err := e.DeclareFosterFamily(ctx, id, workflow.FosterFamilyInfo{Form: workflow.FormProfessional}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := e.DeclareChild(ctx, ids[i], workflow.ChildInfo{Family: "F1", Born: rules.MustParseDate("2015-06-01")}); err != nil {
+			b.Fatal(err)
+		}
+		benchFireAll(b, e, ids[i], []benchStep{
+			{"place", benchO, "2024-03-01", workflow.Args{"form": workflow.FormProfessional, "carer": carers[0], "court_ref": "III Nsm 1/24"}},
+			{"move", benchO, "2024-04-01", workflow.Args{"form": workflow.FormProfessional, "carer": carers[1]}}, // activates it
+		})
+		for k, id := range carers {
+			cmds[k] = append(cmds[k], workflow.Command{Trigger: "move", Actor: benchO, On: on,
+				Args: workflow.Args{"form": workflow.FormProfessional, "carer": id}})
+		}
+	}
+	b.ReportAllocs()
+	i, k := 0, 0
+	start := benchCPUTime()
+	for b.Loop() {
+		if _, err := e.Fire(ctx, ids[i], cmds[k][i]); err != nil {
+			b.Fatal(err)
+		}
+		if i++; i == n {
+			i, k = 0, 1-k
+		}
+	}
+	benchReportCPU(b, start)
 }
 
 // benchRow is a transition of the baseline machines: to "" is internal, dynamic
