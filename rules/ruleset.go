@@ -117,6 +117,19 @@ func (rs *RuleSet) Program(id string) (*Program, bool) {
 // definition order.
 func (rs *RuleSet) ProgramsOn(t Trigger) []*Program { return slices.Clone(rs.byTrigger[t]) }
 
+// Guarded reports whether a guard rule is attached to the trigger, in
+// force on some date or not. Without one, [RuleSet.Decide] evaluates
+// nothing: its decision allows the trigger whatever the environment holds
+// (Decide still fills the environment's [Base]).
+func (rs *RuleSet) Guarded(t Trigger) bool {
+	for _, p := range rs.byTrigger[t] {
+		if p.rule.Kind == KindGuard {
+			return true
+		}
+	}
+	return false
+}
+
 // addRules validates and compiles rules, statutory or from a file; at
 // locates the parts of a parsed file's rules by the rule's Source.
 func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos) Errors {

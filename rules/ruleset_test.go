@@ -448,3 +448,21 @@ func TestRuleSet_Decide_concurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestRuleSet_Guarded(t *testing.T) {
+	rs := rules.Statute()
+	for _, tc := range []struct {
+		t    rules.Trigger
+		want bool
+	}{
+		{rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assign_assistant"}, true},
+		{rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}, false}, // a due rule only
+		{rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "refer"}, false},
+		{rules.Trigger{Lifecycle: rules.LifecycleChild, Name: "move"}, true},
+		{rules.Trigger{Lifecycle: rules.LifecycleChild, Name: "place"}, true}, // guards and a warning
+		{rules.Trigger{Lifecycle: rules.LifecycleFosterFamily, Name: "assign_coordinator"}, true},
+		{rules.Trigger{Lifecycle: rules.LifecycleFosterFamily, Name: "nonexistent"}, false},
+	} {
+		assert.Equal(t, tc.want, rs.Guarded(tc.t), "%s", tc.t)
+	}
+}

@@ -218,7 +218,7 @@ func (cl *call) transition() error {
 	cl.own()
 	from := cl.c.State
 	cl.sctx = callContext{Context: cl.ctx, cl: cl}
-	if err := cl.def.machine.FireCtx(&cl.sctx, cl.cmd.Trigger); err != nil {
+	if err := cl.def.machine.FireCtx(&cl.sctx, cl.tr.fire); err != nil {
 		return err
 	}
 	cl.c.State = cl.state

@@ -25,6 +25,9 @@ type transition struct {
 	assigned bool
 	args     []argSpec
 	internal bool // fired by the engine itself, never by a user
+	// fire is trigger as stateless takes it, boxed once when the machine is
+	// built rather than on every firing.
+	fire any
 }
 
 // condition is a state-level condition on a transition, evaluated by

@@ -12,6 +12,15 @@ import (
 // load, that load read from the store's index (whose version guards the
 // commit).
 func (cl *call) prepare() error {
+	if cl.c.Lifecycle == rules.LifecycleFamily && cl.cmd.Trigger != "assign_assistant" && cl.cmd.Trigger != "reassign_assistant" &&
+		!cl.rs.Guarded(cl.trigger()) {
+		// No rule reads the environment, and only those two family
+		// triggers read more than the case to build it (the assistant
+		// named, whose load guards the commit): Decide gets an empty one.
+		cl.famEnv = rules.FamilyEnv{}
+		cl.env = &cl.famEnv
+		return nil
+	}
 	var err error
 	switch cl.c.Lifecycle {
 	case rules.LifecycleFamily:
@@ -31,19 +40,21 @@ func (cl *call) argError(arg, pl, en string) error {
 func (cl *call) familyEnv() (rules.Env, error) {
 	env := &cl.famEnv
 	fillFamilyEnv(env, cl.c, cl.args, cl.cmd.Actor)
-	var kids []*Case
-	if ms, ok := cl.e.store.(*MemoryStore); ok {
-		kids, _ = ms.sharedIndex(FamilyKey(cl.c.ID)) // only counted
-	} else {
-		var err error
-		if kids, _, err = cl.e.store.Index(cl.ctx, FamilyKey(cl.c.ID)); err != nil {
-			return nil, err
-		}
-	}
-	env.Family.Children = len(kids)
-	for _, k := range kids {
+	count := func(k *Case) {
+		env.Family.Children++
 		if inCare(k.State) {
 			env.Family.PlacedChildren++
+		}
+	}
+	if ms, ok := cl.e.store.(*MemoryStore); ok {
+		ms.eachFiled(keyFamily, cl.c.ID, count) // only counted
+	} else {
+		kids, _, err := cl.e.store.Index(cl.ctx, FamilyKey(cl.c.ID))
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range kids {
+			count(k)
 		}
 	}
 	if cl.cmd.Trigger == "assign_assistant" || cl.cmd.Trigger == "reassign_assistant" {
@@ -203,16 +214,15 @@ func (cl *call) activateCarer() error {
 
 func (cl *call) fosterEnv() (rules.Env, error) {
 	env := FosterFamilyEnvOf(cl.c, cl.args, cl.cmd.Actor)
-	var kids []*Case
 	if ms, ok := cl.e.store.(*MemoryStore); ok {
-		kids, _ = ms.sharedIndex(CarerKey(cl.c.ID)) // only counted
+		ms.eachFiled(keyCarer, cl.c.ID, func(*Case) { env.FosterFamily.Children++ }) // only counted
 	} else {
-		var err error
-		if kids, _, err = cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID)); err != nil {
+		kids, _, err := cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID))
+		if err != nil {
 			return nil, err
 		}
+		env.FosterFamily.Children = len(kids)
 	}
-	env.FosterFamily.Children = len(kids)
 	if cl.cmd.Trigger == "assign_coordinator" {
 		w, err := cl.worker("coordinator", FosterCareCoordinator)
 		if err != nil {

@@ -78,6 +78,7 @@ func build(l *lifecycle) (d *definition, err error) {
 	}
 	for i := range l.transitions {
 		t := &l.transitions[i]
+		t.fire = t.trigger
 		for _, from := range t.from {
 			configure(sm.Configure(from), t)
 		}

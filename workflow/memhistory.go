@@ -49,6 +49,8 @@ type history struct {
 
 	args   []Args             // argument maps, never a caller's
 	shared map[argsKey]uint32 // one-argument maps by content, to store each once
+	last   argsKey            // the one-argument map stored or found last …
+	lastN  uint32             // … and its number
 
 	decs []memDecision
 }
@@ -107,7 +109,11 @@ func (h *history) storedArgs(a Args) uint32 {
 		}
 	}
 	if shareable {
+		if h.lastN > 0 && k == h.last {
+			return h.lastN
+		}
 		if n, ok := h.shared[k]; ok {
+			h.last, h.lastN = k, n
 			return n
 		}
 	}
@@ -118,6 +124,7 @@ func (h *history) storedArgs(a Args) uint32 {
 			h.shared = map[argsKey]uint32{}
 		}
 		h.shared[k] = n
+		h.last, h.lastN = k, n
 	}
 	return n
 }

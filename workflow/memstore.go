@@ -99,6 +99,21 @@ func (s *MemoryStore) sharedIndex(key string) ([]*Case, int64) {
 	return out, s.version(key)
 }
 
+// eachFiled calls fn, under the store's read lock, with the stored snapshot
+// (not to be changed) of every case filed under the key prefix+id, in no
+// order. The key is not built as a string.
+func (s *MemoryStore) eachFiled(prefix, id string, fn func(*Case)) {
+	var buf [64]byte
+	key := append(append(buf[:0], prefix...), id...)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if k := s.keys[string(key)]; k != nil { // no allocation: the compiler looks the bytes up
+		for cid := range k.ids {
+			fn(s.cases[cid].c)
+		}
+	}
+}
+
 // Get implements [Store].
 func (s *MemoryStore) Get(_ context.Context, id string) (*Case, error) {
 	s.mu.RLock()

@@ -278,3 +278,28 @@ func TestEngine_Replay_secondEngine(t *testing.T) {
 	_, err = e3.Replay(w.ctx, "nope")
 	require.ErrorIs(t, err, workflow.ErrNotFound)
 }
+
+// TestEngine_Fire_localGuardOnUnguardedTrigger: the statute guards no
+// family assess, so the engine builds no environment for it; a local
+// guard on assess reads the family's placed children and is honoured.
+func TestEngine_Fire_localGuardOnUnguardedTrigger(t *testing.T) {
+	rs := parseRules(t, `name: Gmina Testowa
+rules:
+  - id: local.assess_after_placement
+    on: family.assess
+    expr: family.placed_children == 0 || args.result != "positive"
+    message:
+      pl: "Rodzina ma dziecko w pieczy: ocena nie może być pozytywna bez zespołu."
+      en: "The family has a child in care: no positive assessment without the team."
+`)
+	assert.True(t, rs.Guarded(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}))
+	w := newWorld(t, workflow.WithRules(rs))
+	w.familyIn("F1", "implementing/consent")
+	w.must("F1", "assess", asst, "2024-09-01", workflow.Args{"result": "positive"})
+	w.childIn("C1", "placed."+workflow.FormProfessional)
+	err := w.refuse("F1", "assess", asst, "2024-10-01", workflow.Args{"result": "positive"})
+	var de *workflow.DeniedError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "local.assess_after_placement", de.Decision.Unmet()[0].Rule)
+	w.must("F1", "assess", asst, "2024-10-01", workflow.Args{"result": "negative"})
+}
