@@ -16,25 +16,36 @@ import (
 // assistant work is checked for reassignment. It returns the explained
 // decision; a refusal is also returned as the engine's typed error.
 func (c *Caseload) CheckAssignment(ctx context.Context, family, worker string, on rules.Date, by workflow.Actor) (rules.Decision, error) {
-	trigger, err := c.assignTrigger(ctx, family)
+	fc, err := c.familyCase(ctx, family)
 	if err != nil {
 		return rules.Decision{}, err
 	}
-	return c.e.Check(ctx, family, workflow.Command{Trigger: trigger, Actor: by, On: on, Args: workflow.Args{"assistant": worker}})
+	return c.checkAssignment(ctx, fc, worker, on, by)
 }
 
-func (c *Caseload) assignTrigger(ctx context.Context, family string) (string, error) {
+// checkAssignment checks giving family case fc, as read, to worker:
+// assign_assistant, or reassign_assistant when the family is in assistant
+// work. A family that changed since fc was read gives a
+// *workflow.ConflictError (the trigger might no longer be the right one).
+func (c *Caseload) checkAssignment(ctx context.Context, fc *workflow.Case, worker string, on rules.Date, by workflow.Actor) (rules.Decision, error) {
+	trigger := "assign_assistant"
+	if fc.State.In(workflow.AssistantWork) {
+		trigger = "reassign_assistant"
+	}
+	return c.e.Check(ctx, fc.ID, workflow.Command{Trigger: trigger, Actor: by, On: on, Args: workflow.Args{"assistant": worker},
+		Version: fc.Version})
+}
+
+// familyCase reads a family case.
+func (c *Caseload) familyCase(ctx context.Context, family string) (*workflow.Case, error) {
 	fc, err := c.e.Case(ctx, family)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if fc.Family == nil {
-		return "", errorf(nil, "%s nie jest sprawą rodziny", "%s is not a family case", family)
+		return nil, errorf(nil, "%s nie jest sprawą rodziny", "%s is not a family case", family)
 	}
-	if fc.State.In(workflow.AssistantWork) {
-		return "reassign_assistant", nil
-	}
-	return "assign_assistant", nil
+	return fc, nil
 }
 
 // Recommendation is one candidate assistant for a family, with the
@@ -58,14 +69,13 @@ type Candidates struct {
 // Recommend ranks the assistants active on date on for a family: eligible
 // ones first (every rule in force met), then the least loaded relative to
 // the cap, then one who worked with the family before, then one from the
-// family's area, then by ID.
+// family's area, then by ID. The family is read once; if it changes while
+// the candidates are checked (assigned meanwhile, say), Recommend returns
+// a *workflow.ConflictError: ask again.
 func (c *Caseload) Recommend(ctx context.Context, family string, on rules.Date, by workflow.Actor, cand Candidates) ([]Recommendation, error) {
-	fc, err := c.e.Case(ctx, family)
+	fc, err := c.familyCase(ctx, family)
 	if err != nil {
 		return nil, err
-	}
-	if fc.Family == nil {
-		return nil, errorf(nil, "%s nie jest sprawą rodziny", "%s is not a family case", family)
 	}
 	var out []Recommendation
 	for _, w := range c.assistants(on, cand) {
@@ -102,7 +112,7 @@ func (c *Caseload) recommendation(ctx context.Context, fc *workflow.Case, w work
 	if err != nil {
 		return Recommendation{}, err
 	}
-	dec, err := c.CheckAssignment(ctx, fc.ID, w.ID, on, by)
+	dec, err := c.checkAssignment(ctx, fc, w.ID, on, by)
 	if err != nil && dec.Trigger.Name == "" {
 		return Recommendation{}, err // not a denial: the check itself failed
 	}

@@ -143,6 +143,16 @@ const secondsPerDay = 24 * 60 * 60
 // Compare returns -1 if d is before o, 0 if they are the same day and +1 if
 // d is after o.
 func (d Date) Compare(o Date) int {
+	if d.normal() && o.normal() {
+		// Dates as written compare field by field, with no day numbers.
+		switch {
+		case d.Year != o.Year:
+			return cmpInt(d.Year, o.Year)
+		case d.Month != o.Month:
+			return cmpInt(int(d.Month), int(o.Month))
+		}
+		return cmpInt(d.Day, o.Day)
+	}
 	a, b := d.days(), o.days()
 	switch {
 	case a < b:
@@ -240,9 +250,24 @@ func AgeOn(born, on Date) int {
 }
 
 // normalized returns d with month and day brought into range, as NewDate.
+// normal reports whether d is written as normalized would write it: a
+// month of the year and a day of that month (the zero Date is not).
+func (d Date) normal() bool {
+	return d.Month >= time.January && d.Month <= time.December && d.Day >= 1 && (d.Day <= 28 || d.Day <= daysIn(d.Year, d.Month))
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return +1
+	}
+	return 0
+}
+
 func (d Date) normalized() Date {
-	if d.Month >= time.January && d.Month <= time.December &&
-		d.Day >= 1 && d.Day <= 28 {
+	if d.Month >= time.January && d.Month <= time.December && d.Day >= 1 && d.Day <= 28 {
 		return d
 	}
 	return NewDate(d.Year, d.Month, d.Day)

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -124,6 +125,23 @@ func TestDateOf(t *testing.T) {
 		instant, err := time.Parse(time.RFC3339, tt.instant)
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, rules.DateOf(instant).String(), tt.instant)
+	}
+}
+
+// TestDate_Compare_asWritten: Compare orders dates as their days do,
+// whether they are written normalized or not (month 13, day 31 of April,
+// day 0, the zero Date).
+func TestDate_Compare_asWritten(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		a := rules.Date{Year: 1990 + r.IntN(60), Month: time.Month(r.IntN(14)), Day: r.IntN(33)}
+		b := rules.Date{Year: a.Year + r.IntN(3) - 1, Month: time.Month(r.IntN(14)), Day: r.IntN(33)}
+		if r.IntN(50) == 0 {
+			b = rules.Date{}
+		}
+		want := a.Time().Compare(b.Time()) // from the day numbers
+		require.Equal(t, want, a.Compare(b), "%#v vs %#v", a, b)
+		require.Equal(t, -want, b.Compare(a), "%#v vs %#v", b, a)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/expr-lang/expr/ast"
@@ -107,23 +108,32 @@ func asDate(x nfn) func(*nstate) Date {
 // into res, as a rule of kind k. It returns false when it gave up: the VM
 // must run instead.
 func (n *native) run(k Kind, on Date, env Env, res *Result) bool {
-	st := nstate{env: reflect.ValueOf(env).Elem(), on: on}
+	// The closures take the state by pointer, which makes it escape: it
+	// is recycled rather than allocated on every evaluation.
+	st := nstatePool.Get().(*nstate)
+	*st = nstate{env: reflect.ValueOf(env).Elem(), on: on}
+	defer func() {
+		*st = nstate{}
+		nstatePool.Put(st)
+	}()
 	switch r := n.root; {
 	case k == KindGuard && r.b != nil:
-		res.Passed = r.b(&st)
+		res.Passed = r.b(st)
 	case k == KindDue && r.d != nil:
-		res.Due = r.d(&st)
+		res.Due = r.d(st)
 	case k == KindDue && r.t != nil:
-		res.Due = DateFromTime(r.t(&st))
+		res.Due = DateFromTime(r.t(st))
 	case k == KindLimit && r.i != nil:
-		res.Limit = float64(r.i(&st))
+		res.Limit = float64(r.i(st))
 	case k == KindLimit && r.f != nil:
-		res.Limit = r.f(&st)
+		res.Limit = r.f(st)
 	default:
 		return false
 	}
 	return !st.failed
 }
+
+var nstatePool = sync.Pool{New: func() any { return new(nstate) }}
 
 // node compiles one node.
 func (nc *nativeCompiler) node(n ast.Node) (nfn, bool) {

@@ -303,3 +303,22 @@ rules:
 	assert.Equal(t, "local.assess_after_placement", de.Decision.Unmet()[0].Rule)
 	w.must("F1", "assess", asst, "2024-10-01", workflow.Args{"result": "negative"})
 }
+
+// TestEngine_Check_version: Check, like Fire, refuses a command based on
+// another version of the case with a *ConflictError, and checks one based
+// on the current version.
+func TestEngine_Check_version(t *testing.T) {
+	w := newWorld(t)
+	w.familyIn("F1", "implementing/consent")
+	c := w.caseOf("F1")
+	cmd := workflow.Command{Trigger: "assess", Actor: asst, On: rules.MustParseDate("2024-09-01"),
+		Args: workflow.Args{"result": "positive"}, Version: c.Version}
+	_, err := w.e.Check(w.ctx, "F1", cmd)
+	require.NoError(t, err)
+	cmd.Version = c.Version - 1
+	_, err = w.e.Check(w.ctx, "F1", cmd)
+	var ce *workflow.ConflictError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, c.Version, ce.Got)
+	assert.ErrorIs(t, err, workflow.ErrConflict)
+}

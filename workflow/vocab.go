@@ -73,7 +73,8 @@ const (
 
 // In reports whether s is other or one of its substates.
 func (s State) In(other State) bool {
-	return s == other || strings.HasPrefix(string(s), string(other)+".")
+	n := len(other)
+	return s == other || len(s) > n && s[n] == '.' && s[:n] == other
 }
 
 // Parent returns the superstate of s, or "" for a top-level state.
