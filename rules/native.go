@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/expr-lang/expr/ast"
@@ -108,14 +107,10 @@ func asDate(x nfn) func(*nstate) Date {
 // into res, as a rule of kind k. It returns false when it gave up: the VM
 // must run instead.
 func (n *native) run(k Kind, on Date, env Env, res *Result) bool {
-	// The closures take the state by pointer, which makes it escape: it
-	// is recycled rather than allocated on every evaluation.
-	st := nstatePool.Get().(*nstate)
+	// The closures take the state by pointer, which would make a local
+	// one escape: it lives in the environment instead.
+	st := &env.base().native
 	*st = nstate{env: reflect.ValueOf(env).Elem(), on: on}
-	defer func() {
-		*st = nstate{}
-		nstatePool.Put(st)
-	}()
 	switch r := n.root; {
 	case k == KindGuard && r.b != nil:
 		res.Passed = r.b(st)
@@ -128,12 +123,13 @@ func (n *native) run(k Kind, on Date, env Env, res *Result) bool {
 	case k == KindLimit && r.f != nil:
 		res.Limit = r.f(st)
 	default:
+		*st = nstate{}
 		return false
 	}
-	return !st.failed
+	ok := !st.failed
+	*st = nstate{}
+	return ok
 }
-
-var nstatePool = sync.Pool{New: func() any { return new(nstate) }}
 
 // node compiles one node.
 func (nc *nativeCompiler) node(n ast.Node) (nfn, bool) {

@@ -16,15 +16,16 @@ import (
 // batches are atomic and versions never skip.
 type MemoryStore struct {
 	mu    sync.RWMutex
-	cases map[string]memCase
+	cases map[string]*memCase
 	keys  map[string]*memKey // index keys, created on first use and kept
 	hist  history            // what the cases' histories refer to
 }
 
 // memCase is a stored snapshot, the index keys it is filed under and the
-// case's history. The snapshot and keys are immutable once stored: a write
-// replaces them, never changes them, so a snapshot may be read after the
-// lock is released. The history only grows, under the lock.
+// case's history, changed only under the store's write lock. The snapshot
+// and the list of keys are immutable once stored: a write replaces them,
+// never changes them, so a snapshot may be read after the lock is
+// released. The history only grows.
 type memCase struct {
 	c    *Case
 	keys []*memKey // the keys it is filed under, in the order of Case.Keys
@@ -42,7 +43,7 @@ type memKey struct {
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{cases: map[string]memCase{}, keys: map[string]*memKey{}}
+	return &MemoryStore{cases: map[string]*memCase{}, keys: map[string]*memKey{}}
 }
 
 // key returns the key's record, creating it.
@@ -75,9 +76,11 @@ func (s *MemoryStore) filed(name string) map[string]struct{} {
 // change it (clone it first).
 func (s *MemoryStore) shared(id string) *Case {
 	s.mu.RLock()
-	m := s.cases[id]
-	s.mu.RUnlock()
-	return m.c
+	defer s.mu.RUnlock()
+	if m := s.cases[id]; m != nil {
+		return m.c
+	}
+	return nil
 }
 
 // sharedIndex is Index without the copies: the stored snapshots, which the
@@ -260,26 +263,26 @@ func (s *MemoryStore) write(w Write, owned bool) {
 		c = c.Clone()
 		c.Version = w.Expected + 1
 	}
-	old, existed := s.cases[c.ID]
-	keys := old.keys
-	if existed && sameKeys(old.c, c) {
+	m := s.cases[c.ID]
+	switch {
+	case m == nil:
+		m = &memCase{log: &eventLog{}}
+		s.cases[c.ID] = m
+		m.keys = s.refile(c, nil)
+	case sameKeys(m.c, c):
 		// The keys depend on nothing that changed: the case is filed as it
 		// was, and only the keys' versions go up.
-		for _, k := range keys {
+		for _, k := range m.keys {
 			k.version++
 		}
-	} else {
-		keys = s.refile(c, old.keys)
+	default:
+		m.keys = s.refile(c, m.keys)
 	}
-	l := old.log
-	if l == nil {
-		l = &eventLog{}
-	}
-	s.cases[c.ID] = memCase{c: c, keys: keys, log: l}
+	m.c = c // the snapshot is replaced, never changed
 	for i := range w.Events {
-		m := s.hist.event(c, &w.Events[i])
-		m.seq = w.Expected + int64(i) + 1
-		l.append(m)
+		ev := s.hist.event(c, &w.Events[i])
+		ev.seq = w.Expected + int64(i) + 1
+		m.log.append(ev)
 	}
 }
 
