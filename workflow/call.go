@@ -137,7 +137,7 @@ func (cl *call) check() error {
 		return &TransitionError{Case: cl.c.ID, Lifecycle: cl.c.Lifecycle, State: cl.c.State, Trigger: cl.cmd.Trigger,
 			Reason: rules.Text{PL: "cykl życia nie ma takiego wyzwalacza", EN: "the lifecycle has no such trigger"}}
 	}
-	cl.tr = cl.def.find(cl.cmd.Trigger, cl.c.State)
+	cl.tr = findIn(trs, cl.c.State)
 	if cl.c.State == declared && cl.tr == nil {
 		// contract.md section 2: on a declared family with no case, any
 		// trigger but refer or apply_za_zyciem is invalid, whoever fires it.

@@ -199,11 +199,13 @@ func (l *lifecycle) triggers() []string {
 // find returns the transition of trigger permitted from state s (looking
 // at s and its superstates), or nil.
 func (l *lifecycle) find(trigger string, s State) *transition {
-	for i := range l.transitions {
-		t := &l.transitions[i]
-		if t.trigger != trigger {
-			continue
-		}
+	return findIn(l.byTrigger(trigger), s)
+}
+
+// findIn returns the transition of trs (one trigger's) permitted from s,
+// or nil.
+func findIn(trs []*transition, s State) *transition {
+	for _, t := range trs {
 		for _, f := range t.from {
 			if s == f || (f != declared && s.In(f)) {
 				return t

@@ -98,6 +98,14 @@ func (h *history) storedArgs(a Args) uint32 {
 	if a == nil {
 		return 0
 	}
+	if len(a) == 1 && h.lastN > 0 {
+		// The map stored last again, found by its one name: no hashing of
+		// the value, no iteration. (last's value is a string, bool or int,
+		// so == cannot panic.)
+		if v, ok := a[h.last.name]; ok && v == h.last.value {
+			return h.lastN
+		}
+	}
 	var k argsKey
 	shareable := len(a) == 1
 	for name, v := range a {
@@ -109,9 +117,6 @@ func (h *history) storedArgs(a Args) uint32 {
 		}
 	}
 	if shareable {
-		if h.lastN > 0 && k == h.last {
-			return h.lastN
-		}
 		if n, ok := h.shared[k]; ok {
 			h.last, h.lastN = k, n
 			return n
