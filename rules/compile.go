@@ -62,6 +62,7 @@ type compiled struct {
 	// native.go), nil where a program has no native form.
 	native        *native
 	nativeByEpoch []*native
+	dateOnly      bool // reads nothing but the date and the parameters
 }
 
 // compileRule compiles r for every lifecycle its triggers belong to. It
@@ -128,7 +129,30 @@ func compileFor(r *Rule, at *rulePos, l Lifecycle, catalogue map[string]*Paramet
 	if e := r.checkResultType(at, l, program); e != nil {
 		return nil, e
 	}
-	return &compiled{program: program, params: patch.used, native: nativeOf(program, envType(l))}, nil
+	return &compiled{program: program, params: patch.used, native: nativeOf(program, envType(l)), dateOnly: dateOnly(program.Node())}, nil
+}
+
+// dateOnly reports whether an expression reads nothing of its environment
+// but the date and the parameters: no identifier but on, the parameter
+// maps param() became, and the functions.
+func dateOnly(n ast.Node) bool {
+	v := &identifiers{}
+	ast.Walk(&n, v)
+	return !v.other
+}
+
+// identifiers notes whether an expression names anything but the date,
+// the parameters and the functions.
+type identifiers struct{ other bool }
+
+var dateOnlyNames = map[string]bool{"on": true, "__param_int": true, "__param_bool": true, "addDays": true, "addMonths": true,
+	"addYears": true, "addWorkingDays": true, "age": true, "daysBetween": true, "isWorkingDay": true}
+
+// Visit implements ast.Visitor.
+func (v *identifiers) Visit(node *ast.Node) {
+	if id, ok := (*node).(*ast.IdentifierNode); ok && !dateOnlyNames[id.Value] {
+		v.other = true
+	}
 }
 
 // envType is the struct type of lifecycle l's environment.

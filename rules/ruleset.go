@@ -117,6 +117,19 @@ func (rs *RuleSet) Program(id string) (*Program, bool) {
 // definition order.
 func (rs *RuleSet) ProgramsOn(t Trigger) []*Program { return slices.Clone(rs.byTrigger[t]) }
 
+// DateOnly reports whether rule id reads nothing of its environment, on
+// lifecycle l, but the date and the parameters (`on` and `param`): its
+// value is then the same for every environment, which the caller need not
+// fill. It reports false for an unknown rule or lifecycle.
+func (rs *RuleSet) DateOnly(id string, l Lifecycle) bool {
+	p := rs.programBy[id]
+	if p == nil {
+		return false
+	}
+	c := p.compiledFor(l)
+	return c != nil && c.dateOnly
+}
+
 // Guarded reports whether a guard rule is attached to the trigger, in
 // force on some date or not. Without one, [RuleSet.Decide] evaluates
 // nothing: its decision allows the trigger whatever the environment holds

@@ -466,3 +466,25 @@ func TestRuleSet_Guarded(t *testing.T) {
 		assert.Equal(t, tc.want, rs.Guarded(tc.t), "%s", tc.t)
 	}
 }
+
+func TestRuleSet_DateOnly(t *testing.T) {
+	rs := rules.Statute()
+	for _, tc := range []struct {
+		id   string
+		l    rules.Lifecycle
+		want bool
+	}{
+		{"due.family_assessment", rules.LifecycleFamily, true},    // addMonths(on, param(…))
+		{"due.monitoring_end", rules.LifecycleFamily, true},       // addMonths(on, param(…))
+		{"due.interview", rules.LifecycleFamily, false},           // args.urgent
+		{"due.family_court_report", rules.LifecycleFamily, false}, // args, family
+		{"due.child_review", rules.LifecycleChild, false},         // child.born
+		{"due.court_report", rules.LifecycleChild, true},
+		{"due.foster_family_assessment", rules.LifecycleFosterFamily, false},
+		{"assistant.max_families", rules.LifecycleFamily, false},
+		{"due.family_assessment", rules.LifecycleChild, false}, // not compiled for children
+		{"no.such_rule", rules.LifecycleFamily, false},
+	} {
+		assert.Equal(t, tc.want, rs.DateOnly(tc.id, tc.l), "%s on %s", tc.id, tc.l)
+	}
+}

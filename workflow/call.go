@@ -12,6 +12,16 @@ import (
 
 // call is one firing in progress. It is never shared between goroutines.
 type call struct {
+	callState
+	// The rules environments of the call's own, reused through callPool
+	// and filled afresh before every use, so that release need not clear
+	// them.
+	famEnv rules.FamilyEnv
+	chEnv  rules.ChildEnv
+}
+
+// callState is what a call sets as it goes, cleared by release.
+type callState struct {
 	ctx      context.Context
 	e        *Engine
 	rs       *rules.RuleSet
@@ -35,12 +45,9 @@ type call struct {
 	out *Outcome
 
 	// Storage of the call's own, reused through callPool: the context the
-	// stateless machine sees, the family and child rules environments, the batch's
-	// write and event (events[0]). Nothing of it outlives the call (the
-	// store copies what it keeps).
+	// stateless machine sees, the batch's write and event (events[0]).
+	// Nothing of it outlives the call (the store copies what it keeps).
 	sctx   callContext
-	famEnv rules.FamilyEnv
-	chEnv  rules.ChildEnv
 	writes [1]Write
 	events [1]Event
 }
@@ -54,7 +61,10 @@ var callPool = sync.Pool{New: func() any { return new(call) }}
 func (cl *call) release() {
 	clear(cl.guards)
 	clear(cl.linked)
-	*cl = call{guards: cl.guards[:0], linked: cl.linked[:0]}
+	if cl.c != nil && cl.c.Lifecycle == rules.LifecycleChild {
+		cl.chEnv = rules.ChildEnv{} // a child's date of birth does not linger
+	}
+	cl.callState = callState{guards: cl.guards[:0], linked: cl.linked[:0]}
 	callPool.Put(cl)
 }
 

@@ -54,7 +54,11 @@ func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor 
 	if ch.opened == 0 {
 		return nil
 	}
-	env := dueEnv(c, a, actor)
+	facts := false // whether a rule reads more than the date and the parameters
+	for _, rule := range ch.open {
+		facts = facts || rule != "" && !rs.DateOnly(rule, c.Lifecycle)
+	}
+	env := dueEnv(c, a, actor, facts)
 	if fe, ok := env.(*rules.FamilyEnv); ok {
 		defer familyEnvPool.Put(fe)
 	}
@@ -183,7 +187,7 @@ func (ch *obligationChange) opens(id, rule string) {
 }
 
 // dueEnv is the environment due rules see: the case after the transition.
-func dueEnv(c *Case, a Args, actor Actor) rules.Env {
+func dueEnv(c *Case, a Args, actor Actor, facts bool) rules.Env {
 	switch c.Lifecycle {
 	case rules.LifecycleChild:
 		return ChildEnvOf(c, a, actor)
@@ -191,7 +195,11 @@ func dueEnv(c *Case, a Args, actor Actor) rules.Env {
 		return FosterFamilyEnvOf(c, a, actor)
 	}
 	env := familyEnvPool.Get().(*rules.FamilyEnv)
-	fillFamilyEnv(env, c, a, actor)
+	if facts {
+		fillFamilyEnv(env, c, a, actor)
+	} else {
+		*env = rules.FamilyEnv{} // read for nothing but the date and the parameters
+	}
 	return env
 }
 
