@@ -185,13 +185,20 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 	if err := validBatch(b); err != nil {
 		return err
 	}
+	// The cases' records, looked up once for the check and the write.
+	var buf [2]*memCase
+	recs := buf[:0]
+	if len(b.Writes) > len(buf) {
+		recs = make([]*memCase, 0, len(b.Writes))
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(b); err != nil {
+	recs, err := s.check(b, recs)
+	if err != nil {
 		return err
 	}
-	for _, w := range b.Writes {
-		s.write(w, b.owned)
+	for i, w := range b.Writes {
+		s.write(w, b.owned, recs[i])
 	}
 	return nil
 }
@@ -236,34 +243,37 @@ func eventsOf(w Write) error {
 	return nil
 }
 
-func (s *MemoryStore) check(b Batch) error {
+// check compares the batch's expected versions with the store's and
+// appends the records of the written cases (nil for a new case) to recs.
+func (s *MemoryStore) check(b Batch, recs []*memCase) ([]*memCase, error) {
 	for _, w := range b.Writes {
 		var got int64
-		if m, ok := s.cases[w.Case.ID]; ok {
+		m := s.cases[w.Case.ID]
+		if m != nil {
 			got = m.c.Version
 		}
 		if got != w.Expected {
-			return &ConflictError{Case: w.Case.ID, Want: w.Expected, Got: got}
+			return nil, &ConflictError{Case: w.Case.ID, Want: w.Expected, Got: got}
 		}
+		recs = append(recs, m)
 	}
 	for _, g := range b.Guards {
 		if got := s.version(g.Key); got != g.Version {
-			return &ConflictError{Case: g.Key, Want: g.Version, Got: got}
+			return nil, &ConflictError{Case: g.Key, Want: g.Version, Got: got}
 		}
 	}
-	return nil
+	return recs, nil
 }
 
-// write stores w. When owned, w.Case is the engine's, which will never
-// change it again: it becomes the snapshot itself (its Version already
-// set).
-func (s *MemoryStore) write(w Write, owned bool) {
+// write stores w, whose case has the record m (nil for a new case). When
+// owned, w.Case is the engine's, which will never change it again: it
+// becomes the snapshot itself (its Version already set).
+func (s *MemoryStore) write(w Write, owned bool, m *memCase) {
 	c := w.Case
 	if !owned {
 		c = c.Clone()
 		c.Version = w.Expected + 1
 	}
-	m := s.cases[c.ID]
 	switch {
 	case m == nil:
 		m = &memCase{log: &eventLog{}}
