@@ -181,9 +181,30 @@ func (rs *RuleSet) Limit(id string, on Date, env Env) (float64, error) {
 
 func (rs *RuleSet) evalKind(id string, k Kind, on Date, env Env) (Result, error) {
 	p := rs.programBy[id]
-	switch {
-	case p == nil:
+	if p == nil {
 		return Result{}, fmt.Errorf("rules: no rule %q", id)
+	}
+	return p.evalKind(k, on, env)
+}
+
+// Due evaluates the rule, a due-date rule, on date on, as [RuleSet.Due]
+// does.
+func (p *Program) Due(on Date, env Env) (Date, error) {
+	res, err := p.evalKind(KindDue, on, env)
+	return res.Due, err
+}
+
+// DateOnly reports whether the rule reads nothing of its environment, on
+// lifecycle l, but the date and the parameters, as [RuleSet.DateOnly]
+// does.
+func (p *Program) DateOnly(l Lifecycle) bool {
+	c := p.compiledFor(l)
+	return c != nil && c.dateOnly
+}
+
+func (p *Program) evalKind(k Kind, on Date, env Env) (Result, error) {
+	id := p.rule.ID
+	switch {
 	case p.rule.Kind != k:
 		return Result{}, fmt.Errorf("rules: %s is a %s rule, not a %s rule", id, p.rule.Kind, k)
 	case !p.rule.InForce(on):

@@ -68,7 +68,7 @@ type Rule struct {
 
 // InForce reports whether the rule applies on d.
 func (r *Rule) InForce(d Date) bool {
-	return !d.Before(r.From) && (r.To.IsZero() || !d.After(r.To))
+	return (r.From.IsZero() || !d.Before(r.From)) && (r.To.IsZero() || !d.After(r.To))
 }
 
 // exprPos locates an expression inside a YAML file.

@@ -123,11 +123,7 @@ func (rs *RuleSet) ProgramsOn(t Trigger) []*Program { return slices.Clone(rs.byT
 // fill. It reports false for an unknown rule or lifecycle.
 func (rs *RuleSet) DateOnly(id string, l Lifecycle) bool {
 	p := rs.programBy[id]
-	if p == nil {
-		return false
-	}
-	c := p.compiledFor(l)
-	return c != nil && c.dateOnly
+	return p != nil && p.DateOnly(l)
 }
 
 // Guarded reports whether a guard rule is attached to the trigger, in

@@ -69,7 +69,8 @@ func New(opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{defs: defs, ruleSet: rules.Statute, log: slog.New(slog.DiscardHandler)}
+	statute := rules.Statute()
+	e := &Engine{defs: defs, ruleSet: func() *rules.RuleSet { return statute }, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(e)
 	}

@@ -54,9 +54,17 @@ func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor 
 	if ch.opened == 0 {
 		return nil
 	}
+	var progs [len(obligationIDs)]*rules.Program
 	facts := false // whether a rule reads more than the date and the parameters
-	for _, rule := range ch.open {
-		facts = facts || rule != "" && !rs.DateOnly(rule, c.Lifecycle)
+	for i, rule := range ch.open {
+		if rule == "" {
+			continue
+		}
+		p, ok := rs.Program(rule)
+		if !ok {
+			return fmt.Errorf("workflow: %s: due date of %s: rules: no rule %q", c.ID, obligationIDs[i], rule)
+		}
+		progs[i], facts = p, facts || !p.DateOnly(c.Lifecycle)
 	}
 	env := dueEnv(c, a, actor, facts)
 	if fe, ok := env.(*rules.FamilyEnv); ok {
@@ -72,7 +80,7 @@ func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor 
 			continue
 		}
 		left--
-		due, err := rs.Due(rule, on, env)
+		due, err := progs[i].Due(on, env)
 		if err != nil {
 			return fmt.Errorf("workflow: %s: due date of %s: %w", c.ID, id, err)
 		}
