@@ -120,9 +120,36 @@ func (rs *RuleSet) Decide(t Trigger, on Date, env Env) (Decision, error) {
 	if err := rs.prepare(on, env); err != nil {
 		return Decision{}, fmt.Errorf("rules: %s on %s: %w", t, on, err)
 	}
+	return rs.decide(t, on, env, rs.byTrigger[t]), nil
+}
+
+// DecideWith is [RuleSet.Decide] with the environment built by env, and
+// only when a guard in force on the date is to read it: a trigger with
+// none is allowed without one (its decision is the one Decide would give).
+// An error from env is returned as it is.
+func (rs *RuleSet) DecideWith(t Trigger, on Date, env func() (Env, error)) (Decision, error) {
+	progs := rs.byTrigger[t]
+	for _, p := range progs {
+		if p.rule.Kind == KindGuard && p.rule.InForce(on) {
+			e, err := env()
+			if err != nil {
+				return Decision{}, err
+			}
+			return rs.Decide(t, on, e)
+		}
+	}
+	if rs.epochIndex(on) < 0 {
+		return Decision{}, fmt.Errorf("rules: %s on %s: %w", t, on, ErrNotInForce)
+	}
+	return Decision{Trigger: t, On: on, Revision: rs.revision, Allowed: true, Params: rs.paramUses(nil, on)}, nil
+}
+
+// decide evaluates progs, the rules on t, into a decision; env is
+// prepared for on.
+func (rs *RuleSet) decide(t Trigger, on Date, env Env, progs []*Program) Decision {
 	d := Decision{Trigger: t, On: on, Revision: rs.revision, Allowed: true}
 	var used []string
-	for _, p := range rs.byTrigger[t] {
+	for _, p := range progs {
 		if p.rule.Kind != KindGuard || !p.rule.InForce(on) {
 			continue
 		}
@@ -139,7 +166,7 @@ func (rs *RuleSet) Decide(t Trigger, on Date, env Env) (Decision, error) {
 		}
 	}
 	d.Params = rs.paramUses(used, on)
-	return d, nil
+	return d
 }
 
 // decide evaluates one guard for a decision.

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -487,4 +488,41 @@ func TestRuleSet_DateOnly(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, rs.DateOnly(tc.id, tc.l), "%s on %s", tc.id, tc.l)
 	}
+}
+
+// TestRuleSet_DecideWith: DecideWith decides as Decide does, for every
+// trigger on dates across the epochs (and before the statute), and builds
+// the environment only when a guard in force reads it.
+func TestRuleSet_DecideWith(t *testing.T) {
+	local, err := rules.LoadFiles(gminaFile)
+	require.NoError(t, err)
+	envOf := func(l rules.Lifecycle) rules.Env {
+		switch l {
+		case rules.LifecycleChild:
+			return &rules.ChildEnv{Child: rules.Child{Born: day("2015-03-01").Time()}, Carer: rules.Carer{Form: "institution", Children: 14}}
+		case rules.LifecycleFosterFamily:
+			return &rules.FosterFamilyEnv{Worker: rules.Worker{FosterFamilies: 15}}
+		}
+		return assignment(14, false)
+	}
+	for _, rs := range []*rules.RuleSet{rules.Statute(), local} {
+		for _, tr := range rules.Triggers() {
+			for _, on := range []string{"2011-12-31", "2012-01-01", "2014-12-31", "2015-01-01", "2024-06-01"} {
+				want, wantErr := rs.Decide(tr, day(on), envOf(tr.Lifecycle))
+				built := false
+				got, err := rs.DecideWith(tr, day(on), func() (rules.Env, error) { built = true; return envOf(tr.Lifecycle), nil })
+				assert.Equal(t, wantErr, err, "%s on %s", tr, on)
+				assert.Equal(t, want, got, "%s on %s", tr, on)
+				guarded := false
+				for _, p := range rs.ProgramsOn(tr) {
+					r := p.Rule()
+					guarded = guarded || r.Kind == rules.KindGuard && r.InForce(day(on))
+				}
+				assert.Equal(t, guarded, built, "%s on %s: environment built", tr, on)
+			}
+		}
+	}
+	boom := errors.New("boom")
+	_, err = rules.Statute().DecideWith(trAssignAssistant, day("2024-06-01"), func() (rules.Env, error) { return nil, boom })
+	assert.Same(t, boom, err)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -128,22 +129,22 @@ func benchFireAll(b *testing.B, e *workflow.Engine, id string, steps []benchStep
 func BenchmarkFire(b *testing.B) {
 	b.Run("asysta", func(b *testing.B) { benchFireAssess(b, 1) })
 	b.Run(fmt.Sprintf("asysta_%d_families", benchCases), func(b *testing.B) { benchFireAssess(b, benchCases) })
-	b.Run("stateless", func(b *testing.B) {
-		state := workflow.AssistantImplementing
-		sm := benchFamilyMachine(&state)
-		ctx := context.Background()
-		b.ReportAllocs()
-		start := benchCPUTime()
-		for b.Loop() {
-			if err := sm.FireCtx(ctx, "assess"); err != nil {
-				b.Fatal(err)
-			}
+	b.Run("stateless", func(b *testing.B) { benchLoop(b, bareAssess(b)) })
+	b.Run("ratio", func(b *testing.B) { benchRatio(b, setupAssess(b, 1), bareAssess(b)) })
+}
+
+// bareAssess returns a function that fires assess on a bare stateless
+// machine shaped like the family lifecycle, in assistant_work.implementing
+// (an internal transition: the state stays).
+func bareAssess(b *testing.B) func() {
+	state := workflow.AssistantImplementing
+	sm := benchFamilyMachine(&state)
+	ctx := context.Background()
+	return func() {
+		if err := sm.FireCtx(ctx, "assess"); err != nil {
+			b.Fatal(err)
 		}
-		benchReportCPU(b, start)
-		if state != workflow.AssistantImplementing {
-			b.Fatalf("state %s", state)
-		}
-	})
+	}
 }
 
 // BenchmarkFireMove moves a placed child between two professional foster
@@ -190,6 +191,12 @@ func BenchmarkFireMove(b *testing.B) {
 // benchFireAssess is BenchmarkFire's asysta side on n families, fired in
 // turn: the same case every time when n is 1.
 func benchFireAssess(b *testing.B, n int) {
+	benchLoop(b, setupAssess(b, n))
+}
+
+// setupAssess builds n families in assistant work, each with its own
+// assistant, and returns a function that fires assess on the next one.
+func setupAssess(b *testing.B, n int) func() {
 	e := benchEngine(b)
 	ctx := context.Background()
 	ids := make([]string, n)
@@ -214,10 +221,8 @@ func benchFireAssess(b *testing.B, n int) {
 		cmds[i] = workflow.Command{Trigger: "assess", Actor: actors[i], On: rules.MustParseDate("2024-10-01"),
 			Args: workflow.Args{"result": "positive"}}
 	}
-	b.ReportAllocs()
 	i := 0
-	start := benchCPUTime()
-	for b.Loop() {
+	return func() {
 		if _, err := e.Fire(ctx, ids[i], cmds[i]); err != nil {
 			b.Fatal(err)
 		}
@@ -225,7 +230,39 @@ func benchFireAssess(b *testing.B, n int) {
 			i = 0
 		}
 	}
+}
+
+// benchLoop runs fire b.N times, reporting allocations and CPU time.
+func benchLoop(b *testing.B, fire func()) {
+	b.ReportAllocs()
+	start := benchCPUTime()
+	for b.Loop() {
+		fire()
+	}
 	benchReportCPU(b, start)
+}
+
+// benchRatio fires asysta and the bare stateless machine in alternating
+// batches of 256 and reports the ratio of their times, asysta/stateless:
+// both sides see the same load on the machine, however it changes
+// during the run.
+func benchRatio(b *testing.B, asysta, bare func()) {
+	const batch = 256
+	var ta, ts time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		for range batch {
+			asysta()
+		}
+		t1 := time.Now()
+		for range batch {
+			bare()
+		}
+		ta, ts = ta+t1.Sub(t0), ts+time.Since(t1)
+	}
+	b.ReportMetric(float64(ta)/float64(ts), "asysta/stateless")
+	b.ReportMetric(float64(ta)/float64(b.N*batch), "asysta-ns/op")
+	b.ReportMetric(float64(ts)/float64(b.N*batch), "stateless-ns/op")
 }
 
 // benchFireMove is BenchmarkFireMove's asysta side on n children, moved in

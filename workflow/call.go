@@ -120,14 +120,9 @@ func (cl *call) run() error {
 	if err := cl.check(); err != nil {
 		return err
 	}
-	if err := cl.prepare(); err != nil {
-		return err
-	}
-	dec, err := cl.rs.Decide(cl.trigger(), cl.cmd.On, cl.env)
+	dec, err := cl.decide()
 	if err != nil {
-		return &ArgumentError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Arg: "on", Problem: rules.Text{
-			PL: "data spoza okresu obowiązywania katalogu (od " + rules.StatuteStart.String() + ")",
-			EN: "a date outside the catalogue (it starts on " + rules.StatuteStart.String() + ")"}}
+		return err
 	}
 	if !dec.Allowed {
 		return &DeniedError{Case: cl.c.ID, Decision: dec}
@@ -137,6 +132,32 @@ func (cl *call) run() error {
 		return err
 	}
 	return cl.commit()
+}
+
+// decide builds the rules environment and asks the rules. A family
+// trigger other than an assignment builds its environment only if a guard
+// in force reads it (only assignments read more than the case: the
+// assistant named, whose load guards the commit).
+func (cl *call) decide() (rules.Decision, error) {
+	var dec rules.Decision
+	var err, envErr error
+	if cl.c.Lifecycle == rules.LifecycleFamily && cl.cmd.Trigger != "assign_assistant" && cl.cmd.Trigger != "reassign_assistant" {
+		dec, err = cl.rs.DecideWith(cl.trigger(), cl.cmd.On, func() (rules.Env, error) {
+			envErr = cl.prepare()
+			return cl.env, envErr
+		})
+	} else if envErr = cl.prepare(); envErr == nil {
+		dec, err = cl.rs.Decide(cl.trigger(), cl.cmd.On, cl.env)
+	}
+	switch {
+	case envErr != nil:
+		return dec, envErr
+	case err != nil:
+		return dec, &ArgumentError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Arg: "on", Problem: rules.Text{
+			PL: "data spoza okresu obowiązywania katalogu (od " + rules.StatuteStart.String() + ")",
+			EN: "a date outside the catalogue (it starts on " + rules.StatuteStart.String() + ")"}}
+	}
+	return dec, nil
 }
 
 // check verifies the trigger, the actor and the state, and parses the
@@ -233,7 +254,7 @@ func (cl *call) transition() error {
 	}
 	cl.c.State = cl.state
 	applyFacts(cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from)
-	if err := applyObligations(cl.rs, cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from); err != nil {
+	if err := applyObligations(cl.rs, cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from, &cl.famEnv); err != nil {
 		return err
 	}
 	cl.events[0] = cl.newEvent(cl.c, from, cl.cmd.Trigger, "")

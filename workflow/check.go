@@ -29,11 +29,7 @@ func (e *Engine) Check(ctx context.Context, caseID string, cmd Command) (dec rul
 	if err := cl.check(); err != nil {
 		return dec, err
 	}
-	if err := cl.prepare(); err != nil {
-		return dec, err
-	}
-	dec, err = cl.rs.Decide(cl.trigger(), cmd.On, cl.env)
-	if err != nil {
+	if dec, err = cl.decide(); err != nil {
 		return dec, err
 	}
 	if !dec.Allowed {

@@ -142,7 +142,7 @@ func (e *Engine) replayOne(def *definition, c *Case, ev Event) error {
 	from := c.State
 	c.State = ev.To
 	applyFacts(c, ev.Trigger, args, ev.Actor, ev.On, from)
-	if err := applyObligations(rs, c, ev.Trigger, args, ev.Actor, ev.On, from); err != nil {
+	if err := applyObligations(rs, c, ev.Trigger, args, ev.Actor, ev.On, from, nil); err != nil {
 		return err
 	}
 	c.Version = ev.Seq

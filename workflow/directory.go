@@ -39,7 +39,7 @@ type Worker struct {
 
 // ActiveOn reports whether the worker is employed on d.
 func (w Worker) ActiveOn(d rules.Date) bool {
-	return !d.Before(w.From) && (w.To.IsZero() || !d.After(w.To))
+	return (w.From.IsZero() || !d.Before(w.From)) && (w.To.IsZero() || !d.After(w.To))
 }
 
 // EffectiveFTE returns FTE, with 0 read as full time.

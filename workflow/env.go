@@ -12,15 +12,6 @@ import (
 // load, that load read from the store's index (whose version guards the
 // commit).
 func (cl *call) prepare() error {
-	if cl.c.Lifecycle == rules.LifecycleFamily && cl.cmd.Trigger != "assign_assistant" && cl.cmd.Trigger != "reassign_assistant" &&
-		!cl.rs.Guarded(cl.trigger()) {
-		// No rule reads the environment, and only those two family
-		// triggers read more than the case to build it (the assistant
-		// named, whose load guards the commit): Decide gets an empty one.
-		cl.famEnv = rules.FamilyEnv{}
-		cl.env = &cl.famEnv
-		return nil
-	}
 	var err error
 	switch cl.c.Lifecycle {
 	case rules.LifecycleFamily:
@@ -202,7 +193,7 @@ func (cl *call) activateCarer() error {
 		from := fc.State
 		fc.State = Active
 		applyFacts(fc, TriggerActivate, nil, cl.cmd.Actor, cl.cmd.On, from)
-		if err := applyObligations(cl.rs, fc, TriggerActivate, nil, cl.cmd.Actor, cl.cmd.On, from); err != nil {
+		if err := applyObligations(cl.rs, fc, TriggerActivate, nil, cl.cmd.Actor, cl.cmd.On, from, nil); err != nil {
 			return err
 		}
 		ev := cl.newEvent(fc, from, TriggerActivate, cl.c.ID)

@@ -46,7 +46,10 @@ func opening(id, rule string) obligationChange {
 // applyObligations opens, renews and closes a case's obligations after a
 // transition, computing due dates with the rules in force on the date and
 // the case's facts after the transition.
-func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor Actor, on rules.Date, from State) error {
+//
+// scratch, when not nil, is a family environment the caller has no more
+// use for, filled here instead of one from a pool.
+func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor Actor, on rules.Date, from State, scratch *rules.FamilyEnv) error {
 	ch := obligationsFor(rs, c, trigger, a, on, from)
 	for _, id := range ch.close {
 		c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == id })
@@ -66,8 +69,8 @@ func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor 
 		}
 		progs[i], facts = p, facts || !p.DateOnly(c.Lifecycle)
 	}
-	env := dueEnv(c, a, actor, facts)
-	if fe, ok := env.(*rules.FamilyEnv); ok {
+	env := dueEnv(c, a, actor, facts, scratch)
+	if fe, ok := env.(*rules.FamilyEnv); ok && fe != scratch {
 		defer familyEnvPool.Put(fe)
 	}
 	left := ch.opened
@@ -195,14 +198,17 @@ func (ch *obligationChange) opens(id, rule string) {
 }
 
 // dueEnv is the environment due rules see: the case after the transition.
-func dueEnv(c *Case, a Args, actor Actor, facts bool) rules.Env {
+func dueEnv(c *Case, a Args, actor Actor, facts bool, scratch *rules.FamilyEnv) rules.Env {
 	switch c.Lifecycle {
 	case rules.LifecycleChild:
 		return ChildEnvOf(c, a, actor)
 	case rules.LifecycleFosterFamily:
 		return FosterFamilyEnvOf(c, a, actor)
 	}
-	env := familyEnvPool.Get().(*rules.FamilyEnv)
+	env := scratch
+	if env == nil {
+		env = familyEnvPool.Get().(*rules.FamilyEnv)
+	}
 	if facts {
 		fillFamilyEnv(env, c, a, actor)
 	} else {
