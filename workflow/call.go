@@ -28,17 +28,19 @@ type callState struct {
 	def      *definition
 	expected int64 // the case's version as loaded
 	c        *Case // being changed
-	// shared: c is the store's own snapshot (MemoryStore), to be cloned
-	// before it is changed.
-	shared   bool
-	cmd      Command
-	tr       *transition
-	args     Args
-	state    State           // the stateless machine's state for this call
-	stateBox stateless.State // state as an interface, boxed once
-	env      rules.Env
-	guards   []KeyVersion
-	linked   []Write // other cases changed (foster family activation)
+	// shared: c is the store's own snapshot (MemoryStore), to be copied
+	// (own) before it is changed; factsShared: c is that copy, its facts
+	// still the snapshot's.
+	shared      bool
+	factsShared bool
+	cmd         Command
+	tr          *transition
+	args        Args
+	state       State           // the stateless machine's state for this call
+	stateBox    stateless.State // state as an interface, boxed once
+	env         rules.Env
+	guards      []KeyVersion
+	linked      []Write // other cases changed (foster family activation)
 
 	// out is the outcome, allocated when the rules allow the trigger; its
 	// Decision is the call's decision, which the event points to.
@@ -92,10 +94,12 @@ func newCall(ctx context.Context, e *Engine, c *Case, shared bool, cmd Command) 
 	return cl
 }
 
-// own makes cl.c the call's own copy, which it may change.
+// own makes cl.c the call's own copy, which it may change: its facts still
+// shared with the store's snapshot (factsShared), to be replaced rather
+// than changed.
 func (cl *call) own() {
 	if cl.shared {
-		cl.c, cl.shared = cl.c.Clone(), false
+		cl.c, cl.shared, cl.factsShared = cl.c.cow(), false, true
 	}
 }
 
@@ -253,7 +257,7 @@ func (cl *call) transition() error {
 		return err
 	}
 	cl.c.State = cl.state
-	applyFacts(cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from)
+	applyFacts(cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from, cl.factsShared)
 	if err := applyObligations(cl.rs, cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from, &cl.famEnv); err != nil {
 		return err
 	}

@@ -53,6 +53,16 @@ type FamilyFacts struct {
 	LastAssessment string `json:"last_assessment,omitempty"` // positive or negative
 }
 
+// equal reports whether f and g hold the same facts. It names every field:
+// TestFamilyFactsEqual fails when a field is added and not compared here.
+func (f *FamilyFacts) equal(g *FamilyFacts) bool {
+	return f.Difficulty == g.Difficulty && f.Area == g.Area && f.Opened == g.Opened && f.Urgent == g.Urgent &&
+		f.Basis == g.Basis && f.ZaZyciemKind == g.ZaZyciemKind && f.Mandatory == g.Mandatory && f.CourtRef == g.CourtRef &&
+		f.ReportEveryMonths == g.ReportEveryMonths && f.Assistant == g.Assistant && f.SocialWorker == g.SocialWorker &&
+		slices.Equal(f.FormerAssistants, g.FormerAssistants) && f.WorkPlanRef == g.WorkPlanRef &&
+		f.NonCooperation == g.NonCooperation && f.EndReason == g.EndReason && f.LastAssessment == g.LastAssessment
+}
+
 // ZaZyciem reports whether the case is support under the 'Za życiem' act.
 func (f *FamilyFacts) ZaZyciem() bool { return f.ZaZyciemKind != "" }
 
@@ -173,6 +183,35 @@ func (c *Case) Clone() *Case {
 		out.Obligations = slices.Clone(c.Obligations)
 	}
 	return out
+}
+
+// cow returns a copy of c for a transition to change: the obligations are
+// its own (in the same allocation when there are one or two), the facts
+// shared with c, to be replaced rather than changed (see applyFacts).
+func (c *Case) cow() *Case {
+	switch n := len(c.Obligations); n {
+	case 0:
+		cp := *c
+		cp.Obligations = c.Obligations[:0:0] // nil or empty as it was, without the original's spare room
+		return &cp
+	case 1:
+		b := &struct {
+			c Case
+			o [1]Obligation
+		}{c: *c, o: [1]Obligation{c.Obligations[0]}}
+		b.c.Obligations = b.o[:]
+		return &b.c
+	case 2:
+		b := &struct {
+			c Case
+			o [2]Obligation
+		}{c: *c, o: [2]Obligation{c.Obligations[0], c.Obligations[1]}}
+		b.c.Obligations = b.o[:]
+		return &b.c
+	}
+	cp := *c
+	cp.Obligations = slices.Clone(c.Obligations)
+	return &cp
 }
 
 // LogValue identifies the case in logs by ID, lifecycle, state and version

@@ -141,7 +141,7 @@ func (e *Engine) replayOne(def *definition, c *Case, ev Event) error {
 	}
 	from := c.State
 	c.State = ev.To
-	applyFacts(c, ev.Trigger, args, ev.Actor, ev.On, from)
+	applyFacts(c, ev.Trigger, args, ev.Actor, ev.On, from, false)
 	if err := applyObligations(rs, c, ev.Trigger, args, ev.Actor, ev.On, from, nil); err != nil {
 		return err
 	}

@@ -1,28 +1,62 @@
 package workflow
 
 import (
+	"slices"
+
 	"github.com/asysta/asysta/rules"
 )
 
 // applyFacts records what a transition changes in a case's facts. It is a
 // pure function of the case, the trigger, its arguments and the date, so
 // that replay repeats it exactly.
-func applyFacts(c *Case, trigger string, a Args, actor Actor, on rules.Date, from State) {
+//
+// When shared, c's facts are shared with an earlier version of the case
+// (see Case.cow) and must not be changed: facts that change are replaced
+// by a new copy, and facts that do not stay shared.
+func applyFacts(c *Case, trigger string, a Args, actor Actor, on rules.Date, from State, shared bool) {
 	switch {
 	case c.Family != nil:
-		familyFacts(c, trigger, a, on, from)
+		f := *c.Family
+		familyFacts(&f, c.State, trigger, a, on, from)
 		if (trigger == "refer" || trigger == "apply_za_zyciem") && actor.Role == SocialWorker {
-			c.Family.SocialWorker = actor.ID
+			f.SocialWorker = actor.ID
+		}
+		switch {
+		case !shared:
+			*c.Family = f
+		case !f.equal(c.Family):
+			n := new(FamilyFacts)
+			*n = f
+			c.Family = n
 		}
 	case c.Child != nil:
-		childFacts(c.Child, trigger, a, on, from)
+		ch := *c.Child
+		childFacts(&ch, trigger, a, on, from)
+		switch {
+		case !shared:
+			*c.Child = ch
+		case ch != *c.Child:
+			n := new(ChildFacts)
+			*n = ch
+			c.Child = n
+		}
 	case c.FosterFamily != nil:
-		fosterFacts(c.FosterFamily, trigger, a, on)
+		ff := *c.FosterFamily
+		fosterFacts(&ff, trigger, a, on)
+		switch {
+		case !shared:
+			*c.FosterFamily = ff
+		case ff != *c.FosterFamily:
+			n := new(FosterFamilyFacts)
+			*n = ff
+			c.FosterFamily = n
+		}
 	}
 }
 
-func familyFacts(c *Case, trigger string, a Args, on rules.Date, from State) {
-	f := c.Family
+// familyFacts applies a transition to f, the facts of a family case now in
+// state.
+func familyFacts(f *FamilyFacts, state State, trigger string, a Args, on rules.Date, from State) {
 	switch trigger {
 	case "refer":
 		f.Opened, f.Urgent = on, a.Bool("urgent")
@@ -43,7 +77,8 @@ func familyFacts(c *Case, trigger string, a Args, on rules.Date, from State) {
 	case "assign_assistant":
 		f.Assistant = a.String("assistant")
 	case "reassign_assistant":
-		f.FormerAssistants = append(f.FormerAssistants, f.Assistant)
+		// Clipped: the list may be shared with an earlier version.
+		f.FormerAssistants = append(slices.Clip(f.FormerAssistants), f.Assistant)
 		f.Assistant = a.String("assistant")
 	case "approve_plan":
 		if ref := a.String("plan_ref"); ref != "" {
@@ -52,7 +87,7 @@ func familyFacts(c *Case, trigger string, a Args, on rules.Date, from State) {
 	case "assess":
 		f.LastAssessment = a.String("result")
 	case "withdraw_consent":
-		if c.State == Closed {
+		if state == Closed {
 			f.EndReason = "consent_withdrawn"
 		} else {
 			f.NonCooperation++
@@ -61,7 +96,7 @@ func familyFacts(c *Case, trigger string, a Args, on rules.Date, from State) {
 		f.EndReason = a.String("reason")
 	case "reopen":
 		if f.Assistant != "" {
-			f.FormerAssistants = append(f.FormerAssistants, f.Assistant)
+			f.FormerAssistants = append(slices.Clip(f.FormerAssistants), f.Assistant)
 		}
 		f.Assistant, f.Basis, f.CourtRef, f.ReportEveryMonths = "", BasisNone, "", 0
 		f.EndReason, f.NonCooperation, f.Mandatory, f.LastAssessment, f.WorkPlanRef = "", 0, false, "", ""

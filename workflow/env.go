@@ -192,7 +192,7 @@ func (cl *call) activateCarer() error {
 		fc := cl.linked[i].Case
 		from := fc.State
 		fc.State = Active
-		applyFacts(fc, TriggerActivate, nil, cl.cmd.Actor, cl.cmd.On, from)
+		applyFacts(fc, TriggerActivate, nil, cl.cmd.Actor, cl.cmd.On, from, false)
 		if err := applyObligations(cl.rs, fc, TriggerActivate, nil, cl.cmd.Actor, cl.cmd.On, from, nil); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -321,4 +322,48 @@ func TestEngine_Check_version(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, c.Version, ce.Got)
 	assert.ErrorIs(t, err, workflow.ErrConflict)
+}
+
+// TestEngine_Fire_earlierVersionsUnchanged: an outcome's case is the
+// store's snapshot, and a later version shares the facts it did not
+// change: no later transition may change an earlier version, whatever it
+// changes (facts, obligations, the list of former assistants).
+func TestEngine_Fire_earlierVersionsUnchanged(t *testing.T) {
+	w := newWorld(t)
+	w.familyIn("F1", "implementing/consent")
+	w.childIn("C1", "in_family")
+	type version struct {
+		c    *workflow.Case
+		json string
+	}
+	var seen []version
+	keep := func(out *workflow.Outcome) {
+		b, err := json.Marshal(out.Case)
+		require.NoError(t, err)
+		seen = append(seen, version{out.Case, string(b)})
+	}
+	on := d("2024-05-01")
+	at := func() string { on = on.AddDays(7); return on.String() }
+	assistants := []workflow.Actor{asst2, {ID: "A3", Role: workflow.FamilyAssistant}, asst}
+	current := asst
+	for i := range 20 { // past the capacity a copied list of former assistants may have
+		next := assistants[i%3]
+		keep(w.must("F1", "reassign_assistant", head, at(), workflow.Args{"assistant": next.ID}))
+		current = next
+		keep(w.must("F1", "assess", current, at(), workflow.Args{"result": []string{"positive", "negative"}[i%2]}))
+		keep(w.must("F1", "assess", current, at(), workflow.Args{"result": "negative"}))
+	}
+	keep(w.must("F1", "court_obligation", head, at(), workflow.Args{"court_ref": courtRef, "report_every_months": 3}))
+	keep(w.must("F1", "report_to_court", current, at(), nil))
+	keep(w.must("C1", "place", org, at(), placeArgs(workflow.FormProfessional)))
+	keep(w.must("C1", "review", org, at(), nil))
+	keep(w.must("C1", "move", org, at(), workflow.Args{"form": workflow.FormProfessional, "carer": rProf2}))
+	keep(w.must("C1", "review", org, at(), nil))
+	keep(w.must("F1", "end_work", current, at(), workflow.Args{"reason": "goals_achieved"}))
+	for i, v := range seen {
+		b, err := json.Marshal(v.c)
+		require.NoError(t, err)
+		assert.JSONEq(t, v.json, string(b), "version %d of %s changed afterwards", v.c.Version, v.c.ID)
+		_ = i
+	}
 }
