@@ -64,7 +64,7 @@ func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error
 			known++
 		}
 	}
-	unknown := sortedKeys(nil)
+	var unknown []string
 	if known != len(given) {
 		unknown = sortedKeys(given)
 	}
