@@ -148,7 +148,16 @@ func (rs *RuleSet) DecideWith(t Trigger, on Date, env func() (Env, error)) (Deci
 // prepared for on.
 func (rs *RuleSet) decide(t Trigger, on Date, env Env, progs []*Program) Decision {
 	d := Decision{Trigger: t, On: on, Revision: rs.revision, Allowed: true}
-	var used []string
+	n := 0
+	for _, p := range progs {
+		if p.rule.Kind == KindGuard && p.rule.InForce(on) {
+			n++
+		}
+	}
+	if n > 0 {
+		d.Rules = make([]RuleResult, 0, n)
+	}
+	used := make([]string, 0, 8) // on the stack for a few parameters
 	for _, p := range progs {
 		if p.rule.Kind != KindGuard || !p.rule.InForce(on) {
 			continue

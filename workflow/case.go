@@ -186,7 +186,7 @@ func (c *Case) Clone() *Case {
 }
 
 // cow returns a copy of c for a transition to change: the obligations are
-// its own (in the same allocation when there are one or two), the facts
+// its own (in the same allocation when there are up to four), the facts
 // shared with c, to be replaced rather than changed (see applyFacts).
 func (c *Case) cow() *Case {
 	switch n := len(c.Obligations); n {
@@ -205,7 +205,21 @@ func (c *Case) cow() *Case {
 		b := &struct {
 			c Case
 			o [2]Obligation
-		}{c: *c, o: [2]Obligation{c.Obligations[0], c.Obligations[1]}}
+		}{c: *c, o: [2]Obligation(c.Obligations)}
+		b.c.Obligations = b.o[:]
+		return &b.c
+	case 3: // a child in family foster care
+		b := &struct {
+			c Case
+			o [3]Obligation
+		}{c: *c, o: [3]Obligation(c.Obligations)}
+		b.c.Obligations = b.o[:]
+		return &b.c
+	case 4:
+		b := &struct {
+			c Case
+			o [4]Obligation
+		}{c: *c, o: [4]Obligation(c.Obligations)}
 		b.c.Obligations = b.o[:]
 		return &b.c
 	}

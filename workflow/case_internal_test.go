@@ -76,3 +76,27 @@ func TestCaseCow(t *testing.T) {
 		}
 	}
 }
+
+// TestArgsKey: small argument maps of strings, bools and ints have a key
+// that does not depend on the order of iteration; holds recognises the
+// very same arguments.
+func TestArgsKey(t *testing.T) {
+	a := Args{"form": "institution", "carer": "D1", "siblings": true, "count": 2}
+	k, ok := keyOf(a)
+	assert.True(t, ok)
+	for range 20 { // map iteration order varies
+		k2, _ := keyOf(Args{"count": 2, "siblings": true, "carer": "D1", "form": "institution"})
+		assert.Equal(t, k, k2)
+	}
+	assert.True(t, k.holds(a))
+	assert.False(t, k.holds(Args{"form": "institution", "carer": "D1", "siblings": true}))
+	assert.False(t, k.holds(Args{"form": "institution", "carer": "D1", "siblings": true, "count": 3}))
+	assert.False(t, k.holds(Args{"form": "institution", "carer": "D1", "siblings": true, "other": 2}))
+	assert.False(t, k.holds(Args{"form": "institution", "carer": "D1", "siblings": true, "count": []int{2}}), "no panic on a slice")
+	_, ok = keyOf(Args{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5})
+	assert.False(t, ok, "too many arguments")
+	_, ok = keyOf(Args{"a": []string{"x"}})
+	assert.False(t, ok, "a slice")
+	_, ok = keyOf(Args{"a": 1.5})
+	assert.False(t, ok, "a float")
+}

@@ -48,11 +48,15 @@ type history struct {
 	recSym [8]sym         // … and its number
 
 	args   []Args             // argument maps, never a caller's
-	shared map[argsKey]uint32 // one-argument maps by content, to store each once
-	last   argsKey            // the one-argument map stored or found last …
+	shared map[argsKey]uint32 // small maps by content, to store each once
+	last   argsKey            // the small map stored or found last …
 	lastN  uint32             // … and its number
 
 	decs []memDecision
+	// lastDec holds, by trigger, the decision stored last for it: the next
+	// one is mostly the same (every guard passed, the same parameters) and
+	// is then not stored again.
+	lastDec map[string]uint32
 }
 
 // memDecision is a stored decision: the rules and parameters of one
@@ -63,13 +67,82 @@ type memDecision struct {
 	other  *rules.Decision
 }
 
-// argsKey is the content of a one-argument Args map.
-type argsKey struct {
-	name  string
-	value any // a string, bool or int
+// same reports whether m holds d's rules and parameters (and m is not a
+// whole other decision).
+func (m *memDecision) same(d *rules.Decision) bool {
+	if m.other != nil || (m.rules == nil) != (d.Rules == nil) || (m.params == nil) != (d.Params == nil) ||
+		!slices.Equal(m.rules, d.Rules) || len(m.params) != len(d.Params) {
+		return false
+	}
+	for i, p := range m.params {
+		q := d.Params[i]
+		if p.ID != q.ID || p.Source != q.Source || p.Basis != q.Basis || !sameValue(p.Value, q.Value) {
+			return false
+		}
+	}
+	return true
 }
 
-// maxSharedArgs bounds the table of shared one-argument maps.
+// sameValue compares two parameter values, which are ints and bools; any
+// other kind of value counts as different (== could panic on it).
+func sameValue(a, b any) bool {
+	switch a.(type) {
+	case int, bool, string, float64:
+		return a == b
+	}
+	return false
+}
+
+// argsKey is the content of an Args map of at most maxKeyArgs arguments,
+// each a string, bool or int, in order of name.
+type argsKey struct {
+	n     int
+	names [maxKeyArgs]string
+	vals  [maxKeyArgs]any
+}
+
+const maxKeyArgs = 4
+
+// keyOf returns a's key, or false when a is too large or holds another
+// kind of value.
+func keyOf(a Args) (argsKey, bool) {
+	var k argsKey
+	if len(a) > maxKeyArgs {
+		return k, false
+	}
+	for name, v := range a {
+		switch v.(type) {
+		case string, bool, int:
+		default:
+			return k, false
+		}
+		i := k.n // insertion in order of name
+		for i > 0 && k.names[i-1] > name {
+			k.names[i], k.vals[i] = k.names[i-1], k.vals[i-1]
+			i--
+		}
+		k.names[i], k.vals[i] = name, v
+		k.n++
+	}
+	return k, true
+}
+
+// holds reports whether a holds exactly k's arguments. It does not iterate
+// over a: a lookup per name. (k's values are strings, bools and ints, so
+// == cannot panic.)
+func (k *argsKey) holds(a Args) bool {
+	if len(a) != k.n {
+		return false
+	}
+	for i := range k.n {
+		if v, ok := a[k.names[i]]; !ok || v != k.vals[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// maxSharedArgs bounds the table of shared argument maps.
 const maxSharedArgs = 4096
 
 // sym returns s's number, giving it one if it has none. slot names the
@@ -93,29 +166,15 @@ func (h *history) sym(slot int, s string) sym {
 }
 
 // storedArgs stores a copy of a and returns its number: one already stored
-// when a has one argument seen before.
+// when a small map of the same arguments was stored before.
 func (h *history) storedArgs(a Args) uint32 {
 	if a == nil {
 		return 0
 	}
-	if len(a) == 1 && h.lastN > 0 {
-		// The map stored last again, found by its one name: no hashing of
-		// the value, no iteration. (last's value is a string, bool or int,
-		// so == cannot panic.)
-		if v, ok := a[h.last.name]; ok && v == h.last.value {
-			return h.lastN
-		}
+	if h.lastN > 0 && h.last.holds(a) {
+		return h.lastN // the map stored last again
 	}
-	var k argsKey
-	shareable := len(a) == 1
-	for name, v := range a {
-		switch v.(type) {
-		case string, bool, int:
-			k = argsKey{name, v}
-		default:
-			shareable = false
-		}
-	}
+	k, shareable := keyOf(a)
 	if shareable {
 		if n, ok := h.shared[k]; ok {
 			h.last, h.lastN = k, n
@@ -160,7 +219,14 @@ func (h *history) storedDecision(l rules.Lifecycle, ev *Event) uint32 {
 		}
 		return 1 + i
 	default:
+		if n := h.lastDec[ev.Trigger]; n > 0 && h.decs[n-1].same(d) {
+			return n
+		}
 		h.decs = append(h.decs, memDecision{rules: slices.Clone(d.Rules), params: slices.Clone(d.Params)})
+		if h.lastDec == nil {
+			h.lastDec = map[string]uint32{}
+		}
+		h.lastDec[ev.Trigger] = uint32(len(h.decs))
 	}
 	return uint32(len(h.decs))
 }

@@ -349,9 +349,14 @@ func testDecisions(t *testing.T, s workflow.Store) {
 	w6 := write(c, 5, "assess")
 	w6.Events[0].Decision = &rules.Decision{Trigger: rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}, On: day,
 		Revision: "test", Allowed: true, Params: []rules.ParamUse{}} // no rules (nil), no parameters (empty)
+	w7 := write(c, 6, "assess")
+	w7.Events[0].Decision = decided("assess", day, "test", true) // as w2's: a store may keep it once
+	w8 := write(c, 7, "assess")
+	w8.Events[0].Decision = decided("assess", day, "test", true)
+	w8.Events[0].Decision.Rules[0].Passed = false // not as w2's
 	var want []workflow.Event
 	want = append(want, events(t, s, "F1")...)
-	for _, w := range []workflow.Write{w2, w3, w4, w5, w6} {
+	for _, w := range []workflow.Write{w2, w3, w4, w5, w6, w7, w8} {
 		mustCommit(t, s, w)
 		want = append(want, w.Events...)
 	}
@@ -363,6 +368,7 @@ func testDecisions(t *testing.T, s workflow.Store) {
 	w3.Events[0].Decision.Allowed = true
 	got := events(t, s, "F1")
 	got[1].Decision.Rules[0].Rule = "changed"
+	got[6].Decision.Params[0].Value = "changed"
 	got[2].Decision.Revision = "changed"
 	if after := encode(t, events(t, s, "F1")); after != wantJSON {
 		t.Errorf("changing committed or returned decisions changed the history:\n got %s\nwant %s", after, wantJSON)
