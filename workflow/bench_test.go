@@ -168,24 +168,23 @@ func bareAssess(b *testing.B) func() {
 // placed.professional_foster_family (a reentry of the substate, as in
 // asysta). Nothing else.
 func BenchmarkFireMove(b *testing.B) {
-	b.Run("asysta", func(b *testing.B) { benchFireMove(b, 1) })
-	b.Run(fmt.Sprintf("asysta_%d_children", benchCases), func(b *testing.B) { benchFireMove(b, benchCases) })
-	b.Run("stateless", func(b *testing.B) {
-		state := workflow.PlacedProfessional
-		sm := benchChildMachine(&state)
-		ctx := context.Background()
-		b.ReportAllocs()
-		start := benchCPUTime()
-		for b.Loop() {
-			if err := sm.FireCtx(ctx, "move"); err != nil {
-				b.Fatal(err)
-			}
+	b.Run("asysta", func(b *testing.B) { benchLoop(b, setupMove(b, 1)) })
+	b.Run(fmt.Sprintf("asysta_%d_children", benchCases), func(b *testing.B) { benchLoop(b, setupMove(b, benchCases)) })
+	b.Run("stateless", func(b *testing.B) { benchLoop(b, bareMove(b)) })
+	b.Run("ratio", func(b *testing.B) { benchRatio(b, setupMove(b, 1), bareMove(b)) })
+}
+
+// bareMove returns a function that fires move on a bare stateless machine
+// shaped like the child lifecycle, in placed.professional_foster_family.
+func bareMove(b *testing.B) func() {
+	state := workflow.PlacedProfessional
+	sm := benchChildMachine(&state)
+	ctx := context.Background()
+	return func() {
+		if err := sm.FireCtx(ctx, "move"); err != nil {
+			b.Fatal(err)
 		}
-		benchReportCPU(b, start)
-		if state != workflow.PlacedProfessional {
-			b.Fatalf("state %s", state)
-		}
-	})
+	}
 }
 
 // benchFireAssess is BenchmarkFire's asysta side on n families, fired in
@@ -265,9 +264,10 @@ func benchRatio(b *testing.B, asysta, bare func()) {
 	b.ReportMetric(float64(ts)/float64(b.N*batch), "stateless-ns/op")
 }
 
-// benchFireMove is BenchmarkFireMove's asysta side on n children, moved in
-// turn: the same child every time when n is 1.
-func benchFireMove(b *testing.B, n int) {
+// setupMove builds n children placed in professional foster families (each
+// with two of its own) and returns a function that moves the next one to
+// its other family: the same child every time when n is 1.
+func setupMove(b *testing.B, n int) func() {
 	e := benchEngine(b)
 	ctx := context.Background()
 	if err := e.DeclareFamily(ctx, "F1", workflow.FamilyInfo{}); err != nil {
@@ -296,10 +296,8 @@ func benchFireMove(b *testing.B, n int) {
 				Args: workflow.Args{"form": workflow.FormProfessional, "carer": id}})
 		}
 	}
-	b.ReportAllocs()
 	i, k := 0, 0
-	start := benchCPUTime()
-	for b.Loop() {
+	return func() {
 		if _, err := e.Fire(ctx, ids[i], cmds[k][i]); err != nil {
 			b.Fatal(err)
 		}
@@ -307,7 +305,6 @@ func benchFireMove(b *testing.B, n int) {
 			i, k = 0, 1-k
 		}
 	}
-	benchReportCPU(b, start)
 }
 
 // benchRow is a transition of the baseline machines: to "" is internal, dynamic
