@@ -182,7 +182,7 @@ func (rs *RuleSet) decide(t Trigger, on Date, env Env, progs []*Program) Decisio
 func (p *Program) decide(on Date, env Env) RuleResult {
 	res, err := p.Eval(on, env)
 	rr := RuleResult{Rule: p.rule.ID, Kind: p.rule.Kind, Severity: p.rule.Severity, Passed: res.Passed && err == nil,
-		Basis: p.rule.Basis, Source: p.rule.Source.String()}
+		Basis: p.rule.Basis, Source: p.source}
 	if err != nil {
 		rr.Error = err.Error()
 	}
@@ -194,9 +194,16 @@ func (p *Program) decide(on Date, env Env) RuleResult {
 
 func (rs *RuleSet) paramUses(ids []string, on Date) []ParamUse {
 	out := make([]ParamUse, 0, len(ids))
+	if len(ids) == 0 {
+		return out
+	}
+	ep := rs.epochAt(on)
+	if ep == nil {
+		return out
+	}
 	for _, id := range ids {
-		if v, ok := rs.Param(id, on); ok {
-			out = append(out, ParamUse{ID: id, Value: v.Value, Source: v.Source.String(), Basis: v.Basis})
+		if u, ok := ep.uses[id]; ok {
+			out = append(out, u)
 		}
 	}
 	return out

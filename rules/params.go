@@ -32,6 +32,7 @@ type epoch struct {
 	ints   map[string]int
 	bools  map[string]bool
 	values map[string]ParamValue
+	uses   map[string]ParamUse // each parameter as a decision shows it
 }
 
 // Param returns the value of a parameter in force on d. It reports false for
@@ -117,11 +118,13 @@ func (rs *RuleSet) buildEpochs() {
 // epoch's end is the day before the next change of any parameter; each
 // value's own To is kept for listings.
 func (rs *RuleSet) epochFrom(start Date) epoch {
-	ep := epoch{day: start.days(), start: start, ints: map[string]int{}, bools: map[string]bool{}, values: map[string]ParamValue{}}
+	ep := epoch{day: start.days(), start: start, ints: map[string]int{}, bools: map[string]bool{}, values: map[string]ParamValue{},
+		uses: map[string]ParamUse{}}
 	for _, p := range rs.catalogue {
 		v := rs.resolve(p, start)
 		pv := ParamValue{ID: p.ID, Value: v.Value, Unit: p.Unit, Source: v.Source, Basis: p.Basis, From: v.From, To: v.To}
 		ep.values[p.ID] = pv
+		ep.uses[p.ID] = ParamUse{ID: p.ID, Value: pv.Value, Source: pv.Source.String(), Basis: pv.Basis}
 		if b, ok := v.Value.(bool); ok {
 			ep.bools[p.ID] = b
 		} else {

@@ -26,6 +26,7 @@ type Program struct {
 	byLife       [3]*compiled // compiled by lifecycle, in the order of Lifecycles
 	rs           *RuleSet
 	placeholders []string
+	source       string // rule.Source as decisions show it
 }
 
 // Result is the outcome of evaluating one rule.

@@ -163,7 +163,7 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 			errs = append(errs, e...)
 			continue
 		}
-		p := &Program{rule: r, triggers: triggers, compiled: compiled, rs: rs, placeholders: placeholders(r.Message)}
+		p := &Program{rule: r, triggers: triggers, compiled: compiled, rs: rs, placeholders: placeholders(r.Message), source: r.Source.String()}
 		for k, l := range Lifecycles {
 			p.byLife[k] = compiled[l]
 		}
