@@ -243,3 +243,25 @@ func compileQuiet(expr string, k Kind, l Lifecycle) *Program {
 	}
 	return rs.programBy["local.native"]
 }
+
+// BenchmarkRuleEvalVM is BenchmarkRuleEval (rules/bench_test.go) on the
+// VM: what a rule with no native form costs, for comparison in the same
+// run.
+func BenchmarkRuleEvalVM(b *testing.B) {
+	p, _ := Statute().Program("assistant.max_families")
+	on := MustParseDate("2026-11-22")
+	env := &FamilyEnv{Worker: Worker{ID: "a-3", Role: "assistant", FTE: 1, Families: 12, Weight: 11},
+		Family: Family{ID: "f-1", Difficulty: 1, Basis: "consent"}}
+	c := p.compiledFor(LifecycleFamily)
+	b.ReportAllocs()
+	for b.Loop() {
+		i, err := p.rs.prepareAt(on, env)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := p.evalVM(c, i, env, Result{Rule: p.rule.ID, Kind: p.rule.Kind, Passed: true})
+		if err != nil || !res.Passed {
+			b.Fatalf("evalVM = %+v, %v; want passed", res, err)
+		}
+	}
+}
