@@ -153,14 +153,7 @@ func (d Date) Compare(o Date) int {
 		}
 		return cmpInt(d.Day, o.Day)
 	}
-	a, b := d.days(), o.days()
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return +1
-	}
-	return 0
+	return cmpInt(d.days(), o.days())
 }
 
 // Before reports whether d is strictly before o.

@@ -348,56 +348,30 @@ func (nc *nativeCompiler) conditional(n *ast.ConditionalNode) (nfn, bool) {
 	cond := c.b
 	switch {
 	case a.i != nil && b.i != nil:
-		x, y := a.i, b.i
-		return nfn{i: func(st *nstate) int {
-			if cond(st) {
-				return x(st)
-			}
-			return y(st)
-		}}, true
+		return nfn{i: choose(cond, a.i, b.i)}, true
 	case a.b != nil && b.b != nil:
-		x, y := a.b, b.b
-		return nfn{b: func(st *nstate) bool {
-			if cond(st) {
-				return x(st)
-			}
-			return y(st)
-		}}, true
+		return nfn{b: choose(cond, a.b, b.b)}, true
 	case a.s != nil && b.s != nil:
-		x, y := a.s, b.s
-		return nfn{s: func(st *nstate) string {
-			if cond(st) {
-				return x(st)
-			}
-			return y(st)
-		}}, true
+		return nfn{s: choose(cond, a.s, b.s)}, true
 	case a.d != nil && b.d != nil:
-		x, y := a.d, b.d
-		return nfn{d: func(st *nstate) Date {
-			if cond(st) {
-				return x(st)
-			}
-			return y(st)
-		}}, true
+		return nfn{d: choose(cond, a.d, b.d)}, true
 	case asTime(a) != nil && asTime(b) != nil:
-		x, y := asTime(a), asTime(b)
-		return nfn{t: func(st *nstate) time.Time {
-			if cond(st) {
-				return x(st)
-			}
-			return y(st)
-		}}, true
+		return nfn{t: choose(cond, asTime(a), asTime(b))}, true
 	case a.f != nil && b.f != nil:
-		x, y := a.f, b.f
-		return nfn{f: func(st *nstate) float64 {
-			if cond(st) {
-				return x(st)
-			}
-			return y(st)
-		}}, true
+		return nfn{f: choose(cond, a.f, b.f)}, true
 	}
 	// Branches of different types (int and float) yield any: the VM's.
 	return nfn{}, false
+}
+
+// choose is the conditional cond ? x : y of one type.
+func choose[T any](cond func(*nstate) bool, x, y func(*nstate) T) func(*nstate) T {
+	return func(st *nstate) T {
+		if cond(st) {
+			return x(st)
+		}
+		return y(st)
+	}
 }
 
 // asFloat widens an int node to float64, as expr does when an operand of

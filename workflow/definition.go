@@ -196,14 +196,8 @@ func (l *lifecycle) triggers() []string {
 	return out
 }
 
-// find returns the transition of trigger permitted from state s (looking
-// at s and its superstates), or nil.
-func (l *lifecycle) find(trigger string, s State) *transition {
-	return findIn(l.byTrigger(trigger), s)
-}
-
-// findIn returns the transition of trs (one trigger's) permitted from s,
-// or nil.
+// findIn returns the transition of trs (one trigger's) permitted from
+// state s (looking at s and its superstates), or nil.
 func findIn(trs []*transition, s State) *transition {
 	for _, t := range trs {
 		for _, f := range t.from {
