@@ -265,3 +265,29 @@ func BenchmarkRuleEvalVM(b *testing.B) {
 		}
 	}
 }
+
+// TestNativeEvalAllocs: evaluating any statutory rule in its native form
+// allocates nothing (make test runs it without -race).
+func TestNativeEvalAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates on its own")
+	}
+	rs := Statute()
+	r := rand.New(rand.NewPCG(7, 8))
+	on := MustParseDate("2026-11-22")
+	for _, p := range rs.programs {
+		for l := range p.compiled {
+			env := newEnv(l)
+			fillEnv(r, reflect.ValueOf(env).Elem())
+			if c, ok := env.(*ChildEnv); ok {
+				c.Child.Born = MustParseDate("2015-06-01").Time() // in range for every due rule
+			}
+			allocs := testing.AllocsPerRun(100, func() {
+				if _, err := p.Eval(on, env); err != nil {
+					t.Fatalf("%s: %v", p.rule.ID, err)
+				}
+			})
+			assert.Zero(t, allocs, "%s on %s: allocations per evaluation", p.rule.ID, l)
+		}
+	}
+}
