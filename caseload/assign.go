@@ -14,7 +14,9 @@ import (
 // (an ops_head), against every rule in force: the statutory cap, a lowered
 // local cap, local weighted and part-time rules. A family already in
 // assistant work is checked for reassignment. It returns the explained
-// decision; a refusal is also returned as the engine's typed error.
+// decision; a refusal is also returned as the engine's typed error, and a
+// family that changed between reading it and checking it (assigned
+// meanwhile, say) as a *workflow.ConflictError: ask again.
 func (c *Caseload) CheckAssignment(ctx context.Context, family, worker string, on rules.Date, by workflow.Actor) (rules.Decision, error) {
 	fc, err := c.familyCase(ctx, family)
 	if err != nil {

@@ -75,6 +75,17 @@ type nativeCompiler struct {
 	env reflect.Type
 }
 
+// asVM returns d as the VM has it after a round trip through time.Time,
+// which every date takes there (as Base.On, or as a date function's
+// result): normalised, and 0001-01-01, which is the zero time.Time, read
+// back as the zero Date.
+func asVM(d Date) Date {
+	if d.normal() && (d.Year != 1 || d.Month != time.January || d.Day != 1) {
+		return d
+	}
+	return DateFromTime(d.Time())
+}
+
 // onField is the path of Base.On in every environment.
 var onField = func() []int {
 	idx, _, _ := fieldOf(reflect.TypeOf(FamilyEnv{}), "on")
@@ -110,7 +121,7 @@ func (n *native) run(k Kind, on Date, env Env, res *Result) bool {
 	// The closures take the state by pointer, which would make a local
 	// one escape: it lives in the environment instead.
 	st := &env.base().native
-	*st = nstate{env: reflect.ValueOf(env).Elem(), on: on}
+	*st = nstate{env: reflect.ValueOf(env).Elem(), on: asVM(on)}
 	switch r := n.root; {
 	case k == KindGuard && r.b != nil:
 		res.Passed = r.b(st)
@@ -199,7 +210,7 @@ func fieldOf(t reflect.Type, name string) ([]int, reflect.Type, bool) {
 			continue
 		}
 		fname := f.Name
-		if tag, ok := f.Tag.Lookup("expr"); ok {
+		if tag, ok := f.Tag.Lookup("expr"); ok && tag != "" {
 			if tag == "-" {
 				continue
 			}
@@ -211,13 +222,16 @@ func fieldOf(t reflect.Type, name string) ([]int, reflect.Type, bool) {
 	}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			if _, tagged := f.Tag.Lookup("expr"); tagged {
-				continue
-			}
-			if idx, ft, ok := fieldOf(f.Type, name); ok {
-				return append([]int{i}, idx...), ft, true
-			}
+		if !f.Anonymous {
+			continue
+		}
+		if _, tagged := f.Tag.Lookup("expr"); tagged || f.Type.Kind() != reflect.Struct {
+			// expr looks into these too, by rules of its own: no native
+			// form rather than a field expr would not choose.
+			return nil, nil, false
+		}
+		if idx, ft, ok := fieldOf(f.Type, name); ok {
+			return append([]int{i}, idx...), ft, true
 		}
 	}
 	return nil, nil, false
@@ -587,9 +601,7 @@ func (nc *nativeCompiler) call(n *ast.CallNode) (nfn, bool) {
 				st.failed = true // the VM reports the error
 				return Date{}
 			}
-			// The VM gives the shifted date as a time, which Eval turns
-			// back into the same Date.
-			return shift(d(st), n)
+			return asVM(shift(d(st), n))
 		}}, true
 	case "age", "daysBetween":
 		if len(args) != 2 {

@@ -291,3 +291,72 @@ func TestNativeEvalAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestNativeDateEdges: the dates where the VM's round trip through
+// time.Time shows: 0001-01-01 is the zero time, which reads back as no
+// date, and an as-of date written unnormalised (30 February) is
+// normalised.
+func TestNativeDateEdges(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		kind Kind
+		on   Date
+	}{
+		{`addYears(on, -2011)`, KindDue, MustParseDate("2012-01-01")},
+		{`addDays(addYears(on, -2011), 1)`, KindDue, MustParseDate("2012-01-01")},
+		{`addMonths(addYears(on, -2011), 0)`, KindDue, MustParseDate("2012-01-01")},
+		{`age(addYears(on, -2011), on) > 0`, KindGuard, MustParseDate("2012-01-01")},
+		{`daysBetween(addYears(on, -2011), on) > 0`, KindGuard, MustParseDate("2012-01-01")},
+		{`addYears(on, -2011) == addYears(on, -2012)`, KindGuard, MustParseDate("2012-01-01")},
+		{`on`, KindDue, Date{Year: 2024, Month: time.February, Day: 30}},
+		{`addMonths(on, 1)`, KindDue, Date{Year: 2024, Month: time.February, Day: 30}},
+		{`family.urgent ? on : addDays(on, 1)`, KindDue, Date{Year: 2024, Month: time.February, Day: 30}},
+	} {
+		t.Run(tc.expr, func(t *testing.T) {
+			p := compileLocal(t, tc.expr, tc.kind, LifecycleFamily)
+			c := p.compiled[LifecycleFamily]
+			for _, urgent := range []bool{false, true} {
+				env := &FamilyEnv{Family: Family{Urgent: urgent}}
+				assert.True(t, agree(t, p, c, p.rs.epochIndex(tc.on), env, tc.on), "the native form gave up")
+			}
+		})
+	}
+}
+
+// TestFieldOf: fields are found as expr finds them (an expr tag, else the
+// Go name; embedded structs looked into); where expr would look by rules
+// of its own (a tagged or pointer embedded struct), there is no native
+// form rather than a guess.
+func TestFieldOf(t *testing.T) {
+	type inner struct {
+		Deep int `expr:"deep"`
+	}
+	type plain struct {
+		inner
+		Named  int `expr:"named"`
+		Bare   int
+		Empty  int `expr:""`
+		Hidden int `expr:"-"`
+	}
+	for name, want := range map[string][]int{"named": {1}, "Bare": {2}, "Empty": {3}, "deep": {0, 0}} {
+		idx, _, ok := fieldOf(reflect.TypeOf(plain{}), name)
+		assert.True(t, ok, name)
+		assert.Equal(t, want, idx, name)
+	}
+	for _, name := range []string{"Hidden", "hidden", "Named", "missing"} {
+		_, _, ok := fieldOf(reflect.TypeOf(plain{}), name)
+		assert.False(t, ok, name)
+	}
+	type tagged struct {
+		inner `expr:"in"`
+		X     int
+	}
+	type pointer struct {
+		*inner
+		X int
+	}
+	for _, typ := range []reflect.Type{reflect.TypeOf(tagged{}), reflect.TypeOf(pointer{})} {
+		_, _, ok := fieldOf(typ, "deep")
+		assert.False(t, ok, "%s: deep", typ)
+	}
+}

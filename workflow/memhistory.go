@@ -149,14 +149,14 @@ const maxSharedArgs = 4096
 // event field: consecutive events mostly repeat their revision, actor and
 // trigger, which are then found without a map lookup.
 func (h *history) sym(slot int, s string) sym {
+	if h.syms == nil {
+		h.syms, h.strs = map[string]sym{}, []string{""}
+	}
 	if h.recent[slot] == s {
 		return h.recSym[slot] // "" is 0, as recent starts out
 	}
 	n, ok := h.syms[s]
 	if !ok {
-		if h.syms == nil {
-			h.syms, h.strs = map[string]sym{}, []string{""}
-		}
 		n = sym(len(h.strs))
 		h.strs = append(h.strs, s)
 		h.syms[s] = n
