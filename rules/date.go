@@ -60,6 +60,14 @@ func ParseDate(s string) (Date, error) {
 	return Date{Year: y, Month: time.Month(m), Day: d}, nil
 }
 
+// Writable reports whether d is a date ParseDate reads back from its
+// String: a real day of a year from 1000 to 9999. A case, its events and
+// files hold only such dates; a store may refuse any other.
+func (d Date) Writable() bool {
+	return d.Year >= 1000 && d.Year <= 9999 && d.Month >= time.January && d.Month <= time.December &&
+		d.Day >= 1 && d.Day <= daysIn(d.Year, d.Month)
+}
+
 // atoiDigits parses s, which must consist of ASCII digits only.
 func atoiDigits(s string) (int, bool) {
 	n := 0

@@ -327,3 +327,26 @@ func FuzzAddMonths(f *testing.F) {
 		require.Equal(t, int(n), diff)
 	})
 }
+
+func TestDate_Writable(t *testing.T) {
+	for _, tc := range []struct {
+		d    rules.Date
+		want bool
+	}{
+		{mkDate("2024-02-29"), true},
+		{mkDate("1000-01-01"), true},
+		{mkDate("9999-12-31"), true},
+		{rules.Date{Year: 999, Month: 12, Day: 31}, false},
+		{rules.Date{Year: 10000, Month: 1, Day: 1}, false},
+		{rules.Date{Year: 2023, Month: 2, Day: 29}, false},
+		{rules.Date{Year: 2024, Month: 13, Day: 1}, false},
+		{rules.Date{}, false},
+	} {
+		assert.Equal(t, tc.want, tc.d.Writable(), "%#v", tc.d)
+		if tc.want {
+			back, err := rules.ParseDate(tc.d.String())
+			assert.NoError(t, err)
+			assert.Equal(t, tc.d, back)
+		}
+	}
+}

@@ -144,6 +144,10 @@ func (cl *call) run() error {
 // assistant named, whose load guards the commit).
 func (cl *call) decide() (rules.Decision, error) {
 	var dec rules.Decision
+	if !cl.cmd.On.Writable() {
+		return dec, &ArgumentError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Arg: "on", Problem: rules.Text{
+			PL: "data musi być istniejącym dniem roku od 1000 do 9999", EN: "the date must be a real day of a year from 1000 to 9999"}}
+	}
 	var err, envErr error
 	if cl.c.Lifecycle == rules.LifecycleFamily && cl.cmd.Trigger != "assign_assistant" && cl.cmd.Trigger != "reassign_assistant" {
 		dec, err = cl.rs.DecideWith(cl.trigger(), cl.cmd.On, func() (rules.Env, error) {

@@ -45,8 +45,13 @@ func (e *Engine) DeclareFamily(ctx context.Context, id string, info FamilyInfo) 
 
 // DeclareChild records a child in its family (state in_family).
 func (e *Engine) DeclareChild(ctx context.Context, id string, info ChildInfo) error {
-	if info.Born.IsZero() {
+	switch {
+	case info.Born.IsZero():
 		return e.declError(id, "born", "brak daty urodzenia", "the date of birth is missing")
+	case !info.Born.Writable() || info.Born.Year < 1900:
+		// The date itself is personal: the message does not repeat it.
+		return e.declError(id, "born", "data urodzenia musi być istniejącym dniem roku od 1900 do 9999",
+			"the date of birth must be a real day of a year from 1900 to 9999")
 	}
 	c := &Case{ID: id, Lifecycle: rules.LifecycleChild, State: InFamily, Child: &ChildFacts{Family: info.Family, Born: info.Born}}
 	return e.declare(ctx, c)

@@ -87,6 +87,11 @@ func applyObligations(rs *rules.RuleSet, c *Case, trigger string, a Args, actor 
 		if err != nil {
 			return fmt.Errorf("workflow: %s: due date of %s: %w", c.ID, id, err)
 		}
+		if !due.Writable() {
+			return &ArgumentError{Case: c.ID, Trigger: trigger, Arg: "on", Problem: rules.Text{
+				PL: "termin " + id + " (" + rule + ") wypadłby " + due.String() + ", poza latami 1000–9999, których sprawa nie zapisze",
+				EN: "the due date of " + id + " (" + rule + ") would be " + due.String() + ", outside the years 1000–9999 a case can record"}}
+		}
 		c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == id })
 		c.Obligations = append(c.Obligations, Obligation{ID: id, Opened: on, Due: due, Rule: rule})
 	}

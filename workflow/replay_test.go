@@ -367,3 +367,32 @@ func TestEngine_Fire_earlierVersionsUnchanged(t *testing.T) {
 		_ = i
 	}
 }
+
+// TestEngine_datesACaseCanRecord: a command's date, a child's date of
+// birth and every due date a transition computes must be days a store can
+// write and read back (years 1000–9999); anything else is refused as an
+// argument error, and nothing changes.
+func TestEngine_datesACaseCanRecord(t *testing.T) {
+	w := newWorld(t)
+	w.familyIn("F1", "implementing/consent")
+	before := w.snapshot()
+	var ae *workflow.ArgumentError
+	for _, on := range []rules.Date{{Year: 10000, Month: 1, Day: 1}, {Year: 2024, Month: 2, Day: 30}, {}} {
+		_, err := w.e.Fire(w.ctx, "F1", workflow.Command{Trigger: "assess", Actor: asst, On: on, Args: workflow.Args{"result": "positive"}})
+		require.ErrorAs(t, err, &ae, "%#v", on)
+		assert.Equal(t, "on", ae.Arg)
+	}
+	// 9999-10-01 is a real day, but the assessment it renews would fall due in 10000.
+	_, err := w.fire("F1", "assess", asst, "9999-10-01", workflow.Args{"result": "positive"})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "on", ae.Arg)
+	assert.Contains(t, ae.Error(), "family_assessment")
+	assert.Equal(t, before, w.snapshot(), "a refused command changed something")
+
+	err = w.e.DeclareChild(w.ctx, "C9", workflow.ChildInfo{Family: "F1", Born: rules.Date{Year: 212, Month: 5, Day: 10}})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "born", ae.Arg)
+	assert.NotContains(t, ae.Error(), "212", "the date of birth is personal")
+	_, err = w.e.Case(w.ctx, "C9")
+	assert.ErrorIs(t, err, workflow.ErrNotFound)
+}
