@@ -112,18 +112,21 @@ func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error
 // normalize converts one value to the spec's type, or explains in both
 // languages why it cannot.
 func (s argSpec) normalize(v any) (any, rules.Text) {
+	// A problem names what kind of value was given, never the value: a
+	// value typed into the wrong field may be anything, a name included.
 	switch s.kind {
 	case argBool:
 		if _, ok := v.(bool); ok {
 			return v, rules.Text{}
 		}
-		return nil, rules.Text{PL: fmt.Sprintf("oczekiwano true albo false, podano %v", v),
-			EN: fmt.Sprintf("want true or false, got %v", v)}
+		k := kindOf(v)
+		return nil, rules.Text{PL: "oczekiwano true albo false, podano " + k.PL, EN: "want true or false, got " + k.EN}
 	case argInt:
 		n, ok := wholeNumber(v)
 		if !ok || n < s.min || n > s.max {
-			return nil, rules.Text{PL: fmt.Sprintf("oczekiwano liczby całkowitej od %d do %d, podano %v", s.min, s.max, v),
-				EN: fmt.Sprintf("want a whole number from %d to %d, got %v", s.min, s.max, v)}
+			k := kindOf(v)
+			return nil, rules.Text{PL: fmt.Sprintf("oczekiwano liczby całkowitej od %d do %d, podano %s", s.min, s.max, k.PL),
+				EN: fmt.Sprintf("want a whole number from %d to %d, got %s", s.min, s.max, k.EN)}
 		}
 		if _, isInt := v.(int); isInt {
 			return v, rules.Text{}
@@ -132,14 +135,38 @@ func (s argSpec) normalize(v any) (any, rules.Text) {
 	}
 	str, ok := v.(string)
 	if !ok || strings.TrimSpace(str) == "" {
-		return nil, rules.Text{PL: fmt.Sprintf("oczekiwano niepustego tekstu, podano %v", v),
-			EN: fmt.Sprintf("want a non-empty text, got %v", v)}
+		k := kindOf(v)
+		return nil, rules.Text{PL: "oczekiwano niepustego tekstu, podano " + k.PL, EN: "want a non-empty text, got " + k.EN}
 	}
 	if s.kind == argEnum && !slices.Contains(s.enum, str) {
-		return nil, rules.Text{PL: fmt.Sprintf("%q nie jest żadną z wartości: %s", str, strings.Join(s.enum, ", ")),
-			EN: fmt.Sprintf("%q is not one of: %s", str, strings.Join(s.enum, ", "))}
+		return nil, rules.Text{PL: "podana wartość nie jest żadną z: " + strings.Join(s.enum, ", "),
+			EN: "the value given is not one of: " + strings.Join(s.enum, ", ")}
 	}
 	return v, rules.Text{} // already a string: no new boxing
+}
+
+// kindOf names the kind of an argument's value, in Polish (in the
+// accusative, after "podano") and English.
+func kindOf(v any) rules.Text {
+	switch x := v.(type) {
+	case nil:
+		return rules.Text{PL: "nic", EN: "nothing"}
+	case string:
+		if strings.TrimSpace(x) == "" {
+			return rules.Text{PL: "pusty tekst", EN: "an empty text"}
+		}
+		return rules.Text{PL: "tekst", EN: "a text"}
+	case bool:
+		return rules.Text{PL: "wartość logiczną", EN: "a boolean"}
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return rules.Text{PL: "liczbę całkowitą spoza zakresu", EN: "a whole number out of range"}
+	case float32, float64:
+		if _, whole := wholeNumber(v); whole {
+			return rules.Text{PL: "liczbę całkowitą spoza zakresu", EN: "a whole number out of range"}
+		}
+		return rules.Text{PL: "liczbę niecałkowitą", EN: "a number that is not whole"}
+	}
+	return rules.Text{PL: "wartość innego rodzaju", EN: "a value of another kind"}
 }
 
 // wholeNumber accepts the integer types and integral floats (JSON numbers).

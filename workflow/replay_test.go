@@ -396,3 +396,31 @@ func TestEngine_datesACaseCanRecord(t *testing.T) {
 	_, err = w.e.Case(w.ctx, "C9")
 	assert.ErrorIs(t, err, workflow.ErrNotFound)
 }
+
+// TestEngine_argumentErrorsNameNoValue: a value typed into the wrong
+// argument may be anything, a name included: the error names the argument
+// and what it wants, never the value.
+func TestEngine_argumentErrorsNameNoValue(t *testing.T) {
+	w := newWorld(t)
+	w.familyIn("F1", "implementing/consent")
+	w.declareFamily("F2")
+	for _, tc := range []struct {
+		id, trigger string
+		who         workflow.Actor
+		args        workflow.Args
+	}{
+		{"F2", "refer", sw, workflow.Args{"urgent": "Jan Kowalski"}},
+		{"F1", "assess", asst, workflow.Args{"result": "Jan Kowalski"}},
+		{"F1", "court_obligation", head, workflow.Args{"court_ref": courtRef, "report_every_months": "Jan Kowalski"}},
+		{"F1", "court_obligation", head, workflow.Args{"court_ref": 19.5}},
+	} {
+		_, err := w.fire(tc.id, tc.trigger, tc.who, "2024-09-01", tc.args)
+		var ae *workflow.ArgumentError
+		require.ErrorAs(t, err, &ae, "%s %v", tc.trigger, tc.args)
+		for _, lang := range []rules.Lang{rules.Polish, rules.English} {
+			msg := workflow.Localize(err, lang)
+			assert.NotContains(t, msg, "Kowalski", "%s: %s", tc.trigger, msg)
+			assert.NotContains(t, msg, "19.5", "%s: %s", tc.trigger, msg)
+		}
+	}
+}
