@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,8 +26,11 @@ import (
 // Commit reports a *workflow.ConflictError.
 const commitAttempts = 4
 
-// Commit implements [workflow.Store]. It runs the batch in one READ
-// COMMITTED transaction:
+// Commit implements [workflow.Store]. It first refuses, naming the case
+// and the field but not the value, a batch holding a NUL character or
+// invalid UTF-8 in any text, or a date outside years 1000–9999 (see the
+// package documentation). It runs the batch in one READ COMMITTED
+// transaction, writing the cases in order of ID:
 //
 //  1. it locks the rows of the cases written, in order of ID (SELECT … FOR
 //     UPDATE), creates the rows of the guard keys and of the keys the new
@@ -56,15 +61,16 @@ func (s *Store) Commit(ctx context.Context, b workflow.Batch) error {
 	if err != nil {
 		return err
 	}
+	if err := s.ready(ctx); err != nil {
+		return err
+	}
 	for attempt := 1; ; attempt++ {
 		err := s.commitOnce(ctx, p)
 		if !retryable(err) {
 			return err
 		}
 		if attempt == commitAttempts {
-			w := b.Writes[0]
-			return fmt.Errorf("pgstore: commit %s: %w after %d attempts: %w", w.Case.ID,
-				&workflow.ConflictError{Case: w.Case.ID, Want: w.Expected, Got: w.Expected}, attempt, err)
+			return s.exhausted(ctx, p, attempt, err)
 		}
 		select {
 		case <-ctx.Done():
@@ -72,6 +78,52 @@ func (s *Store) Commit(ctx context.Context, b workflow.Batch) error {
 		case <-time.After(time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond):
 		}
 	}
+}
+
+// exhausted returns the error of a batch whose every attempt PostgreSQL
+// aborted with err: a conflict on the first of its cases, then of its
+// guard keys, whose version is now not the one expected, as read after
+// the last attempt; or, when none is (the transaction that got in the way
+// did not commit, or the versions could not be read), on the first case or
+// guard key with the version found equal to the one expected.
+func (s *Store) exhausted(ctx context.Context, p *prepared, attempts int, err error) error {
+	type subject struct {
+		name      string
+		want      int64
+		versionOf map[string]int64
+	}
+	cases, keys := map[string]int64{}, map[string]int64{}
+	var subjects []subject
+	for _, pw := range p.writes { // in order of ID
+		subjects = append(subjects, subject{pw.w.Case.ID, pw.w.Expected, cases})
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.guards)) {
+		subjects = append(subjects, subject{k, p.guards[k], keys})
+	}
+	if len(subjects) == 0 {
+		return fmt.Errorf("pgstore: commit: PostgreSQL aborted the transaction %d times: %w", attempts, err)
+	}
+	read := func(q string, arg []string, into map[string]int64) bool {
+		rows, err := s.pool.Query(ctx, q, arg)
+		if err != nil {
+			return false
+		}
+		var name string
+		var v int64
+		_, err = pgx.ForEachRow(rows, []any{&name, &v}, func() error { into[name] = v; return nil })
+		return err == nil
+	}
+	known := read(`SELECT id, version FROM cases WHERE id = ANY($1::text[])`, p.ids, cases) &&
+		read(`SELECT key, version FROM index_keys WHERE key = ANY($1::text[])`, slices.Collect(maps.Keys(p.guards)), keys)
+	ce := &workflow.ConflictError{Case: subjects[0].name, Want: subjects[0].want, Got: subjects[0].want}
+	for _, sj := range subjects {
+		if got := sj.versionOf[sj.name]; known && got != sj.want {
+			ce = &workflow.ConflictError{Case: sj.name, Want: sj.want, Got: got}
+			break
+		}
+	}
+	return fmt.Errorf("pgstore: commit: PostgreSQL aborted the transaction %d times as a deadlock or serialization failure (%w); the last: %w",
+		attempts, ce, err)
 }
 
 // retryable reports a serialization failure or a deadlock.
@@ -111,6 +163,11 @@ func prepare(b workflow.Batch) (*prepared, error) {
 		switch {
 		case w.Case == nil || w.Case.ID == "":
 			return nil, errors.New("pgstore: a write without a case")
+		}
+		if err := checkID("a case ID", w.Case.ID); err != nil {
+			return nil, err
+		}
+		switch {
 		case seen[w.Case.ID]:
 			return nil, fmt.Errorf("pgstore: case %s is written twice in one batch", w.Case.ID)
 		case len(w.Events) > 1:
@@ -128,6 +185,9 @@ func prepare(b workflow.Batch) (*prepared, error) {
 		p.lockKeys = append(p.lockKeys, pw.keys...)
 	}
 	for _, g := range b.Guards {
+		if err := checkID("a guarded index key", g.Key); err != nil {
+			return nil, err
+		}
 		if v, ok := p.guards[g.Key]; ok && v != g.Version {
 			// One batch guarding a key at two versions cannot hold.
 			return nil, &workflow.ConflictError{Case: g.Key, Want: g.Version, Got: v}
@@ -135,6 +195,10 @@ func prepare(b workflow.Batch) (*prepared, error) {
 		p.guards[g.Key] = g.Version
 		p.lockKeys = append(p.lockKeys, g.Key)
 	}
+	// Written in order of ID, as the rows are locked: two batches that
+	// create the same new cases then insert them in one order, and the
+	// second waits for the first instead of each waiting for the other.
+	slices.SortFunc(p.writes, func(a, b preparedWrite) int { return strings.Compare(a.w.Case.ID, b.w.Case.ID) })
 	slices.Sort(p.ids)
 	slices.Sort(p.lockKeys)
 	p.lockKeys = slices.Compact(p.lockKeys)
@@ -146,18 +210,29 @@ func prepareWrite(w workflow.Write) (preparedWrite, error) {
 	c.Version = w.Expected + 1
 	snap, err := json.Marshal(c)
 	if err != nil {
-		return preparedWrite{}, fmt.Errorf("pgstore: case %s: %w", c.ID, err)
+		return preparedWrite{}, fmt.Errorf("pgstore: case %s: snapshot: %w", c.ID, err)
+	}
+	if p := checkValue(reflect.ValueOf(c)); p != nil {
+		return preparedWrite{}, p.err(c.ID, "snapshot")
 	}
 	pw := preparedWrite{w: w, keys: slices.Sorted(slices.Values(c.Keys())), snapshot: snap}
 	pw.keys = slices.Compact(pw.keys)
 	if pw.keys == nil {
 		pw.keys = []string{} // an empty array, not NULL
 	}
+	for _, k := range pw.keys {
+		if err := checkID("an index key of case "+c.ID, k); err != nil {
+			return preparedWrite{}, err
+		}
+	}
 	for i, ev := range w.Events {
 		ev.Seq = w.Expected + int64(i) + 1
-		raw, err := json.Marshal(ev)
+		raw, err := encodeEvent(ev)
 		if err != nil {
 			return preparedWrite{}, fmt.Errorf("pgstore: case %s: event: %w", c.ID, err)
+		}
+		if p := checkValue(reflect.ValueOf(&ev)); p != nil {
+			return preparedWrite{}, p.err(c.ID, "event")
 		}
 		pw.events = append(pw.events, raw)
 	}
@@ -225,11 +300,13 @@ func (s *Store) commitOnce(ctx context.Context, p *prepared) (err error) {
 	if err := check(p, cases, keyVersions); err != nil {
 		return err
 	}
-	// Round trip 2: every write.
+	// Round trip 2: every write. The results are read one by one, so an
+	// error is known to be of its case's statements.
 	var wb pgx.Batch
+	var qs []queued
 	bumps := map[string]int64{}
 	for i := range p.writes {
-		queueWrite(&wb, &p.writes[i], cases, bumps)
+		qs = queueWrite(&wb, qs, &p.writes[i], cases, bumps)
 	}
 	if len(bumps) > 0 {
 		keys := slices.Sorted(maps.Keys(bumps))
@@ -239,11 +316,22 @@ func (s *Store) commitOnce(ctx context.Context, p *prepared) (err error) {
 		}
 		wb.Queue(`UPDATE index_keys AS k SET version = k.version + d.n
 			FROM unnest($1::text[], $2::bigint[]) AS d(key, n) WHERE k.key = d.key`, keys, ns)
+		qs = append(qs, queued{})
 	}
-	if err := tx.SendBatch(ctx, &wb).Close(); err != nil {
-		if conflict := insertConflict(err, p); conflict != nil {
-			return conflict
+	wr := tx.SendBatch(ctx, &wb)
+	for _, q := range qs {
+		tag, err := wr.Exec()
+		if err == nil && q.newCase && tag.RowsAffected() != 1 {
+			// Another transaction inserted the case since it was locked.
+			_ = wr.Close()
+			return &workflow.ConflictError{Case: q.pw.w.Case.ID, Want: q.pw.w.Expected, Got: q.pw.w.Expected + 1}
 		}
+		if err != nil {
+			_ = wr.Close()
+			return writeError(err, q)
+		}
+	}
+	if err := wr.Close(); err != nil {
 		return fmt.Errorf("pgstore: commit: %w", err)
 	}
 	// Round trip 3.
@@ -279,25 +367,24 @@ func check(p *prepared, cases map[string]current, keys map[string]int64) error {
 	return nil
 }
 
-// errCaseExists marks the insert of a new case whose ID another
-// transaction has inserted since the case rows were locked.
-type errCaseExists struct{ id string }
+// queued is what a statement of a commit's second round trip writes.
+type queued struct {
+	pw      *preparedWrite // nil: the key versions
+	newCase bool           // the insert of a new case, which must insert a row
+}
 
-func (e errCaseExists) Error() string { return "pgstore: case " + e.id + " exists" }
-
-func queueWrite(b *pgx.Batch, pw *preparedWrite, cases map[string]current, bumps map[string]int64) {
+// queueWrite queues the statements of one write and returns qs with one
+// entry for each.
+func queueWrite(b *pgx.Batch, qs []queued, pw *preparedWrite, cases map[string]current, bumps map[string]int64) []queued {
+	n, added := b.Len(), 0
 	c, id := pw.w.Case, pw.w.Case.ID
 	old, exists := cases[id]
 	version := pw.w.Expected + 1
 	if !exists {
 		b.Queue(`INSERT INTO cases (id, lifecycle, state, version, keys, snapshot) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (id) DO NOTHING`, id, string(c.Lifecycle), string(c.State), version, pw.keys, pw.snapshot).
-			Exec(func(tag pgconn.CommandTag) error {
-				if tag.RowsAffected() != 1 {
-					return errCaseExists{id}
-				}
-				return nil
-			})
+			ON CONFLICT (id) DO NOTHING`, id, string(c.Lifecycle), string(c.State), version, pw.keys, pw.snapshot)
+		qs = append(qs, queued{pw: pw, newCase: true})
+		added++
 	} else {
 		b.Queue(`UPDATE cases SET lifecycle = $2, state = $3, version = $4, keys = $5, snapshot = $6 WHERE id = $1`,
 			id, string(c.Lifecycle), string(c.State), version, pw.keys, pw.snapshot)
@@ -324,26 +411,26 @@ func queueWrite(b *pgx.Batch, pw *preparedWrite, cases map[string]current, bumps
 			SELECT $1, o, d, op, r, $6, $7 FROM unnest($2::text[], $3::date[], $4::date[], $5::text[]) AS x(o, d, op, r)`,
 			id, pw.obl.ids, pw.obl.due, pw.obl.open, pw.obl.rules, string(c.Lifecycle), pw.obl.worker)
 	}
+	for range b.Len() - n - added {
+		qs = append(qs, queued{pw: pw})
+	}
+	return qs
 }
 
-// insertConflict turns the loss of a race to create a case into a
-// conflict: the case row exists (found by the insert, or as a duplicate
-// key of its events).
-func insertConflict(err error, p *prepared) error {
-	var ce errCaseExists
-	if errors.As(err, &ce) {
-		for _, pw := range p.writes {
-			if pw.w.Case.ID == ce.id {
-				return &workflow.ConflictError{Case: ce.id, Want: pw.w.Expected, Got: pw.w.Expected + 1}
-			}
-		}
+// writeError explains an error of a statement of q: a unique violation of
+// the primary key of cases or events is a concurrent write of the case
+// (the loss of a race to create it), a conflict; anything else is returned
+// wrapped, with the case's ID.
+func writeError(err error, q queued) error {
+	if q.pw == nil {
+		return fmt.Errorf("pgstore: commit: %w", err)
 	}
+	w := q.pw.w
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" && len(p.writes) > 0 { // unique_violation
-		w := p.writes[0].w
+	if errors.As(err, &pe) && pe.Code == "23505" && (pe.ConstraintName == "cases_pkey" || pe.ConstraintName == "events_pkey") {
 		return &workflow.ConflictError{Case: w.Case.ID, Want: w.Expected, Got: w.Expected + 1}
 	}
-	return nil
+	return fmt.Errorf("pgstore: commit %s: %w", w.Case.ID, err)
 }
 
 // union returns the keys of a and b, each once.

@@ -10,13 +10,15 @@
 // # Schema
 //
 // Five tables, created by embedded, numbered migrations that [Migrate]
-// applies (Open migrates; [New] expects a migrated schema):
+// applies (Open migrates; [New] expects a migrated schema, and its store
+// refuses to work on any other version):
 //
 //   - cases: one row per case: its ID, lifecycle, state, version, the index
 //     keys it is filed under, and its snapshot (the JSON of
 //     [workflow.Case]), the only place a child's date of birth is kept;
 //   - events: the append-only history, one row per accepted transition,
-//     keyed by (case_id, seq); a trigger refuses UPDATE and DELETE;
+//     keyed by (case_id, seq); triggers refuse UPDATE, DELETE and
+//     TRUNCATE;
 //   - index_entries and index_keys: which cases are filed under which key
 //     ([workflow.Case.Keys]: an assistant's families, a carer's children)
 //     and each key's version;
@@ -60,14 +62,28 @@
 // failure or a deadlock (SQLSTATE 40001, 40P01; the lock order makes
 // deadlocks unexpected), Commit runs the batch again, up to four attempts
 // in all, since such an abort wrote nothing; after that it returns a
-// *workflow.ConflictError. Any other error is returned as it is and means
+// *workflow.ConflictError naming the first of its cases or guard keys
+// found changed, or else its first case. A unique violation is a conflict
+// only on the primary keys of cases and events (a lost race to create a
+// case); any other error is returned, wrapped with the case's ID, and means
 // nothing was written, with one exception no database client escapes: a
 // connection lost while COMMIT itself was in flight leaves the outcome
 // unknown to the caller, and only reading the case again tells.
 //
+// # What can be stored
+//
+// Before sending anything, Commit refuses a batch holding what PostgreSQL
+// would refuse or could not give back: a NUL character or invalid UTF-8
+// in any text (IDs, keys, facts, arguments, decisions), or a date outside
+// years 1000–9999. The error names the case and the field, never the
+// value. Events come back exactly as committed, as from
+// [workflow.MemoryStore]: whole numbers among the arguments and a
+// decision's parameter values as int, other numbers as float64, empty
+// arguments empty and nil ones nil.
+//
 // # Personal data
 //
 // Events hold IDs, codes and dates only; the snapshot in cases is where a
-// child's date of birth lives. docs/postgres.md describes backups, pool
+// child's date of birth lives, and no error of this package quotes it. docs/postgres.md describes backups, pool
 // settings and the rest of running asysta over PostgreSQL.
 package pgstore

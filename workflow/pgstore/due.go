@@ -34,6 +34,9 @@ type Due struct {
 // collect what it needs and act afterwards rather than calling the store
 // from it. Obligations without a due date are never listed.
 func (s *Store) DueBefore(ctx context.Context, before, on rules.Date, fn func(Due) error) error {
+	if err := s.ready(ctx); err != nil {
+		return err
+	}
 	// An unnamed statement, planned for this date: a cached generic plan
 	// would guess the fraction of rows before "some date" and may read the
 	// whole table where the index reads a few pages.

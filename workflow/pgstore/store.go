@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/asysta/asysta/workflow"
@@ -19,6 +21,8 @@ import (
 type Store struct {
 	pool  *pgxpool.Pool
 	owned bool // Open made the pool; Close closes it
+	// schemaOK is set once the schema is found at [SchemaVersion].
+	schemaOK atomic.Bool
 }
 
 var (
@@ -28,7 +32,35 @@ var (
 
 // New returns a store over pool, whose schema [Migrate] has brought up to
 // date. The caller keeps the pool: Close on the store leaves it open.
+//
+// The store checks the schema's version on first use: until it finds the
+// schema at [SchemaVersion], every method fails with an error that says
+// what to do: run Migrate (no schema, or an older one), or upgrade this
+// instance (a schema migrated by a later release).
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// ready checks, until it once succeeds, that the schema is at
+// SchemaVersion.
+func (s *Store) ready(ctx context.Context) error {
+	if s.schemaOK.Load() {
+		return nil
+	}
+	var v int
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &pe) && pe.Code == "42P01": // undefined_table
+		return errors.New("pgstore: the database has no asysta schema (no schema_migrations table in the search_path): run pgstore.Migrate")
+	case err != nil:
+		return fmt.Errorf("pgstore: schema version: %w", err)
+	case v > SchemaVersion:
+		return fmt.Errorf("pgstore: the database's schema is at version %d, newer than this release's %d: upgrade this instance", v, SchemaVersion)
+	case v < SchemaVersion:
+		return fmt.Errorf("pgstore: the database's schema is at version %d, older than this release's %d: run pgstore.Migrate", v, SchemaVersion)
+	}
+	s.schemaOK.Store(true)
+	return nil
+}
 
 // Open connects to the database at url (a postgres:// URL or a key=value
 // connection string, with pgxpool's settings such as pool_max_conns),
@@ -43,7 +75,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, owned: true}, nil
+	s := &Store{pool: pool, owned: true}
+	s.schemaOK.Store(true) // Migrate refuses a newer schema
+	return s, nil
 }
 
 // Close closes the pool if [Open] made it; a store from [New] leaves its
@@ -59,6 +93,9 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Get implements [workflow.Store].
 func (s *Store) Get(ctx context.Context, id string) (*workflow.Case, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
 	var version int64
 	var snap []byte
 	err := s.pool.QueryRow(ctx, `SELECT version, snapshot FROM cases WHERE id = $1`, id).Scan(&version, &snap)
@@ -74,6 +111,9 @@ func (s *Store) Get(ctx context.Context, id string) (*workflow.Case, error) {
 // Events implements [workflow.Store]. The case and its history are read
 // in one statement, so they agree.
 func (s *Store) Events(ctx context.Context, id string) ([]workflow.Event, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.pool.Query(ctx, `SELECT e.event FROM cases c LEFT JOIN events e ON e.case_id = c.id
 		WHERE c.id = $1 ORDER BY e.seq`, id)
 	if err != nil {
@@ -113,6 +153,9 @@ func (s *Store) Events(ctx context.Context, id string) ([]workflow.Event, error)
 // under it are read in one statement, so the version is never newer than
 // the cases: a guard taken from it conflicts with any later change.
 func (s *Store) Index(ctx context.Context, key string) ([]*workflow.Case, int64, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, 0, err
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT coalesce((SELECT version FROM index_keys WHERE key = $1), 0), c.id, c.version, c.snapshot
 		FROM (SELECT 1) AS one
@@ -155,6 +198,9 @@ const scanPage = 500
 // use the store. Each case is as committed when its page was read; the
 // visit as a whole is not one snapshot of the database.
 func (s *Store) Scan(ctx context.Context, fn func(*workflow.Case) error) error {
+	if err := s.ready(ctx); err != nil {
+		return err
+	}
 	after := ""
 	for {
 		page, err := s.scanPage(ctx, after)
