@@ -1,13 +1,19 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/asysta/asysta/internal/yamltext"
 )
 
 // Level is the tier of government a configuration file belongs to. Files
@@ -71,14 +77,106 @@ type Override struct {
 }
 
 // ReadConfig reads and parses the file at path. The path is used as the
-// file name in errors and sources.
+// file name in errors and sources. It reads only a regular file of at most
+// [MaxFileSize] bytes (see [ReadFile]).
 func ReadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return nil, Errors{{File: path, Code: CodeIO, Msg: textf(
-			"nie można odczytać pliku: %v", "cannot read the file: %v", rootCause(err)), Err: err}}
+		return nil, err
 	}
 	return ParseConfig(path, data)
+}
+
+// MaxFileSize is the largest configuration or scenario file asysta reads:
+// 10 MiB. Real files are a few kilobytes; the limit keeps a path naming a
+// huge file (or a device such as /dev/zero) from exhausting memory.
+const MaxFileSize = 10 << 20
+
+// ReadFile reads the file at path for a loader: only a regular file (not a
+// folder, device, pipe or socket, which could block or never end) and at
+// most [MaxFileSize] bytes. A problem is returned as [Errors] with code
+// [CodeIO] and a message in Polish and English (see [IOProblem]).
+func ReadFile(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, Errors{IOProblem(path, err)}
+	}
+	if err := regular(path, info); err != nil {
+		return nil, Errors{err}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Errors{IOProblem(path, err)}
+	}
+	defer f.Close()
+	// The file may have been replaced since the Stat: check what was opened.
+	if info, err = f.Stat(); err != nil {
+		return nil, Errors{IOProblem(path, err)}
+	}
+	if err := regular(path, info); err != nil {
+		return nil, Errors{err}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, Errors{IOProblem(path, err)}
+	}
+	if len(data) > MaxFileSize {
+		return nil, Errors{tooLarge(path)}
+	}
+	return data, nil
+}
+
+// regular returns a problem when info is not a regular file of at most
+// MaxFileSize bytes, or nil.
+func regular(path string, info fs.FileInfo) *Error {
+	switch {
+	case info.IsDir():
+		return &Error{File: path, Code: CodeIO, Msg: Text{
+			PL: "nie można odczytać pliku: to folder; podaj ścieżkę do pliku",
+			EN: "cannot read the file: it is a folder; give the path of a file"}}
+	case !info.Mode().IsRegular():
+		return &Error{File: path, Code: CodeIO, Msg: Text{
+			PL: "nie można odczytać pliku: to nie jest zwykły plik (urządzenie, potok lub gniazdo); podaj ścieżkę do pliku",
+			EN: "cannot read the file: it is not a regular file (a device, pipe or socket); give the path of a file"}}
+	case info.Size() > MaxFileSize:
+		return tooLarge(path)
+	}
+	return nil
+}
+
+func tooLarge(path string) *Error {
+	return &Error{File: path, Code: CodeIO, Msg: textf(
+		"nie można odczytać pliku: jest większy niż %d MiB; podaj właściwy plik",
+		"cannot read the file: it is larger than %d MiB; give the right file", MaxFileSize>>20)}
+}
+
+// IOProblem returns a file-system error met reading the file at path as a
+// problem with code [CodeIO]: the usual causes (the file does not exist,
+// no permission) are described in both languages; the English text keeps
+// the system's own detail. The problem wraps err.
+func IOProblem(path string, err error) *Error {
+	var pl, en string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		pl, en = "plik nie istnieje; sprawdź ścieżkę", "the file does not exist; check the path"
+	case errors.Is(err, fs.ErrPermission):
+		pl, en = "brak uprawnień do odczytu pliku; sprawdź uprawnienia", "no permission to read the file; check its permissions"
+	case errors.Is(err, syscall.ENOTDIR):
+		pl, en = "część ścieżki nie jest folderem; sprawdź ścieżkę", "part of the path is not a folder; check the path"
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		pl, en = "ścieżka jest za długa", "the path is too long"
+	case errors.Is(err, syscall.ELOOP):
+		pl, en = "za dużo dowiązań symbolicznych w ścieżce", "too many symbolic links in the path"
+	case errors.Is(err, syscall.EISDIR):
+		pl, en = "to folder; podaj ścieżkę do pliku", "it is a folder; give the path of a file"
+	default:
+		pl, en = "błąd systemu plików", "a file-system error"
+	}
+	if cause := rootCause(err); !strings.Contains(en, cause) {
+		en += " (" + cause + ")"
+	}
+	return &Error{File: path, Code: CodeIO, Err: err,
+		Msg: Text{PL: "nie można odczytać pliku: " + pl, EN: "cannot read the file: " + en}}
 }
 
 // ParseConfig decodes a configuration file in YAML or JSON. It reports every
@@ -89,7 +187,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	d := &decoder{file: name, lines: strings.Split(string(data), "\n")}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, Errors{d.syntaxError(err)}
+		return nil, Errors{d.syntaxError(err, data)}
 	}
 	cfg := &Config{File: name, Level: LevelMunicipality}
 	if len(doc.Content) == 0 {
@@ -110,13 +208,18 @@ type decoder struct {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
-func (d *decoder) syntaxError(err error) *Error {
+// syntaxError reports a YAML or JSON syntax error in data. When the parser
+// gives no line (a control character or invalid UTF-8), the line and
+// column are those of the first character YAML does not allow.
+func (d *decoder) syntaxError(err error, data []byte) *Error {
 	e := &Error{File: d.file, Code: CodeSyntax, Err: err}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
+	} else {
+		e.Line, e.Col = yamltext.BadChar(data)
 	}
-	e.Msg = textf("plik nie jest poprawnym YAML ani JSON: %s", "the file is not valid YAML or JSON: %s", msg)
+	e.Msg = Text{PL: "plik nie jest poprawnym YAML ani JSON: " + yamltext.Polish(msg), EN: "the file is not valid YAML or JSON: " + msg}
 	return e
 }
 

@@ -501,3 +501,89 @@ func TestNew_sandboxAllows(t *testing.T) {
 		assert.True(t, d.Allowed, expr)
 	}
 }
+
+// TestReadConfig_refusesUnboundedFiles checks that ReadConfig reads only a
+// regular file of at most MaxFileSize bytes: a device, a folder or a huge
+// file is refused at once, in both languages, without reading it.
+func TestReadConfig_refusesUnboundedFiles(t *testing.T) {
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "huge.yaml")
+	f, err := os.Create(huge)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(rules.MaxFileSize+1)) // sparse: no disk used
+	require.NoError(t, f.Close())
+	atLimit := filepath.Join(dir, "limit.yaml")
+	require.NoError(t, os.WriteFile(atLimit, []byte("name: x\n"), 0o644))
+
+	tests := []struct {
+		name, path string
+		en, pl     string
+	}{
+		{"device", "/dev/zero", "not a regular file", "nie jest zwykły plik"},
+		{"stdin", "/dev/stdin", "not a regular file", "nie jest zwykły plik"},
+		{"folder", dir, "it is a folder", "to folder"},
+		{"too large", huge, "larger than 10 MiB", "większy niż 10 MiB"},
+		{"missing", filepath.Join(dir, "none.yaml"), "the file does not exist", "plik nie istnieje"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := os.Stat(tt.path); err != nil && tt.name != "missing" {
+				t.Skipf("%s: %v", tt.path, err)
+			}
+			cfg, err := rules.ReadConfig(tt.path)
+			assert.Nil(t, cfg)
+			list := rules.AsErrors(err)
+			require.Len(t, list, 1, "%v", err)
+			assert.Equal(t, rules.CodeIO, list[0].Code)
+			assert.Equal(t, tt.path, list[0].File)
+			assert.Contains(t, list[0].Msg.EN, tt.en)
+			assert.Contains(t, list[0].Msg.PL, tt.pl)
+			assert.NotContains(t, list[0].Msg.PL, "no such file", "no English OS text in Polish")
+		})
+	}
+	_, err = rules.ReadConfig(atLimit)
+	assert.NoError(t, err)
+}
+
+// TestIOProblem maps file-system errors to texts in both languages, the
+// English keeping the system's detail.
+func TestIOProblem(t *testing.T) {
+	tests := []struct {
+		err    error
+		pl, en string
+	}{
+		{&os.PathError{Op: "open", Path: "x", Err: os.ErrNotExist}, "plik nie istnieje", "does not exist"},
+		{&os.PathError{Op: "open", Path: "x", Err: os.ErrPermission}, "brak uprawnień", "no permission"},
+		{errors.New("disk on fire"), "błąd systemu plików", "(disk on fire)"},
+	}
+	for _, tt := range tests {
+		e := rules.IOProblem("x.yaml", tt.err)
+		assert.Equal(t, rules.CodeIO, e.Code)
+		assert.Equal(t, "x.yaml", e.File)
+		assert.Contains(t, e.Msg.PL, tt.pl)
+		assert.Contains(t, e.Msg.EN, tt.en)
+		assert.NotContains(t, e.Msg.PL, tt.err.Error())
+		assert.ErrorIs(t, e, tt.err)
+	}
+}
+
+// TestParseConfig_badCharacterPositioned: a control character or invalid
+// UTF-8, of which the parser says not where, is reported at its line and
+// column, in Polish without the parser's English.
+func TestParseConfig_badCharacterPositioned(t *testing.T) {
+	for _, tc := range []struct {
+		data      string
+		line, col int
+	}{
+		{"name: Gmina\nparameters:\n  x: \"a\x01b\"\n", 3, 8},
+		{"name: Gmina\xff\n", 1, 12},
+	} {
+		_, err := rules.ParseConfig("gmina.yaml", []byte(tc.data))
+		errs := rules.AsErrors(err)
+		require.Len(t, errs, 1)
+		assert.Equal(t, rules.CodeSyntax, errs[0].Code)
+		assert.Equal(t, [2]int{tc.line, tc.col}, [2]int{errs[0].Line, errs[0].Col}, "%q", tc.data)
+		assert.NotContains(t, errs[0].Msg.In(rules.Polish), "not allowed")
+		assert.NotContains(t, errs[0].Msg.In(rules.Polish), "octet")
+	}
+}

@@ -59,7 +59,7 @@ func runCalendar(inv *invocation, cmd *command, args []string) int {
 			entries = []caseload.Entry{}
 		}
 		if err := writeJSON(inv.stdout, entries); err != nil {
-			return exitProblem
+			return inv.jsonFailed(err)
 		}
 		return status
 	}

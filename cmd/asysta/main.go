@@ -352,6 +352,14 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// jsonFailed reports on stderr that the JSON output could not be encoded
+// or written (the output on stdout is incomplete), as the other verbs do,
+// and returns the exit status for it.
+func (inv *invocation) jsonFailed(err error) int {
+	inv.errorf("nie można zapisać wyniku: %v", "cannot write the output: %v", err)
+	return exitProblem
+}
+
 // pluralPL picks the Polish form for n: one (1 problem), few (2–4, 22–24,
 // … problemy) or many (0, 5–21, 25–31, … problemów).
 func pluralPL(n int, one, few, many string) string {

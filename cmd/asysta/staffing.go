@@ -59,7 +59,7 @@ func runStaffing(inv *invocation, cmd *command, args []string) int {
 	}
 	if *asJSON {
 		if err := writeJSON(inv.stdout, rep); err != nil {
-			return exitProblem
+			return inv.jsonFailed(err)
 		}
 		return status
 	}

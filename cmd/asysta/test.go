@@ -95,8 +95,7 @@ func runTest(inv *invocation, cmd *command, args []string) int {
 func (inv *invocation) runPath(path string) ([]scenarioResult, bool) {
 	files, err := scenario.Files(path)
 	if err != nil {
-		return []scenarioResult{{file: path, problems: rules.Errors{{File: path, Code: rules.CodeIO, Err: err,
-			Msg: rules.Text{PL: "nie można odczytać: " + err.Error(), EN: "cannot read it: " + err.Error()}}}}}, true
+		return []scenarioResult{{file: path, problems: rules.Errors{rules.IOProblem(path, err)}}}, true
 	}
 	if len(files) == 0 {
 		inv.errorf("brak plików scenariuszy (*.yaml) w %s", "no scenario files (*.yaml) in %s", path)

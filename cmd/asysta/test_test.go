@@ -71,7 +71,11 @@ func TestTestVerb(t *testing.T) {
 		{name: "a folder in Polish", args: []string{"test", "--lang", "pl", scenarioDir}, code: exitUsage, golden: "test_folder_pl.txt",
 			last: "2 passed, 1 failed", want: []string{"Scenariusze zaliczone: 2, niezaliczone: 1, błędne pliki: 1", "BŁĘDNY PLIK testdata/scenarios/malformed.yaml: 3 problemy"}},
 		{name: "a path that does not exist", args: []string{"test", consentFile, "testdata/scenarios/none.yaml"}, code: exitUsage,
-			last: "1 passed, 0 failed", want: []string{"testdata/scenarios/none.yaml: cannot read it: ", "[io]"}},
+			last: "1 passed, 0 failed", want: []string{"testdata/scenarios/none.yaml: cannot read the file: the file does not exist", "[io]"}},
+		{name: "a path that does not exist, in Polish", args: []string{"test", "--lang", "pl", "testdata/scenarios/none.yaml"}, code: exitUsage,
+			last: "0 passed, 0 failed", want: []string{"testdata/scenarios/none.yaml: nie można odczytać pliku: plik nie istnieje; sprawdź ścieżkę [io]\n"}},
+		{name: "a device", args: []string{"test", "/dev/zero"}, code: exitUsage, last: "0 passed, 0 failed",
+			want: []string{"/dev/zero: cannot read the file: it is not a regular file", "[io]", "MALFORMED /dev/zero"}},
 		{name: "the library", args: []string{"test", libraryDir}, code: exitOK},
 	}
 	for _, tt := range tests {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,4 +80,44 @@ func TestStaffing(t *testing.T) {
 
 	res = runArgs("staffing", "testdata/world/office.yaml")
 	assert.Equal(t, exitUsage, res.code, "--unit and --inhabitants are required")
+}
+
+// failingWriter refuses every write, as a full disk or a closed pipe does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestWorldVerbs_jsonWriteError reports a JSON output that cannot be
+// written, in the language asked for, and exits 1.
+func TestWorldVerbs_jsonWriteError(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"calendar", []string{"calendar", "--json", "testdata/world/office.yaml"}, "cannot write the output: disk full"},
+		{"staffing", []string{"staffing", "--json", "--unit", "OPS-1", "--inhabitants", "9000", "testdata/world/office.yaml"},
+			"cannot write the output: disk full"},
+		{"staffing in Polish", []string{"staffing", "--json", "--lang", "pl", "--unit", "OPS-1", "--inhabitants", "9000",
+			"testdata/world/office.yaml"}, "nie można zapisać wyniku: disk full"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := run(tt.args, failingWriter{}, &stderr, func(string) string { return "" }, fixedNow)
+			assert.Equal(t, exitProblem, code)
+			assert.Contains(t, stderr.String(), tt.want)
+		})
+	}
+}
+
+// TestStaffing_badFTE refuses a scenario whose FTE is not a number or out
+// of range, at the fte values, instead of printing NaN.
+func TestStaffing_badFTE(t *testing.T) {
+	res := runArgs("staffing", "--json", "--unit", "OPS-1", "--inhabitants", "9000", "testdata/world/nan_fte.yaml")
+	assert.Equal(t, exitUsage, res.code, res.stdout)
+	assert.Empty(t, res.stdout)
+	assert.Contains(t, res.stderr, "testdata/world/nan_fte.yaml:3:58: SW1: fte must be above 0 and at most 2 [out_of_range]")
+	assert.Contains(t, res.stderr, "testdata/world/nan_fte.yaml:4:58: SW2: fte must be above 0 and at most 2 [out_of_range]")
+	assert.NotContains(t, res.stderr, "NaN")
 }

@@ -7,17 +7,19 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/asysta/asysta/internal/yamltext"
 	"github.com/asysta/asysta/rules"
 	"gopkg.in/yaml.v3"
 )
 
 // The codes of scenario problems beyond those of package rules.
 const (
-	CodeUnknownID         rules.Code = "unknown_id"         // a case, worker, family or carer not declared
-	CodeOutOfOrder        rules.Code = "out_of_order"       // a step dated before the one above it
-	CodeUnknownRule       rules.Code = "unknown_rule"       // a denied rule the rule set does not have
-	CodeUnknownObligation rules.Code = "unknown_obligation" // an obligation contract.md section 4 does not have
-	CodeUnknownState      rules.Code = "unknown_state"      // a state the lifecycle does not have
+	CodeUnknownID         rules.Code = "unknown_id"          // a case, worker, family or carer not declared
+	CodeOutOfOrder        rules.Code = "out_of_order"        // a step dated before the one above it
+	CodeUnknownRule       rules.Code = "unknown_rule"        // a denied rule the rule set does not have
+	CodeRuleNotApplicable rules.Code = "rule_not_applicable" // a denied rule that does not govern the step's trigger
+	CodeUnknownObligation rules.Code = "unknown_obligation"  // an obligation contract.md section 4 does not have
+	CodeUnknownState      rules.Code = "unknown_state"       // a state the lifecycle does not have
 )
 
 // decoder walks a scenario's YAML tree and collects every problem.
@@ -40,15 +42,20 @@ func (d *decoder) failAt(p Pos, id string, code rules.Code, pl, en string, a ...
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
 
-func (d *decoder) syntax(err error) {
+// syntax reports a YAML syntax error. When the parser gives no line (a
+// control character or invalid UTF-8), the line and column are those of
+// the first character YAML does not allow in data.
+func (d *decoder) syntax(err error, data []byte) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
+	line, col := 0, 0
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = strings.Replace(msg, m[0], "", 1) // the position is the error's own
+	} else {
+		line, col = yamltext.BadChar(data)
 	}
-	e := &rules.Error{File: d.file, Line: line, Code: rules.CodeSyntax, Err: err,
-		Msg: rules.Text{PL: "plik nie jest poprawnym YAML: " + msg, EN: "the file is not valid YAML: " + msg}}
+	e := &rules.Error{File: d.file, Line: line, Col: col, Code: rules.CodeSyntax, Err: err,
+		Msg: rules.Text{PL: "plik nie jest poprawnym YAML: " + yamltext.Polish(msg), EN: "the file is not valid YAML: " + msg}}
 	d.errs = append(d.errs, e)
 }
 
@@ -158,7 +165,10 @@ func (d *decoder) integer(n *yaml.Node, what string) int {
 	return i
 }
 
-// scalarValue decodes a trigger argument: a bool, a whole number or a text.
+// scalarValue decodes a trigger argument: a bool, a whole number that fits
+// an int, or a text. Anything else (~, 1.5, a number too large, a date or
+// a value of another tag) is a wrong_type problem at its position: it
+// would otherwise reach the trigger as a text.
 func (d *decoder) scalarValue(n *yaml.Node, what string) any {
 	if n.Kind != yaml.ScalarNode {
 		d.fail(n, "", rules.CodeWrongType, "%s: oczekiwano pojedynczej wartości", "%s: want a single value", what)
@@ -169,6 +179,11 @@ func (d *decoder) scalarValue(n *yaml.Node, what string) any {
 		return d.boolean(n, what)
 	case "!!int":
 		return d.integer(n, what)
+	case "!!str":
+		return n.Value
 	}
-	return n.Value
+	d.fail(n, "", rules.CodeWrongType,
+		"%s: oczekiwano true/false, liczby całkowitej albo tekstu (tekst, który wygląda inaczej, ujmij w cudzysłów)",
+		"%s: want true/false, a whole number or a text (quote a text that looks like something else)", what)
+	return nil
 }

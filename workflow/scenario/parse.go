@@ -1,11 +1,11 @@
 package scenario
 
 import (
-	"os"
+	"bytes"
+	"io"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -13,12 +13,12 @@ import (
 )
 
 // ParseFile reads and parses a scenario file. Configuration files it names
-// are read relative to its folder.
+// are read relative to its folder. Only a regular file of at most
+// [rules.MaxFileSize] bytes is read (see [rules.ReadFile]).
 func ParseFile(path string) (*Scenario, *rules.RuleSet, error) {
-	data, err := os.ReadFile(path)
+	data, err := rules.ReadFile(path)
 	if err != nil {
-		return nil, nil, rules.Errors{{File: path, Code: rules.CodeIO, Err: err,
-			Msg: rules.Text{PL: "nie można odczytać pliku: " + err.Error(), EN: "cannot read the file: " + err.Error()}}}
+		return nil, nil, err
 	}
 	return Parse(path, data)
 }
@@ -26,19 +26,32 @@ func ParseFile(path string) (*Scenario, *rules.RuleSet, error) {
 // Parse decodes a scenario, loads the configuration files it names and
 // checks every reference in it: unknown keys, unknown IDs, bad dates, steps
 // out of date order, expectations naming unknown rules (or rules that do
-// not govern the step's trigger), states or obligations. It returns every problem at once as [rules.Errors], each with
-// file, line and column; a malformed scenario never runs.
+// not govern the step's trigger), states or obligations. It returns every
+// problem at once as [rules.Errors], each with file, line and column; a
+// malformed scenario never runs. A file holds one YAML document: a second
+// one (after ---) is a problem, not ignored.
 func Parse(name string, data []byte) (*Scenario, *rules.RuleSet, error) {
 	d := &decoder{file: name}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		d.syntax(err)
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		d.syntax(err, data)
 		return nil, nil, d.errs
 	}
-	s := &Scenario{File: name}
+	s := &Scenario{File: name, at: map[string]field{}, origin: Pos{File: name, Line: 1, Col: 1}}
 	if len(doc.Content) == 0 {
-		d.failAt(Pos{File: name, Line: 1, Col: 1}, "", rules.CodeMissing, "pusty plik: brak klucza name i kroków", "an empty file: no name and no steps")
+		d.failAt(s.origin, "", rules.CodeMissing, "pusty plik: brak klucza name i kroków", "an empty file: no name and no steps")
 		return nil, nil, d.errs
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == io.EOF:
+	case err != nil:
+		d.syntax(err, data)
+	default:
+		d.failAt(Pos{File: name, Line: next.Line, Col: next.Column}, "", rules.CodeSyntax,
+			"drugi dokument YAML (po ---); plik scenariusza zawiera jeden scenariusz: przenieś go do osobnego pliku",
+			"a second YAML document (after ---); a scenario file holds one scenario: move it to a file of its own")
 	}
 	d.scenario(doc.Content[0], s)
 	rs, err := loadConfig(s)
@@ -89,19 +102,44 @@ func (d *decoder) scenario(n *yaml.Node, s *Scenario) {
 		d.fail(n, "", rules.CodeMissing, "brak kroków (steps)", "no steps")
 		return
 	}
-	for _, item := range d.list(f["steps"], "steps") {
-		s.Steps = append(s.Steps, d.step(item))
+	s.at["steps"] = field{pos: d.pos(f["steps"])}
+	for i, item := range d.list(f["steps"], "steps") {
+		before := len(d.errs)
+		st, m := d.step(item)
+		s.Steps = append(s.Steps, st)
+		d.note(s, "steps", i, m, before)
 	}
 }
 
+// note records where each key of the i-th item of a list is written, and
+// whether a problem has been reported at its value since the problem
+// numbered before, so that [Validate] checks the value at its own position
+// and does not report it twice.
+func (d *decoder) note(s *Scenario, list string, i int, m map[string]*yaml.Node, before int) {
+	for key, n := range m {
+		p := d.pos(n)
+		bad := slices.ContainsFunc(d.errs[before:], func(e *rules.Error) bool {
+			return e.File == p.File && e.Line == p.Line && e.Col == p.Col
+		})
+		s.at[fieldKey(list, i, key)] = field{pos: p, bad: bad}
+	}
+}
+
+// declarations decodes the lists of workers, families, children, foster
+// families and institutions. The values' substance (empty IDs, roles,
+// ranges, forms) is checked by [Validate], at the positions noted here.
 func (d *decoder) declarations(f map[string]*yaml.Node, s *Scenario) {
 	each := func(key string, fn func(map[string]*yaml.Node, *yaml.Node)) {
 		if f[key] == nil {
 			return
 		}
-		for _, item := range d.list(f[key], key) {
+		for i, item := range d.list(f[key], key) {
+			before := len(d.errs)
 			if m := d.declMapping(item, key); m != nil {
 				fn(m, item)
+				d.note(s, key, i, m, before)
+			} else {
+				fn(map[string]*yaml.Node{}, item) // keep the indexes parallel to the file
 			}
 		}
 	}
@@ -111,20 +149,12 @@ func (d *decoder) declarations(f map[string]*yaml.Node, s *Scenario) {
 		if m["fte"] != nil {
 			w.FTE = d.number(m["fte"], "fte")
 		}
-		if !w.Role.Valid() && m["role"] != nil {
-			d.fail(m["role"], w.ID, rules.CodeBadValue, "nieznana rola %q", "unknown role %q", w.Role)
-		}
 		s.Workers, s.workerPos = append(s.Workers, w), append(s.workerPos, d.pos(n))
 	})
 	each("families", func(m map[string]*yaml.Node, n *yaml.Node) {
 		fam := Family{Pos: d.pos(n), ID: d.str(m["id"], "id"), Difficulty: 1, Area: d.str(m["area"], "area")}
 		if m["difficulty"] != nil {
-			before := len(d.errs)
 			fam.Difficulty = d.number(m["difficulty"], "difficulty")
-			if len(d.errs) == before && (fam.Difficulty <= 0 || fam.Difficulty > 100) {
-				d.fail(m["difficulty"], fam.ID, rules.CodeOutOfRange, "trudność musi być większa od 0 i nie większa niż 100",
-					"difficulty must be above 0 and at most 100")
-			}
 		}
 		s.Families = append(s.Families, fam)
 	})
@@ -134,10 +164,6 @@ func (d *decoder) declarations(f map[string]*yaml.Node, s *Scenario) {
 	})
 	each("foster_families", func(m map[string]*yaml.Node, n *yaml.Node) {
 		ff := FosterFamily{Pos: d.pos(n), ID: d.str(m["id"], "id"), Form: d.str(m["form"], "form")}
-		if m["form"] != nil && ff.Form != "" && !slices.Contains(fosterForms, ff.Form) {
-			d.fail(m["form"], ff.ID, rules.CodeBadValue, "nieznana forma %q; dozwolone: %s", "unknown form %q; allowed: %s",
-				ff.Form, strings.Join(fosterForms, ", "))
-		}
 		if m["candidate"] != nil {
 			ff.Candidate = d.boolean(m["candidate"], "candidate")
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
 	"github.com/asysta/asysta/workflow/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -101,9 +102,21 @@ func TestParse_codes(t *testing.T) {
 		{"config_bad", rules.CodeOutOfRange},
 		{"config_missing", rules.CodeIO},
 		{"duplicate_id", rules.CodeDuplicate},
+		{"unknown_rule", scenario.CodeRuleNotApplicable},
+		{"empty_ids", rules.CodeMissing},
+		{"empty_ids", rules.CodeBadDate},
+		{"empty_ids", rules.CodeBadValue},
+		{"fte_difficulty", rules.CodeOutOfRange},
+		{"with_types", rules.CodeWrongType},
+		{"before_statute", rules.CodeOutOfRange},
+		{"second_document", rules.CodeSyntax},
+		{"control_char", rules.CodeSyntax},
+		{"invalid_utf8", rules.CodeSyntax},
+		{"steps_empty", rules.CodeMissing},
+		{"config_device", rules.CodeIO},
 	}
 	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
+		t.Run(tt.file+"/"+string(tt.code), func(t *testing.T) {
 			_, _, err := scenario.ParseFile(filepath.Join("testdata", "malformed", tt.file+".yaml"))
 			errs := rules.AsErrors(err)
 			require.NotEmpty(t, errs)
@@ -257,4 +270,80 @@ func TestParse_config(t *testing.T) {
 	assert.Equal(t, 10, v.Int())
 	_, ok = rs.Program("local.weighted_caseload")
 	assert.True(t, ok)
+}
+
+// TestParse_problemsAtTheirPositions checks that values which used to
+// fail only when the world was set up, or not at all, are reported when
+// parsing, each at the position of the value, all at once.
+func TestParse_problemsAtTheirPositions(t *testing.T) {
+	tests := []struct {
+		file  string
+		lines []int // the lines with a problem, in order
+		code  rules.Code
+	}{
+		{"empty_ids", []int{3, 4, 5, 7, 10, 12, 14, 16, 17}, ""},
+		{"fte_difficulty", []int{3, 4, 5, 6, 7, 10, 11, 12}, rules.CodeOutOfRange},
+		{"with_types", []int{11, 11, 11, 11}, rules.CodeWrongType},
+		{"before_statute", []int{7}, rules.CodeOutOfRange},
+		{"second_document", []int{8}, rules.CodeSyntax},
+		{"control_char", []int{3}, rules.CodeSyntax},
+		{"invalid_utf8", []int{4}, rules.CodeSyntax},
+		{"steps_empty", []int{4}, rules.CodeMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			_, _, err := scenario.ParseFile(filepath.Join("testdata", "malformed", tt.file+".yaml"))
+			errs := rules.AsErrors(err)
+			var lines []int
+			for _, e := range errs {
+				lines = append(lines, e.Line)
+				assert.Positive(t, e.Col, "%v", e)
+				if tt.code != "" {
+					assert.Equal(t, tt.code, e.Code, "%v", e)
+				}
+			}
+			assert.Equal(t, tt.lines, lines, "%v", err)
+		})
+	}
+}
+
+// TestParse_withValues keeps the argument types a trigger takes: a text
+// (quoted when it looks like something else), a whole number and a bool.
+func TestParse_withValues(t *testing.T) {
+	src := `name: arguments
+workers: [{id: H1, role: ops_head}, {id: A1, role: family_assistant}]
+families: [{id: F01}]
+steps:
+  - {at: 2016-03-01, case: F01, do: assign_assistant, by: H1, with: {a: "~", b: 3, c: true, d: III Nsm 1/16, e: "1.5"},
+     expect: {invalid: true}}
+`
+	s, _, err := scenario.Parse("with.yaml", []byte(src))
+	require.NoError(t, err)
+	assert.Equal(t, workflow.Args{"a": "~", "b": 3, "c": true, "d": "III Nsm 1/16", "e": "1.5"}, s.Steps[0].With)
+}
+
+// TestParseFile_refusesUnboundedFiles refuses a device or a folder as a
+// scenario file at once, without reading it.
+func TestParseFile_refusesUnboundedFiles(t *testing.T) {
+	tests := []struct{ path, en, pl string }{
+		{"/dev/zero", "not a regular file", "nie jest zwykły plik"},
+		{"/dev/stdin", "not a regular file", "nie jest zwykły plik"},
+		{"testdata", "it is a folder", "to folder"},
+		{"testdata/none.yaml", "the file does not exist", "plik nie istnieje"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			if _, err := os.Stat(tt.path); err != nil && !strings.HasSuffix(tt.path, "none.yaml") {
+				t.Skipf("%s: %v", tt.path, err)
+			}
+			_, _, err := scenario.ParseFile(tt.path)
+			errs := rules.AsErrors(err)
+			require.Len(t, errs, 1, "%v", err)
+			assert.Equal(t, rules.CodeIO, errs[0].Code)
+			assert.Equal(t, tt.path, errs[0].File)
+			assert.Contains(t, errs[0].Msg.EN, tt.en)
+			assert.Contains(t, errs[0].Msg.PL, tt.pl)
+			assert.NotContains(t, errs[0].Msg.PL, "no such file")
+		})
+	}
 }

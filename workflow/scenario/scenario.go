@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"strconv"
+
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
 )
@@ -24,6 +26,26 @@ type Scenario struct {
 	// is declared, parallel to Workers and Institutions (empty for a
 	// scenario built by hand).
 	workerPos, institutionPos []Pos
+
+	// at is where each key of a parsed file's declarations and steps is
+	// written, by [fieldKey]; it is nil for a scenario built by hand or by
+	// a [Story]. origin is where the scenario starts (the file's first
+	// line, or the Go line of [NewStory]).
+	at     map[string]field
+	origin Pos
+}
+
+// field is where a key is written in a scenario file, and whether the
+// decoder has already reported its value (a wrong type, a bad date).
+type field struct {
+	pos Pos
+	bad bool
+}
+
+// fieldKey names the key of the i-th item of a list ("workers", "steps",
+// …) in [Scenario.at].
+func fieldKey(list string, i int, key string) string {
+	return list + "/" + strconv.Itoa(i) + "/" + key
 }
 
 // Family is a declared family.
@@ -86,8 +108,17 @@ const (
 
 var outcomeNames = []string{"ok", "denied", "forbidden", "invalid", "argument"}
 
-// String returns the outcome's key in a scenario file.
-func (o Outcome) String() string { return outcomeNames[o] }
+// String returns the outcome's key in a scenario file, or "Outcome(N)" for
+// a value that is not one of the outcomes.
+func (o Outcome) String() string {
+	if o < 0 || int(o) >= len(outcomeNames) {
+		return "Outcome(" + strconv.Itoa(int(o)) + ")"
+	}
+	return outcomeNames[o]
+}
+
+// valid reports whether o is one of the outcomes.
+func (o Outcome) valid() bool { return o >= 0 && int(o) < len(outcomeNames) }
 
 // Expect is a step's expectation: the outcome, and for a denial the rules
 // that must be among the reasons.
@@ -113,8 +144,17 @@ const (
 
 var checkNames = []string{"state", "due", "not_due", "overdue", "load"}
 
-// String returns the check's key in a scenario file.
-func (k CheckKind) String() string { return checkNames[k] }
+// String returns the check's key in a scenario file, or "CheckKind(N)"
+// for a value that is not one of the kinds.
+func (k CheckKind) String() string {
+	if k < 0 || int(k) >= len(checkNames) {
+		return "CheckKind(" + strconv.Itoa(int(k)) + ")"
+	}
+	return checkNames[k]
+}
+
+// valid reports whether k is one of the kinds.
+func (k CheckKind) valid() bool { return k >= 0 && int(k) < len(checkNames) }
 
 // Check is one expectation on the world after a step.
 type Check struct {

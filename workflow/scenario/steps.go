@@ -6,11 +6,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func (d *decoder) step(n *yaml.Node) Step {
+// step decodes a step, returning it and its keys' values.
+func (d *decoder) step(n *yaml.Node) (Step, map[string]*yaml.Node) {
 	st := Step{Pos: d.pos(n)}
 	f, _ := d.mapping(n, "step", "at", "case", "do", "by", "with", "expect", "check")
 	if f == nil {
-		return st
+		return st, nil
 	}
 	if f["at"] == nil {
 		d.fail(n, "", rules.CodeMissing, "krok bez daty (at)", "a step without a date (at)")
@@ -40,7 +41,7 @@ func (d *decoder) step(n *yaml.Node) Step {
 	if st.Do == "" && f["check"] == nil {
 		d.fail(n, "", rules.CodeMissing, "krok bez do i bez check nic nie robi", "a step with neither do nor check does nothing")
 	}
-	return st
+	return st, f
 }
 
 func (d *decoder) args(n *yaml.Node) workflow.Args {

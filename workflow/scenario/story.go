@@ -29,7 +29,7 @@ type Story struct {
 }
 
 // NewStory starts a story with a name.
-func NewStory(name string) *Story { return &Story{s: &Scenario{Name: name}} }
+func NewStory(name string) *Story { return &Story{s: &Scenario{Name: name, origin: caller(2)}} }
 
 // Rules plays the story under rs instead of the statute.
 func (st *Story) Rules(rs *rules.RuleSet) *Story { st.rs = rs; return st }
@@ -89,7 +89,11 @@ func (st *Story) At(on string) *StepBuilder {
 }
 
 // Scenario returns the scenario the story has built so far, or the
-// problems found in it (bad dates, unknown IDs, steps out of order).
+// problems found in it, each at the Go line that wrote it: bad dates,
+// unknown or empty IDs, unknown roles or forms, a difficulty or FTE out of
+// range (NaN included), a child without a family, a step that fires a
+// trigger without a case or an actor, steps out of order or before the
+// statute, and no steps at all (see [Validate]).
 func (st *Story) Scenario() (*Scenario, *rules.RuleSet, error) {
 	rs := st.rs
 	if rs == nil {

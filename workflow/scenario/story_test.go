@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"math"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -163,4 +164,52 @@ func TestStory_institution(t *testing.T) {
 	st.At("2021-03-01").Do("C1", "place").By("O1").With("form", "institution").With("carer", "P1").
 		State("C1", "placed.institution").NotDue("C1", "court_report").Due("C1", "child_review", "2021-09-01")
 	st.Test(t)
+}
+
+// TestStory_badValues reports values that would otherwise fail only when
+// the world is set up, each at the Go line that wrote it, all at once.
+func TestStory_badValues(t *testing.T) {
+	st := scenario.NewStory("bad values").Worker("SW1", workflow.SocialWorker)
+	role := here() + 1
+	st.Worker("X1", workflow.Role("head"))
+	nan := here() + 1
+	st.Family("F01", math.NaN())
+	negative := here() + 1
+	st.Family("F02", -1)
+	child := here() + 1
+	st.Child("C1", "", "2015-01-01")
+	fte := here() + 1
+	st.Staff(workflow.Worker{ID: "A1", Role: workflow.FamilyAssistant, FTE: math.Inf(1)})
+	form := here() + 1
+	st.FosterFamily("R1", "")
+	actor := here() + 1
+	st.At("2016-03-01").Do("F01", "refer")
+	early := here() + 1
+	st.At("2011-01-01").Do("F02", "refer").By("SW1")
+	_, _, err := st.Scenario()
+	errs := rules.AsErrors(err)
+	got := map[int][]rules.Code{}
+	for _, e := range errs {
+		assert.Equal(t, thisFile(t), e.File, "%v", e)
+		got[e.Line] = append(got[e.Line], e.Code)
+	}
+	assert.Equal(t, []rules.Code{rules.CodeBadValue}, got[role])
+	assert.Equal(t, []rules.Code{rules.CodeOutOfRange}, got[nan])
+	assert.Equal(t, []rules.Code{rules.CodeOutOfRange}, got[negative])
+	assert.Equal(t, []rules.Code{rules.CodeMissing}, got[child])
+	assert.Equal(t, []rules.Code{rules.CodeOutOfRange}, got[fte])
+	assert.Equal(t, []rules.Code{rules.CodeMissing}, got[form])
+	assert.Equal(t, []rules.Code{rules.CodeMissing}, got[actor])
+	assert.ElementsMatch(t, []rules.Code{rules.CodeOutOfRange, scenario.CodeOutOfOrder}, got[early], "%v", err)
+}
+
+// TestStory_noSteps reports a story without steps at NewStory's line.
+func TestStory_noSteps(t *testing.T) {
+	line := here() + 1
+	st := scenario.NewStory("nothing happens").Worker("SW1", workflow.SocialWorker)
+	_, _, err := st.Scenario()
+	errs := rules.AsErrors(err)
+	require.Len(t, errs, 1, "%v", err)
+	assert.Equal(t, rules.CodeMissing, errs[0].Code)
+	assert.Equal(t, line, errs[0].Line)
 }

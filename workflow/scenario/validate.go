@@ -9,16 +9,36 @@ import (
 	"github.com/asysta/asysta/workflow"
 )
 
-// Validate checks a scenario's references against itself and the rule set
-// (nil: rules are not checked): IDs declared once and used consistently,
-// steps in date order, triggers, states and obligations that exist, and
-// denied rules that exist and govern the step's trigger. It returns every
-// problem found, each at the position of the declaration, step or check.
+// Validate checks a scenario's substance and references against itself
+// and the rule set (nil: rules are not checked): IDs that are not empty,
+// declared once and used consistently; roles, foster-family forms, FTE
+// and difficulty in range; employment periods that do not end before they
+// start; at least one step, each dated on or after [rules.StatuteStart]
+// and in date order, with a case and an actor when it fires a trigger;
+// outcomes and check kinds that exist; triggers, states and obligations
+// that exist, and denied rules that exist and govern the step's trigger.
+// It returns every problem found, each at the position of the value, the
+// declaration, step or check (for a [Story], its Go line).
 func Validate(s *Scenario, rs *rules.RuleSet) rules.Errors {
 	v := &validator{s: s, rs: rs, cases: map[string]rules.Lifecycle{}, workers: map[string]bool{}}
+	v.values()
 	v.declared()
+	if len(s.Steps) == 0 {
+		if f, ok := s.at["steps"]; ok || s.at == nil {
+			p := v.or(s.origin)
+			if ok {
+				p = f.pos
+			}
+			v.fail(p, "", rules.CodeMissing, "brak kroków: scenariusz potrzebuje co najmniej jednego kroku (steps)",
+				"no steps: a scenario needs at least one step (steps)")
+		}
+	}
 	var last rules.Date
-	for _, st := range s.Steps {
+	for i, st := range s.Steps {
+		if p, ok := v.given("steps", i, "at", st.Pos); ok && !st.At.IsZero() && st.At.Before(rules.StatuteStart) {
+			v.fail(p, "", rules.CodeOutOfRange, "data %s jest przed wejściem w życie ustawy (%s): podaj datę od %s",
+				"the date %s is before the statute applies (%s): give a date from %s", st.At, rules.StatuteStart, rules.StatuteStart)
+		}
 		if !st.At.IsZero() && st.At.Before(last) {
 			v.fail(st.Pos, "", CodeOutOfOrder, "krok z %s jest przed poprzednim (%s): kroki muszą iść w kolejności dat",
 				"the step dated %s comes before the previous one (%s): steps must be in date order", st.At, last)
@@ -26,9 +46,96 @@ func Validate(s *Scenario, rs *rules.RuleSet) rules.Errors {
 		if st.At.After(last) {
 			last = st.At
 		}
-		v.step(st)
+		v.step(i, st)
 	}
 	return v.errs
+}
+
+// given returns where the key of the i-th item of list is written and
+// whether its value is to be checked. In a parsed file, it is checked when
+// the key is written and the decoder has not already reported its value (a
+// missing required key is reported by the decoder). In a scenario built by
+// hand every value is checked, at the item's position.
+func (v *validator) given(list string, i int, key string, item Pos) (Pos, bool) {
+	if v.s.at == nil {
+		return v.or(item), true
+	}
+	f, ok := v.s.at[fieldKey(list, i, key)]
+	return f.pos, ok && !f.bad
+}
+
+// parsed reports whether the scenario comes from a file.
+func (v *validator) parsed() bool { return v.s.at != nil }
+
+// MaxFTE is the largest FTE (etat) a worker may be declared with: two full
+// posts. FTE must be above 0; in a file, fte: 0 is a problem, in Go a zero
+// FTE means full time.
+const MaxFTE = 2.0
+
+// values checks the declared values: IDs not empty, roles and forms that
+// exist, FTE and difficulty in range, and employment periods.
+func (v *validator) values() {
+	emptyID := func(list string, i int, p Pos, id string) {
+		if p, ok := v.given(list, i, "id", p); ok && id == "" {
+			v.fail(p, "", rules.CodeMissing, "%s: pusty identyfikator (id); podaj go", "%s: an empty ID (id); give one", list)
+		}
+	}
+	for i, w := range v.s.Workers {
+		item := v.at(v.s.workerPos, i)
+		emptyID("workers", i, item, w.ID)
+		if p, ok := v.given("workers", i, "role", item); ok && !w.Role.Valid() {
+			v.fail(p, w.ID, rules.CodeBadValue, "nieznana rola %q; dozwolone: %s", "unknown role %q; allowed: %s",
+				w.Role, roleNames())
+		}
+		if p, ok := v.given("workers", i, "fte", item); ok && (v.parsed() || w.FTE != 0) && !(w.FTE > 0 && w.FTE <= MaxFTE) {
+			v.fail(p, w.ID, rules.CodeOutOfRange, "fte (etat) musi być większy od 0 i nie większy niż %g", "fte must be above 0 and at most %g",
+				MaxFTE)
+		}
+		p, ok := v.given("workers", i, "to", item)
+		if _, fromOK := v.given("workers", i, "from", item); ok && fromOK && !w.From.IsZero() && !w.To.IsZero() && w.To.Before(w.From) {
+			v.fail(p, w.ID, rules.CodeBadDate, "to (%s) jest przed from (%s)", "to (%s) is before from (%s)", w.To, w.From)
+		}
+	}
+	for i, id := range v.s.Institutions {
+		emptyID("institutions", i, v.at(v.s.institutionPos, i), id)
+	}
+	for i, f := range v.s.Families {
+		emptyID("families", i, f.Pos, f.ID)
+		if p, ok := v.given("families", i, "difficulty", f.Pos); ok && (v.parsed() || f.Difficulty != 0) &&
+			!(f.Difficulty > 0 && f.Difficulty <= 100) {
+			v.fail(p, f.ID, rules.CodeOutOfRange, "trudność musi być większa od 0 i nie większa niż 100",
+				"difficulty must be above 0 and at most 100")
+		}
+	}
+	for i, c := range v.s.Children {
+		emptyID("children", i, c.Pos, c.ID)
+		if p, ok := v.given("children", i, "family", c.Pos); ok && c.Family == "" {
+			v.fail(p, c.ID, rules.CodeMissing, "pusta rodzina dziecka (family); podaj zadeklarowaną rodzinę",
+				"the child's family is empty (family); give a declared family")
+		}
+	}
+	for i, f := range v.s.FosterFamilies {
+		emptyID("foster_families", i, f.Pos, f.ID)
+		p, ok := v.given("foster_families", i, "form", f.Pos)
+		switch {
+		case !ok:
+		case f.Form == "":
+			v.fail(p, f.ID, rules.CodeMissing, "pusta forma (form); dozwolone: %s", "an empty form (form); allowed: %s",
+				strings.Join(fosterForms, ", "))
+		case !slices.Contains(fosterForms, f.Form):
+			v.fail(p, f.ID, rules.CodeBadValue, "nieznana forma %q; dozwolone: %s", "unknown form %q; allowed: %s",
+				f.Form, strings.Join(fosterForms, ", "))
+		}
+	}
+}
+
+// roleNames lists the roles a worker may have.
+func roleNames() string {
+	names := make([]string, len(workflow.Roles))
+	for i, r := range workflow.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }
 
 type validator struct {
@@ -114,9 +221,13 @@ func (v *validator) or(p Pos) Pos {
 	return p
 }
 
-func (v *validator) step(st Step) {
+func (v *validator) step(i int, st Step) {
+	if !st.Expect.Outcome.valid() {
+		v.fail(v.or(st.Expect.Pos), "", rules.CodeBadValue, "nieznany wynik %s; dozwolone: %s", "unknown outcome %s; allowed: %s",
+			st.Expect.Outcome, strings.Join(outcomeNames, ", "))
+	}
 	if st.Do != "" {
-		v.stepDo(st)
+		v.stepDo(i, st)
 	} else if st.Case != "" {
 		v.knownCase(st.Pos, st.Case)
 	}
@@ -125,7 +236,13 @@ func (v *validator) step(st Step) {
 	}
 }
 
-func (v *validator) stepDo(st Step) {
+func (v *validator) stepDo(i int, st Step) {
+	for _, key := range []string{"case", "by"} {
+		value := map[string]string{"case": st.Case, "by": st.By}[key]
+		if p, ok := v.given("steps", i, key, v.or(st.Pos)); ok && value == "" {
+			v.fail(p, st.Do, rules.CodeMissing, "krok z do wymaga niepustego %s", "a step with do needs a non-empty %s", key)
+		}
+	}
 	if st.By != "" && !v.workers[st.By] {
 		v.fail(st.Pos, st.By, CodeUnknownID, "pracownik %q (by) nie jest zadeklarowany", "worker %q (by) is not declared", st.By)
 	}
@@ -148,7 +265,8 @@ func (v *validator) stepDo(st Step) {
 			v.fail(p, r, CodeUnknownRule, "nieznana reguła; zob. docs/rules.md", "unknown rule; see docs/rules.md")
 		case ok && !slices.Contains(prog.Triggers(), rules.Trigger{Lifecycle: l, Name: st.Do}):
 			// The denial could never hold: the rule does not govern the trigger.
-			v.fail(p, r, CodeUnknownRule, "reguła nie dotyczy wyzwalacza %s.%s", "the rule does not apply to %s.%s", l, st.Do)
+			v.fail(p, r, CodeRuleNotApplicable, "reguła nie dotyczy wyzwalacza %s.%s; zob. docs/rules.md",
+				"the rule does not apply to %s.%s; see docs/rules.md", l, st.Do)
 		}
 	}
 }
@@ -163,7 +281,13 @@ func (v *validator) knownCase(p Pos, id string) (rules.Lifecycle, bool) {
 }
 
 func (v *validator) check(c Check) {
+	if !c.Kind.valid() {
+		v.fail(v.or(c.Pos), "", rules.CodeBadValue, "nieznany rodzaj sprawdzenia %s; dozwolone: %s", "unknown kind of check %s; allowed: %s",
+			c.Kind, strings.Join(checkNames, ", "))
+		return
+	}
 	switch c.Kind {
+	case CheckDue, CheckNotDue, CheckOverdue:
 	case CheckLoad:
 		if c.Worker != "" && !v.workers[c.Worker] {
 			v.fail(c.Pos, c.Worker, CodeUnknownID, "pracownik %q nie jest zadeklarowany", "worker %q is not declared", c.Worker)
