@@ -18,18 +18,28 @@ import (
 type definition struct {
 	*lifecycle
 	machine *stateless.StateMachine
-	boxes   map[State]stateless.State // each state as an interface, boxed once
+	boxes   []boxed // each state as an interface, boxed once
 }
 
 // box returns s as a stateless.State, without a new allocation for the
 // lifecycle's states.
 func (d *definition) box(s State) stateless.State {
-	if b, ok := d.boxes[s]; ok {
-		return b
+	// A scan of a dozen states is cheaper than hashing the name: most
+	// differ in length, and a stored state shares its bytes with the
+	// table's, which == then finds at once.
+	for i := range d.boxes {
+		if d.boxes[i].s == s {
+			return d.boxes[i].b
+		}
 	}
 	return s
 }
 
+// boxed is a state and the same state as a stateless.State.
+type boxed struct {
+	s State
+	b stateless.State
+}
 type callKey struct{}
 
 func callFrom(ctx context.Context) *call { return ctx.Value(callKey{}).(*call) }
@@ -88,11 +98,10 @@ func build(l *lifecycle) (d *definition, err error) {
 		byTrig[trig] = l.byTrigger(trig)
 	}
 	l.byTrig = byTrig
-	boxes := map[State]stateless.State{}
+	boxes := []boxed{{declared, declared}}
 	for _, s := range l.states {
-		boxes[s] = s
+		boxes = append(boxes, boxed{s, s})
 	}
-	boxes[declared] = declared
 	return &definition{lifecycle: l, machine: sm, boxes: boxes}, nil
 }
 
