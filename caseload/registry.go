@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -65,6 +66,13 @@ func (r *Registry) Add(w workflow.Worker) error {
 	if w.ID == "" || !w.Role.Valid() {
 		return errorf(nil, "pracownik %q: potrzebny identyfikator i jedna z ról, podano rolę %q", "worker %q: want an ID and one of the roles, got role %q", w.ID, w.Role)
 	}
+	if !workflow.PlainText(w.ID) || !workflow.PlainText(w.Person) || !workflow.PlainText(w.Employer) || !workflow.PlainText(w.Area) {
+		return errorf(nil, "pracownik: identyfikator, osoba, pracodawca lub rejon zawiera znak sterujący albo błędny znak (spoza UTF-8)",
+			"worker: the ID, person, employer or area contains a control character or an invalid character (not UTF-8)")
+	}
+	if !(w.FTE >= 0 && w.FTE <= math.MaxFloat64) { // NaN, negative or infinite; 0 means full time
+		return errorf(nil, "pracownik %s: etat musi być liczbą nieujemną", "worker %s: the FTE must be a finite number, not negative", w.ID)
+	}
 	if !w.To.IsZero() && w.To.Before(w.From) {
 		return errorf(nil, "pracownik %s: zatrudnienie kończy się (%s) przed początkiem (%s)", "worker %s: employment ends (%s) before it starts (%s)", w.ID, w.To, w.From)
 	}
@@ -121,6 +129,10 @@ func overlap(a, b workflow.Worker) bool {
 func (r *Registry) AddInstitution(in workflow.Institution) error {
 	if in.ID == "" {
 		return errorf(nil, "placówka musi mieć identyfikator", "an institution needs an ID")
+	}
+	if !workflow.PlainText(in.ID) {
+		return errorf(nil, "identyfikator placówki zawiera znak sterujący albo błędny znak (spoza UTF-8)",
+			"the institution's ID contains a control character or an invalid character (not UTF-8)")
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

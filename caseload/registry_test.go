@@ -3,6 +3,7 @@ package caseload_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/asysta/asysta/caseload"
@@ -259,4 +260,22 @@ func TestRegistryConcurrent(t *testing.T) {
 		require.NoError(t, <-done)
 	}
 	assert.Len(t, reg.Workers(rules.Date{}, nil), 200)
+}
+
+// TestRegistry_refusesWhatNoStoreKeeps: control characters, invalid UTF-8
+// and an FTE that is not a finite, non-negative number are refused.
+func TestRegistry_refusesWhatNoStoreKeeps(t *testing.T) {
+	r := caseload.NewRegistry()
+	for _, w := range []workflow.Worker{
+		{ID: "A\x00", Role: workflow.FamilyAssistant},
+		{ID: "A1", Role: workflow.FamilyAssistant, Employer: "G\xff"},
+		{ID: "A1", Role: workflow.FamilyAssistant, Person: "P\n"},
+		{ID: "A1", Role: workflow.FamilyAssistant, FTE: math.NaN()},
+		{ID: "A1", Role: workflow.FamilyAssistant, FTE: -0.5},
+		{ID: "A1", Role: workflow.FamilyAssistant, FTE: math.Inf(1)},
+	} {
+		assert.Error(t, r.Add(w), "%+v", w)
+	}
+	assert.NoError(t, r.Add(workflow.Worker{ID: "A1", Role: workflow.FamilyAssistant, FTE: 0.5, Area: "Śródmieście"}))
+	assert.Error(t, r.AddInstitution(workflow.Institution{ID: "D\x00"}))
 }

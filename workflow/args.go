@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/asysta/asysta/rules"
 )
@@ -138,11 +139,29 @@ func (s argSpec) normalize(v any) (any, rules.Text) {
 		k := kindOf(v)
 		return nil, rules.Text{PL: "oczekiwano niepustego tekstu, podano " + k.PL, EN: "want a non-empty text, got " + k.EN}
 	}
+	if !plainText(str) {
+		return nil, rules.Text{PL: "tekst zawiera znak sterujący albo błędny znak (spoza UTF-8); popraw go",
+			EN: "the text contains a control character or an invalid character (not UTF-8); correct it"}
+	}
 	if s.kind == argEnum && !slices.Contains(s.enum, str) {
 		return nil, rules.Text{PL: "podana wartość nie jest żadną z: " + strings.Join(s.enum, ", "),
 			EN: "the value given is not one of: " + strings.Join(s.enum, ", ")}
 	}
 	return v, rules.Text{} // already a string: no new boxing
+}
+
+// PlainText reports whether s can serve as an ID, a code or a reference:
+// valid UTF-8 without control characters, one line of text every store can
+// keep as it is. The engine refuses other text in IDs and arguments.
+func PlainText(s string) bool { return plainText(s) }
+
+func plainText(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || r < 0x20 || r >= 0x7f && r < 0xa0 {
+			return false // RuneError: invalid UTF-8 (or U+FFFD itself, no better in an ID)
+		}
+	}
+	return true
 }
 
 // kindOf names the kind of an argument's value, in Polish (in the

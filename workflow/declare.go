@@ -33,8 +33,12 @@ type FosterFamilyInfo struct {
 // apply_za_zyciem opens one. A second declaration of the ID is a
 // *ConflictError.
 func (e *Engine) DeclareFamily(ctx context.Context, id string, info FamilyInfo) error {
-	if info.Difficulty < 0 || info.Difficulty > 100 {
+	if !(info.Difficulty >= 0 && info.Difficulty <= 100) { // NaN too
 		return e.declError(id, "difficulty", "trudność musi mieścić się w 0–100", "difficulty must be within 0–100")
+	}
+	if !plainText(info.Area) {
+		return e.declError(id, "area", "rejon zawiera znak sterujący albo błędny znak (spoza UTF-8)",
+			"the area contains a control character or an invalid character (not UTF-8)")
 	}
 	if info.Difficulty == 0 {
 		info.Difficulty = 1
@@ -46,6 +50,9 @@ func (e *Engine) DeclareFamily(ctx context.Context, id string, info FamilyInfo) 
 // DeclareChild records a child in its family (state in_family).
 func (e *Engine) DeclareChild(ctx context.Context, id string, info ChildInfo) error {
 	switch {
+	case !plainText(info.Family):
+		return e.declError(id, "family", "identyfikator rodziny zawiera znak sterujący albo błędny znak (spoza UTF-8)",
+			"the family's ID contains a control character or an invalid character (not UTF-8)")
 	case info.Born.IsZero():
 		return e.declError(id, "born", "brak daty urodzenia", "the date of birth is missing")
 	case !info.Born.Writable() || info.Born.Year < 1900:
@@ -76,8 +83,12 @@ func (e *Engine) declError(id, arg, pl, en string) error {
 }
 
 func (e *Engine) declare(ctx context.Context, c *Case) error {
-	if c.ID == "" {
+	switch {
+	case c.ID == "":
 		return e.declError(c.ID, "id", "brak identyfikatora", "the ID is missing")
+	case !plainText(c.ID):
+		return e.declError("", "id", "identyfikator zawiera znak sterujący albo błędny znak (spoza UTF-8)",
+			"the ID contains a control character or an invalid character (not UTF-8)")
 	}
 	ev := Event{Case: c.ID, Lifecycle: c.Lifecycle, Seq: 1, To: c.State, Trigger: TriggerDeclare, Revision: e.ruleSet().Revision()}
 	err := e.commit(ctx, Batch{Writes: []Write{{Case: c, Expected: 0, Events: []Event{ev}}}})

@@ -86,6 +86,9 @@ func (d *MemoryDirectory) AddWorker(w Worker) error {
 	if w.ID == "" || !w.Role.Valid() {
 		return fmt.Errorf("workflow: worker %q: want an ID and one of the roles, got role %q", w.ID, w.Role)
 	}
+	if !plainText(w.ID) || !plainText(w.Person) || !plainText(w.Employer) || !plainText(w.Area) {
+		return errors.New("workflow: a worker's ID, person, employer or area contains a control character or invalid UTF-8")
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.workers[w.ID] = w
@@ -96,6 +99,9 @@ func (d *MemoryDirectory) AddWorker(w Worker) error {
 func (d *MemoryDirectory) AddInstitution(in Institution) error {
 	if in.ID == "" {
 		return errors.New("workflow: an institution needs an ID")
+	}
+	if !plainText(in.ID) {
+		return errors.New("workflow: an institution's ID contains a control character or invalid UTF-8")
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

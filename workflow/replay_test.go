@@ -2,6 +2,7 @@ package workflow_test
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -423,4 +424,37 @@ func TestEngine_argumentErrorsNameNoValue(t *testing.T) {
 			assert.NotContains(t, msg, "19.5", "%s: %s", tc.trigger, msg)
 		}
 	}
+}
+
+// TestEngine_plainText: IDs, codes and references are one line of valid
+// UTF-8: a control character or invalid UTF-8 in an ID, an argument or a
+// directory entry is refused, so that no store is handed what it cannot
+// keep (PostgreSQL refuses a NUL).
+func TestEngine_plainText(t *testing.T) {
+	w := newWorld(t)
+	var ae *workflow.ArgumentError
+	for _, bad := range []string{"F\x00", "F\x1b[31m", "F\xff", "F\u0085"} {
+		require.ErrorAs(t, w.e.DeclareFamily(w.ctx, bad, workflow.FamilyInfo{}), &ae, "%q", bad)
+		assert.Equal(t, "id", ae.Arg)
+		assert.NotContains(t, ae.Error(), bad)
+	}
+	require.ErrorAs(t, w.e.DeclareFamily(w.ctx, "F8", workflow.FamilyInfo{Area: "R\x00"}), &ae)
+	assert.Equal(t, "area", ae.Arg)
+	require.ErrorAs(t, w.e.DeclareFamily(w.ctx, "F8", workflow.FamilyInfo{Difficulty: math.NaN()}), &ae)
+	assert.Equal(t, "difficulty", ae.Arg)
+	require.ErrorAs(t, w.e.DeclareChild(w.ctx, "C8", workflow.ChildInfo{Family: "F\x00", Born: d("2015-01-01")}), &ae)
+	assert.Equal(t, "family", ae.Arg)
+
+	w.familyIn("F1", "implementing/consent")
+	_, err := w.fire("F1", "court_obligation", head, "2024-09-01", workflow.Args{"court_ref": "III Nsm\x00 1/24"})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "court_ref", ae.Arg)
+	w.must("F1", "court_obligation", head, "2024-09-01", workflow.Args{"court_ref": "III Nsm 1/24 — sąd żółć"})
+
+	dir := workflow.NewMemoryDirectory()
+	assert.Error(t, dir.AddWorker(workflow.Worker{ID: "A\x00", Role: workflow.FamilyAssistant}))
+	assert.Error(t, dir.AddWorker(workflow.Worker{ID: "A1", Role: workflow.FamilyAssistant, Area: "\xff"}))
+	assert.Error(t, dir.AddInstitution(workflow.Institution{ID: "D\x00"}))
+	assert.True(t, workflow.PlainText("ŻŁOBEK-1 ąę"))
+	assert.False(t, workflow.PlainText("tab\there"))
 }
