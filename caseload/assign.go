@@ -2,6 +2,7 @@ package caseload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -79,12 +80,32 @@ func (c *Caseload) Recommend(ctx context.Context, family string, on rules.Date, 
 	if err != nil {
 		return nil, err
 	}
+	// Every candidate is weighed under one revision of the rules: a reload
+	// in the middle starts the ranking again under the new one.
+	for range maxRuleChanges {
+		out, err := c.recommend(ctx, fc, on, by, cand, c.e.RuleSet())
+		if !errors.Is(err, errRulesChanged) {
+			return out, err
+		}
+	}
+	return nil, errorf(nil, "reguły zmieniały się w trakcie wyboru asystenta dla %s; spróbuj ponownie",
+		"the rules kept changing while recommending an assistant for %s; ask again", family)
+}
+
+// maxRuleChanges bounds how often Recommend starts again after a reload.
+const maxRuleChanges = 3
+
+// errRulesChanged: the engine decided under another revision than the
+// one a recommendation started with.
+var errRulesChanged = errors.New("caseload: the rules changed")
+
+func (c *Caseload) recommend(ctx context.Context, fc *workflow.Case, on rules.Date, by workflow.Actor, cand Candidates, rs *rules.RuleSet) ([]Recommendation, error) {
 	var out []Recommendation
 	for _, w := range c.assistants(on, cand) {
 		if w.ID == fc.Family.Assistant {
 			continue
 		}
-		r, err := c.recommendation(ctx, fc, w, on, by)
+		r, err := c.recommendation(ctx, fc, w, on, by, rs)
 		if err != nil {
 			return nil, err
 		}
@@ -109,14 +130,17 @@ func assistantsOf(employer string) func(workflow.Worker) bool {
 	}
 }
 
-func (c *Caseload) recommendation(ctx context.Context, fc *workflow.Case, w workflow.Worker, on rules.Date, by workflow.Actor) (Recommendation, error) {
-	load, err := c.loadOf(ctx, w, on)
+func (c *Caseload) recommendation(ctx context.Context, fc *workflow.Case, w workflow.Worker, on rules.Date, by workflow.Actor, rs *rules.RuleSet) (Recommendation, error) {
+	load, err := c.loadOf(ctx, w, on, rs)
 	if err != nil {
 		return Recommendation{}, err
 	}
 	dec, err := c.checkAssignment(ctx, fc, w.ID, on, by)
 	if err != nil && dec.Trigger.Name == "" {
 		return Recommendation{}, err // not a denial: the check itself failed
+	}
+	if dec.Revision != rs.Revision() {
+		return Recommendation{}, errRulesChanged
 	}
 	r := Recommendation{Worker: w.ID, Eligible: dec.Allowed, Load: load, Decision: dec,
 		Continuity: slices.Contains(fc.Family.FormerAssistants, w.ID), SameArea: w.Area != "" && w.Area == fc.Family.Area}

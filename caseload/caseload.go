@@ -77,11 +77,13 @@ func (c *Caseload) Load(ctx context.Context, worker string, on rules.Date) (Load
 	if err != nil {
 		return Load{}, errorf(err, "obciążenie %s", "load of %s", worker)
 	}
-	return c.loadOf(ctx, w, on)
+	return c.loadOf(ctx, w, on, c.e.RuleSet())
 }
 
-func (c *Caseload) loadOf(ctx context.Context, w workflow.Worker, on rules.Date) (Load, error) {
-	rs := c.e.RuleSet()
+// loadOf computes w's load under rule set rs: a report or a recommendation
+// takes the rule set once and uses it throughout, so that a reload in the
+// middle cannot mix two revisions' caps.
+func (c *Caseload) loadOf(ctx context.Context, w workflow.Worker, on rules.Date, rs *rules.RuleSet) (Load, error) {
 	l := Load{Worker: w.ID, Role: w.Role, On: on}
 	var key, capParam string
 	switch w.Role {

@@ -76,7 +76,7 @@ func (c *Caseload) simulation(ctx context.Context, on rules.Date, leaving string
 		if w.ID == leaving {
 			continue
 		}
-		l, err := c.loadOf(ctx, w, on)
+		l, err := c.loadOf(ctx, w, on, s.rs)
 		if err != nil {
 			return nil, err
 		}

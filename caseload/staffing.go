@@ -79,14 +79,14 @@ func (c *Caseload) Staffing(ctx context.Context, in StaffingInput, on rules.Date
 		switch w.Role {
 		case workflow.SocialWorker:
 			norm.FTE += w.EffectiveFTE()
-			l, err := c.loadOf(ctx, w, on)
+			l, err := c.loadOf(ctx, w, on, rs)
 			if err != nil {
 				return rep, err
 			}
 			norm.CasesInSocialWork += l.SocialWorkFamilies
 			rep.SocialWorkerLoads = append(rep.SocialWorkerLoads, l)
 		case workflow.FamilyAssistant, workflow.FosterCareCoordinator:
-			l, err := c.loadOf(ctx, w, on)
+			l, err := c.loadOf(ctx, w, on, rs)
 			if err != nil {
 				return rep, err
 			}
