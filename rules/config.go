@@ -1,12 +1,14 @@
 package rules
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -74,6 +76,20 @@ type Override struct {
 	ID     string
 	Values []Value // a plain value is one Value with a zero From and To
 	Source Source  // where the parameter's key is
+}
+
+// clone returns a copy of c that shares nothing a caller could change.
+func (c *Config) clone() *Config {
+	cp := *c
+	cp.Parameters = slices.Clone(c.Parameters)
+	for i := range cp.Parameters {
+		cp.Parameters[i].Values = slices.Clone(c.Parameters[i].Values)
+	}
+	cp.Rules = slices.Clone(c.Rules)
+	for i := range cp.Rules {
+		cp.Rules[i].On = slices.Clone(c.Rules[i].On)
+	}
+	return &cp // ruleAt is the parser's and never changed
 }
 
 // ReadConfig reads and parses the file at path. The path is used as the
@@ -185,13 +201,28 @@ func IOProblem(path string, err error) *Error {
 // not type-check) are found by [New].
 func ParseConfig(name string, data []byte) (*Config, error) {
 	d := &decoder{file: name, lines: strings.Split(string(data), "\n")}
+	cfg := &Config{File: name, Level: LevelMunicipality}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	switch err := dec.Decode(&doc); {
+	case errors.Is(err, io.EOF):
+		return cfg, nil // an empty file changes nothing
+	case err != nil:
 		return nil, Errors{d.syntaxError(err, data)}
 	}
-	cfg := &Config{File: name, Level: LevelMunicipality}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		// yaml.Unmarshal would read the first document and drop the rest
+		// without a word: a municipality's tightening lost.
+		d.errs = append(d.errs, &Error{File: name, Line: next.Line, Col: next.Column, Code: CodeSyntax, Msg: Text{
+			PL: "plik zawiera drugi dokument YAML (po ---); zapisz wszystko w jednym dokumencie",
+			EN: "the file holds a second YAML document (after ---); write everything in one document"}})
+	case !errors.Is(err, io.EOF):
+		d.errs = append(d.errs, d.syntaxError(err, data))
+	}
 	if len(doc.Content) == 0 {
-		return cfg, nil // an empty file changes nothing
+		return cfg, d.errs.err()
 	}
 	d.config(doc.Content[0], cfg)
 	cfg.ruleAt = d.ruleAt
@@ -217,7 +248,7 @@ func (d *decoder) syntaxError(err error, data []byte) *Error {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 	} else {
-		e.Line, e.Col = yamltext.BadChar(data)
+		e.Line, e.Col = yamltext.Locate(msg, data)
 	}
 	e.Msg = Text{PL: "plik nie jest poprawnym YAML ani JSON: " + yamltext.Polish(msg), EN: "the file is not valid YAML or JSON: " + msg}
 	return e

@@ -587,3 +587,53 @@ func TestParseConfig_badCharacterPositioned(t *testing.T) {
 		assert.NotContains(t, errs[0].Msg.In(rules.Polish), "octet")
 	}
 }
+
+// TestParseConfig_secondDocumentAndUnplacedErrors: a second YAML document
+// is reported (it used to be dropped without a word, a tightening lost),
+// and syntax errors the parser gives no line for are placed.
+func TestParseConfig_secondDocumentAndUnplacedErrors(t *testing.T) {
+	for _, tc := range []struct {
+		data      string
+		line, col int
+		pl        string
+	}{
+		{"name: A\n---\nparameters:\n  assistant.max_families: 12\n", 2, 1, "drugi dokument"}, // at the ---
+		{"name: a: b\n", 1, 0, "dwukropek"},
+		{"parameters:\n  assistant.max_families: *nope\n", 2, 27, "kotwic"},
+	} {
+		_, err := rules.ParseConfig("gmina.yaml", []byte(tc.data))
+		errs := rules.AsErrors(err)
+		require.NotEmpty(t, errs, "%q", tc.data)
+		assert.Equal(t, rules.CodeSyntax, errs[0].Code, "%q", tc.data)
+		assert.Equal(t, [2]int{tc.line, tc.col}, [2]int{errs[0].Line, errs[0].Col}, "%q", tc.data)
+		assert.Contains(t, errs[0].Msg.In(rules.Polish), tc.pl, "%q", tc.data)
+	}
+}
+
+// TestNew_keepsItsOwnConfigs: changing a config after New changes nothing
+// in the rule set, nor does changing what Configs or Program.Rule return.
+func TestNew_keepsItsOwnConfigs(t *testing.T) {
+	cfg, err := rules.ParseConfig("gmina.yaml", []byte(`name: Gmina
+parameters:
+  assistant.max_families: 12
+rules:
+  - id: local.urgent_first
+    on: refer
+    expr: "true"
+    message: {pl: a, en: b}
+`))
+	require.NoError(t, err)
+	rs, err := rules.New(cfg)
+	require.NoError(t, err)
+	rev := rs.Revision()
+	cfg.Rules[0].On[0] = "place"
+	cfg.Parameters[0].Values[0].Value = 3
+	rs.Configs()[0].Rules[0].On[0] = "place"
+	p, ok := rs.Program("local.urgent_first")
+	require.True(t, ok)
+	p.Rule().On[0] = "place"
+	assert.Equal(t, []string{"refer"}, p.Rule().On)
+	assert.Equal(t, []string{"refer"}, rs.Configs()[0].Rules[0].On)
+	assert.Equal(t, 12, rs.Configs()[0].Parameters[0].Values[0].Value)
+	assert.Equal(t, rev, rs.Revision())
+}

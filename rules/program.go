@@ -57,7 +57,11 @@ func (e *EvalError) Unwrap() error { return e.Err }
 func (p *Program) ID() string { return p.rule.ID }
 
 // Rule returns the rule's definition.
-func (p *Program) Rule() Rule { return p.rule }
+func (p *Program) Rule() Rule {
+	r := p.rule
+	r.On = slices.Clone(r.On) // the caller's own
+	return r
+}
 
 // Triggers returns the triggers the rule is attached to.
 func (p *Program) Triggers() []Trigger { return slices.Clone(p.triggers) }

@@ -72,8 +72,13 @@ func New(configs ...*Config) (*RuleSet, error) {
 		rs.catalogue = append(rs.catalogue, &p)
 		rs.paramByID[p.ID] = &p
 	}
-	rs.layers = slices.Clone(configs)
-	rs.layers = slices.DeleteFunc(rs.layers, func(c *Config) bool { return c == nil })
+	// The rule set keeps copies: a caller changing its configs afterwards
+	// changes nothing here (a rule set is immutable and shared).
+	for _, c := range configs {
+		if c != nil {
+			rs.layers = append(rs.layers, c.clone())
+		}
+	}
 	sort.SliceStable(rs.layers, func(i, j int) bool { return rs.layers[i].Level < rs.layers[j].Level })
 
 	var errs Errors
@@ -97,8 +102,15 @@ func New(configs ...*Config) (*RuleSet, error) {
 // their layout or comments. Decisions record it.
 func (rs *RuleSet) Revision() string { return rs.revision }
 
-// Configs returns the configuration files applied, in layering order.
-func (rs *RuleSet) Configs() []*Config { return slices.Clone(rs.layers) }
+// Configs returns the configuration files applied, in layering order, as
+// copies of the caller's own.
+func (rs *RuleSet) Configs() []*Config {
+	out := make([]*Config, len(rs.layers))
+	for i, c := range rs.layers {
+		out[i] = c.clone()
+	}
+	return out
+}
 
 // Parameters returns the catalogue of parameters, in the contract's order.
 func (rs *RuleSet) Parameters() []*Parameter { return slices.Clone(rs.catalogue) }

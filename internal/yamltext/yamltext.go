@@ -1,7 +1,8 @@
 // Package yamltext locates and explains what the YAML parser refuses
-// without saying where: control characters and invalid UTF-8. The rules
-// and scenario loaders use it so that such a problem, too, is reported at
-// its line and column, in Polish and English.
+// without saying where (control characters, invalid UTF-8, an unknown
+// anchor, an error on the first line) and says the parser's usual
+// complaints in Polish. The rules and scenario loaders use it so that every
+// syntax problem is reported at its line, in Polish and English.
 package yamltext
 
 import (
@@ -9,16 +10,63 @@ import (
 	"unicode/utf8"
 )
 
-// Polish translates the parser's messages for characters it refuses,
-// which say nothing of where they are; others are kept as they are.
+// Polish says the parser's message msg in Polish: its usual complaints
+// are translated; another is kept as it is, after a Polish lead.
 func Polish(msg string) string {
-	switch {
-	case strings.Contains(msg, "control characters"):
-		return "niedozwolony znak sterujący; usuń go"
-	case strings.Contains(msg, "UTF-8"), strings.Contains(msg, "Unicode"):
-		return "błędny znak (plik musi być w UTF-8); popraw kodowanie"
+	for _, t := range polish {
+		if strings.Contains(msg, t.en) {
+			return t.pl
+		}
 	}
-	return msg
+	return "błąd składni (" + msg + ")"
+}
+
+var polish = []struct{ en, pl string }{
+	{"control characters", "niedozwolony znak sterujący; usuń go"},
+	{"UTF-8", "błędny znak (plik musi być w UTF-8); popraw kodowanie"},
+	{"Unicode", "błędny znak (plik musi być w UTF-8); popraw kodowanie"},
+	{"mapping values are not allowed", "niedozwolony dwukropek w wartości; ujmij tekst w cudzysłów"},
+	{"did not find expected key", "nie znaleziono oczekiwanego klucza; sprawdź wcięcia"},
+	{"could not find expected ':'", "brak dwukropka po kluczu"},
+	{"found character that cannot start any token", "znak, od którego nic nie może się zaczynać (np. tabulator we wcięciu); usuń go"},
+	{"did not find expected node content", "brak oczekiwanej wartości"},
+	{"did not find expected ',' or ']'", "brak przecinka albo ] w liście"},
+	{"did not find expected ',' or '}'", "brak przecinka albo } w mapie"},
+	{"found unexpected end of stream", "plik kończy się w pół wyrażenia; domknij cudzysłów lub nawias"},
+	{"unknown anchor", "odwołanie do nieznanej kotwicy; zdefiniuj ją (&nazwa) przed użyciem (*nazwa)"},
+	{"exceeded max depth", "za głębokie zagnieżdżenie"},
+	{"block sequence entries are not allowed", "element listy (-) w niedozwolonym miejscu; sprawdź wcięcia"},
+}
+
+// Locate returns the 1-based line and column of the problem the parser
+// reported as msg without a line: the first character YAML does not
+// allow, or the use of an unknown anchor; else line 1 (the parser leaves
+// the line out of its messages about the first line), column 0.
+func Locate(msg string, data []byte) (line, col int) {
+	if line, col = BadChar(data); line > 0 {
+		return line, col
+	}
+	if _, rest, ok := strings.Cut(msg, "unknown anchor '"); ok {
+		if name, _, ok := strings.Cut(rest, "'"); ok {
+			if i := strings.Index(string(data), "*"+name); i >= 0 {
+				return position(data[:i])
+			}
+		}
+	}
+	return 1, 0
+}
+
+// position returns the line and column just after before.
+func position(before []byte) (line, col int) {
+	line, col = 1, 1
+	for _, r := range string(before) {
+		if r == '\n' {
+			line, col = line+1, 1
+			continue
+		}
+		col++
+	}
+	return line, col
 }
 
 // BadChar returns the 1-based line and column (in characters) of the first

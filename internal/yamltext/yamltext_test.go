@@ -26,5 +26,20 @@ func TestBadChar(t *testing.T) {
 func TestPolish(t *testing.T) {
 	assert.Equal(t, "niedozwolony znak sterujący; usuń go", Polish("control characters are not allowed"))
 	assert.Contains(t, Polish("invalid leading UTF-8 octet"), "UTF-8")
-	assert.Equal(t, "did not find expected key", Polish("did not find expected key"), "other messages as they are")
+	assert.Equal(t, "nie znaleziono oczekiwanego klucza; sprawdź wcięcia", Polish("did not find expected key"))
+	assert.Equal(t, "błąd składni (something new)", Polish("something new"), "others kept, after a Polish lead")
+}
+
+func TestLocate(t *testing.T) {
+	for _, tc := range []struct {
+		msg, data string
+		line, col int
+	}{
+		{"control characters are not allowed", "a: b\nc: \x01\n", 2, 4},
+		{"unknown anchor 'nope' referenced", "a: 1\nparameters:\n  x: *nope\n", 3, 6},
+		{"mapping values are not allowed in this context", "name: a: b\n", 1, 0},
+	} {
+		line, col := Locate(tc.msg, []byte(tc.data))
+		assert.Equal(t, [2]int{tc.line, tc.col}, [2]int{line, col}, tc.msg)
+	}
 }

@@ -52,7 +52,7 @@ func (d *decoder) syntax(err error, data []byte) {
 		line, _ = strconv.Atoi(m[1])
 		msg = strings.Replace(msg, m[0], "", 1) // the position is the error's own
 	} else {
-		line, col = yamltext.BadChar(data)
+		line, col = yamltext.Locate(msg, data)
 	}
 	e := &rules.Error{File: d.file, Line: line, Col: col, Code: rules.CodeSyntax, Err: err,
 		Msg: rules.Text{PL: "plik nie jest poprawnym YAML: " + yamltext.Polish(msg), EN: "the file is not valid YAML: " + msg}}
