@@ -32,6 +32,13 @@ type Move struct {
 // [Caseload.Recommend] ranks them, counting the moves already proposed so
 // that no cap is exceeded by the plan as a whole.
 func (c *Caseload) PlanReassignment(ctx context.Context, leaving string, on rules.Date, by workflow.Actor, cand Candidates) (Plan, error) {
+	// A mistyped ID must not look like an assistant with nothing to hand over.
+	switch w, err := c.reg.Worker(ctx, leaving); {
+	case err != nil:
+		return Plan{}, errorf(err, "plan przekazania rodzin %s", "the reassignment plan of %s", leaving)
+	case w.Role != workflow.FamilyAssistant:
+		return Plan{}, errorf(nil, "%s nie jest asystentem rodziny (rola %s)", "%s is not a family assistant (role %s)", leaving, w.Role)
+	}
 	families, _, err := c.e.Store().Index(ctx, workflow.AssistantKey(leaving))
 	if err != nil {
 		return Plan{}, errorf(err, "rodziny asystenta %s", "the families of %s", leaving)

@@ -166,9 +166,11 @@ func TestPlanReassignmentCandidates(t *testing.T) {
 	assert.Len(t, plan.Moves, 13, "B1 takes 13 of A1's families…")
 	assert.Empty(t, plan.Unplaced)
 
-	plan, err = f.cl.PlanReassignment(f.ctx, "nobody", on, head, caseload.Candidates{})
-	require.NoError(t, err)
-	assert.Empty(t, plan.Moves, "a worker with no families leaves nothing to move")
+	// A mistyped ID is an error, not an assistant with nothing to hand over.
+	_, err = f.cl.PlanReassignment(f.ctx, "nobody", on, head, caseload.Candidates{})
+	assert.ErrorIs(t, err, workflow.ErrUnknownWorker)
+	_, err = f.cl.PlanReassignment(f.ctx, head.ID, on, head, caseload.Candidates{})
+	assert.Error(t, err, "not an assistant")
 }
 
 // The plan evaluates local rules with the family's children counted, as

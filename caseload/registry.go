@@ -53,10 +53,21 @@ type Registry struct {
 	byEmployer map[string][]string
 }
 
-// NewRegistry returns an empty registry.
+// NewRegistry returns an empty registry. The zero Registry is empty too,
+// and ready to use.
 func NewRegistry() *Registry {
-	return &Registry{workers: map[string]workflow.Worker{}, institutions: map[string]workflow.Institution{},
-		byPerson: map[string][]string{}, byEmployer: map[string][]string{}}
+	r := &Registry{}
+	r.init()
+	return r
+}
+
+// init makes the registry's maps; it runs under the write lock (or before
+// the registry is shared).
+func (r *Registry) init() {
+	if r.workers == nil {
+		r.workers, r.institutions = map[string]workflow.Worker{}, map[string]workflow.Institution{}
+		r.byPerson, r.byEmployer = map[string][]string{}, map[string][]string{}
+	}
 }
 
 // Add adds a post, or replaces the post with the same ID. It refuses a
@@ -78,6 +89,7 @@ func (r *Registry) Add(w workflow.Worker) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.init()
 	if w.Person != "" {
 		for _, id := range r.byPerson[w.Person] {
 			if err := separation(w, r.workers[id]); err != nil {
@@ -136,6 +148,7 @@ func (r *Registry) AddInstitution(in workflow.Institution) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.init()
 	r.institutions[in.ID] = in
 	return nil
 }

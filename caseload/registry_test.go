@@ -279,3 +279,13 @@ func TestRegistry_refusesWhatNoStoreKeeps(t *testing.T) {
 	assert.NoError(t, r.Add(workflow.Worker{ID: "A1", Role: workflow.FamilyAssistant, FTE: 0.5, Area: "Śródmieście"}))
 	assert.Error(t, r.AddInstitution(workflow.Institution{ID: "D\x00"}))
 }
+
+// TestRegistry_zeroValue: a zero Registry is an empty one, ready to use.
+func TestRegistry_zeroValue(t *testing.T) {
+	var r caseload.Registry
+	require.NoError(t, r.Add(workflow.Worker{ID: "A1", Role: workflow.FamilyAssistant}))
+	require.NoError(t, r.AddInstitution(workflow.Institution{ID: "D1"}))
+	w, err := r.Worker(context.Background(), "A1")
+	require.NoError(t, err)
+	assert.Equal(t, "A1", w.ID)
+}

@@ -38,7 +38,7 @@ func Generate(seed int64, scale float64) *Dataset {
 
 // GenerateWith returns the dataset the options describe.
 func GenerateWith(o Options) *Dataset {
-	if o.Scale <= 0 {
+	if !(o.Scale > 0 && o.Scale <= math.MaxFloat64) { // zero, negative, NaN or infinite
 		o.Scale = 1
 	}
 	if o.AsOf.IsZero() {
@@ -54,6 +54,9 @@ func GenerateWith(o Options) *Dataset {
 		ds:   &Dataset{Seed: o.Seed, Scale: o.Scale, AsOf: o.AsOf, Figures: fig.Scaled(o.Scale)},
 		next: map[string]int{},
 	}
+	// At least one powiat and one gmina, whatever the figures say: the
+	// generator places everything in them.
+	g.ds.Figures.Powiats, g.ds.Figures.Gminas = max(g.ds.Figures.Powiats, 1), max(g.ds.Figures.Gminas, 1)
 	g.f = g.ds.Figures
 	g.units()
 	g.gminaStaff()

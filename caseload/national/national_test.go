@@ -332,3 +332,17 @@ func TestSmokeFire(t *testing.T) {
 		assert.Contains(t, []string{"social_worker.min_fte", "social_worker.inhabitants_per_fte"}, v.Rule)
 	}
 }
+
+// TestOddOptions: figures with no gmina or powiat, and a scale that is not
+// a positive finite number, give a small dataset rather than a panic.
+func TestOddOptions(t *testing.T) {
+	fig := national.National().Scaled(0.001)
+	fig.Gminas, fig.Powiats = 0, 0
+	ds := national.GenerateWith(national.Options{Seed: 1, Figures: &fig})
+	assert.GreaterOrEqual(t, ds.Figures.Gminas, 1)
+	assert.GreaterOrEqual(t, ds.Figures.Powiats, 1)
+	for _, scale := range []float64{math.NaN(), math.Inf(1), -2} {
+		ds := national.GenerateWith(national.Options{Seed: 1, Scale: scale})
+		assert.Equal(t, 1.0, ds.Scale, "scale %v", scale)
+	}
+}
