@@ -381,6 +381,10 @@ func (d *decoder) parameters(n *yaml.Node) []Override {
 			for _, item := range sequence(v) {
 				o.Values = append(o.Values, d.datedValue(item, k.Value))
 			}
+			if len(o.Values) == 0 {
+				d.fail(v, k.Value, CodeMissing, Text{"pusta lista wartości: podaj wartość albo usuń parametr",
+					"an empty list of values: give a value or remove the parameter"})
+			}
 		}
 		out = append(out, o)
 	}
@@ -405,8 +409,14 @@ func (d *decoder) datedValue(n *yaml.Node, id string) Value {
 	if x := f["to"]; x != nil {
 		v.To = d.date(x, id, "to")
 	}
-	if !v.From.IsZero() && !v.To.IsZero() && v.To.Before(v.From) {
+	switch {
+	case !v.From.IsZero() && !v.To.IsZero() && v.To.Before(v.From):
 		d.fail(f["to"], id, CodeBadDate, textf("to (%s) jest przed from (%s)", "to (%s) is before from (%s)", v.To, v.From))
+	case !v.To.IsZero() && v.To.Before(StatuteStart):
+		// Without from, the period starts with the statute: it would be
+		// empty, and the value would never apply.
+		d.fail(f["to"], id, CodeBadDate, textf("to (%s) jest przed wejściem ustawy w życie (%s): wartość nigdy by nie obowiązywała",
+			"to (%s) is before the statute took effect (%s): the value would never apply", v.To, StatuteStart))
 	}
 	if len(d.errs) > reported {
 		// The period is unknown: leave the value out of New's checks (a
@@ -474,11 +484,16 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 
 func (d *decoder) ruleBody(f map[string]*yaml.Node, n *yaml.Node, r *Rule, at *rulePos) {
 	if v := f["on"]; v != nil {
-		for _, item := range sequence(v) {
+		items := sequence(v)
+		for _, item := range items {
 			if s, ok := d.str(item, r.ID, "on"); ok {
 				r.On = append(r.On, s)
 				at.on = append(at.on, d.source(item))
 			}
+		}
+		if len(items) == 0 {
+			d.fail(v, r.ID, CodeMissing, Text{"pusta lista on: podaj wyzwalacz, do którego należy reguła",
+				"an empty list on: give the trigger the rule belongs to"})
 		}
 	} else {
 		d.fail(n, r.ID, CodeMissing, Text{"brak klucza on (wyzwalacz reguły)", "the key on (the rule's trigger) is missing"})
@@ -545,7 +560,10 @@ func (d *decoder) message(n *yaml.Node, id string) Text {
 			d.fail(n, id, CodeMissing, textf("brak tłumaczenia %s komunikatu: podaj pl i en", "the message has no %s text: give both pl and en", lang))
 			continue
 		}
-		s, _ := d.str(v, id, "message."+lang)
+		s, ok := d.str(v, id, "message."+lang)
+		if ok && strings.TrimSpace(s) == "" {
+			d.fail(v, id, CodeMissing, textf("pusty tekst %s komunikatu: odmowa musi coś wyjaśniać", "the message's %s text is empty: a refusal must explain something", lang))
+		}
 		if lang == "pl" {
 			t.PL = s
 		} else {

@@ -637,3 +637,26 @@ rules:
 	assert.Equal(t, 12, rs.Configs()[0].Parameters[0].Values[0].Value)
 	assert.Equal(t, rev, rs.Revision())
 }
+
+// TestParseConfig_inertInput: input that would load and do nothing, or
+// explain nothing, is refused where it is written.
+func TestParseConfig_inertInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, data string
+		code       rules.Code
+		line, col  int
+	}{
+		{"a period that ends before the statute", "parameters:\n  assistant.max_families: {value: 12, to: 2011-12-31}\n", rules.CodeBadDate, 2, 43},
+		{"an empty list of values", "parameters:\n  assistant.max_families: []\n", rules.CodeMissing, 2, 27},
+		{"a rule on no trigger", "rules:\n  - id: local.x\n    on: []\n    expr: 'true'\n    message: {pl: a, en: b}\n", rules.CodeMissing, 3, 9},
+		{"an empty explanation", "rules:\n  - id: local.x\n    on: refer\n    expr: 'true'\n    message: {pl: '', en: b}\n", rules.CodeMissing, 5, 19},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := rules.ParseConfig("gmina.yaml", []byte(tc.data))
+			errs := rules.AsErrors(err)
+			require.Len(t, errs, 1, "%v", err)
+			assert.Equal(t, tc.code, errs[0].Code)
+			assert.Equal(t, [2]int{tc.line, tc.col}, [2]int{errs[0].Line, errs[0].Col})
+		})
+	}
+}
