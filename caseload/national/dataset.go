@@ -16,6 +16,12 @@ var Epoch = rules.Date{Year: 2016, Month: time.January, Day: 1}
 // DefaultAsOf is the date generated histories end on.
 var DefaultAsOf = rules.Date{Year: 2025, Month: time.June, Day: 30}
 
+// MinAsOf is the earliest as-of date a dataset can have: every history
+// needs years after [Epoch] to run its course (a referral, an assignment,
+// six-monthly assessments, placements and their reviews) and to end by the
+// as-of date. An earlier as-of date is taken as MinAsOf.
+var MinAsOf = rules.Date{Year: 2021, Month: time.January, Day: 1}
+
 // StaffFrom is the date every generated post starts on.
 var StaffFrom = rules.Date{Year: 2012, Month: time.January, Day: 1}
 

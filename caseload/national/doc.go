@@ -45,7 +45,7 @@
 // # What is generated
 //
 // Every case is a short history ending on the as-of date (default
-// [DefaultAsOf]) that the engine would accept: the path through its
+// [DefaultAsOf]; none earlier than [MinAsOf]) that the engine would accept: the path through its
 // lifecycle with the real triggers, roles and arguments, no worker or carer
 // ever over a cap (each assistant's families, current and ended, are at
 // most 15 in all; each coordinator's foster families at most 15; each

@@ -25,7 +25,7 @@ const (
 type Options struct {
 	Seed  int64
 	Scale float64    // 0 means 1.0 (national)
-	AsOf  rules.Date // zero means DefaultAsOf
+	AsOf  rules.Date // zero means DefaultAsOf; one before MinAsOf is taken as MinAsOf
 	// Figures are the national totals; nil means [National].
 	Figures *Figures
 }
@@ -41,8 +41,11 @@ func GenerateWith(o Options) *Dataset {
 	if !(o.Scale > 0 && o.Scale <= math.MaxFloat64) { // zero, negative, NaN or infinite
 		o.Scale = 1
 	}
-	if o.AsOf.IsZero() {
+	switch {
+	case o.AsOf.IsZero():
 		o.AsOf = DefaultAsOf
+	case o.AsOf.Before(MinAsOf):
+		o.AsOf = MinAsOf // the histories would start before Epoch
 	}
 	fig := National()
 	if o.Figures != nil {

@@ -346,3 +346,21 @@ func TestOddOptions(t *testing.T) {
 		assert.Equal(t, 1.0, ds.Scale, "scale %v", scale)
 	}
 }
+
+// TestAsOfPromises: every step of every history falls between Epoch and
+// the as-of date, for the earliest as-of date allowed and later ones; an
+// earlier one is raised to MinAsOf.
+func TestAsOfPromises(t *testing.T) {
+	for _, asOf := range []rules.Date{national.MinAsOf, rules.MustParseDate("2023-02-28"), national.DefaultAsOf} {
+		for seed := int64(1); seed <= 3; seed++ {
+			ds := national.GenerateWith(national.Options{Seed: seed, Scale: 0.02, AsOf: asOf})
+			for _, st := range ds.Steps() {
+				if st.On.Before(national.Epoch) || st.On.After(asOf) {
+					t.Fatalf("as of %s, seed %d: %s %s on %s, outside %s–%s", asOf, seed, st.Case, st.Trigger, st.On, national.Epoch, asOf)
+				}
+			}
+		}
+	}
+	ds := national.GenerateWith(national.Options{Seed: 1, Scale: 0.001, AsOf: rules.MustParseDate("2016-03-01")})
+	assert.Equal(t, national.MinAsOf, ds.AsOf)
+}
