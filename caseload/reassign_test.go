@@ -170,7 +170,9 @@ func TestPlanReassignmentCandidates(t *testing.T) {
 	_, err = f.cl.PlanReassignment(f.ctx, "nobody", on, head, caseload.Candidates{})
 	assert.ErrorIs(t, err, workflow.ErrUnknownWorker)
 	_, err = f.cl.PlanReassignment(f.ctx, head.ID, on, head, caseload.Candidates{})
-	assert.Error(t, err, "not an assistant")
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, workflow.ErrUnknownWorker, "H1 is known: refused as not an assistant")
+	assert.Contains(t, err.Error(), "not a family assistant")
 }
 
 // The plan evaluates local rules with the family's children counted, as

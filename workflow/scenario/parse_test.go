@@ -347,3 +347,21 @@ func TestParseFile_refusesUnboundedFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestParse_controlCharacterInID: a YAML escape can put a control
+// character into an ID, which the engine would refuse only when setting up
+// the world: it is reported at the ID.
+func TestParse_controlCharacterInID(t *testing.T) {
+	src := "name: x\nworkers:\n  - {id: SW1, role: social_worker}\nfamilies:\n  - {id: \"F\\x01\"}\nsteps:\n  - {at: 2016-03-01, case: F01, do: refer, by: SW1}\n"
+	_, _, err := scenario.Parse("s.yaml", []byte(src))
+	errs := rules.AsErrors(err)
+	require.NotEmpty(t, errs)
+	var found bool
+	for _, e := range errs {
+		if e.Code == rules.CodeBadValue && e.Line == 5 {
+			found = true
+			assert.Equal(t, 10, e.Col) // the quoted ID
+		}
+	}
+	assert.True(t, found, "no bad_value at the ID:\n%v", errs)
+}

@@ -76,8 +76,15 @@ const MaxFTE = 2.0
 // exist, FTE and difficulty in range, and employment periods.
 func (v *validator) values() {
 	emptyID := func(list string, i int, p Pos, id string) {
-		if p, ok := v.given(list, i, "id", p); ok && id == "" {
+		p, ok := v.given(list, i, "id", p)
+		switch {
+		case !ok:
+		case id == "":
 			v.fail(p, "", rules.CodeMissing, "%s: pusty identyfikator (id); podaj go", "%s: an empty ID (id); give one", list)
+		case !workflow.PlainText(id):
+			// The engine would refuse it when the world is set up, nowhere.
+			v.fail(p, "", rules.CodeBadValue, "%s: identyfikator zawiera znak sterujący; usuń go",
+				"%s: the ID contains a control character; remove it", list)
 		}
 	}
 	for i, w := range v.s.Workers {
@@ -237,10 +244,9 @@ func (v *validator) step(i int, st Step) {
 }
 
 func (v *validator) stepDo(i int, st Step) {
-	for _, key := range []string{"case", "by"} {
-		value := map[string]string{"case": st.Case, "by": st.By}[key]
-		if p, ok := v.given("steps", i, key, v.or(st.Pos)); ok && value == "" {
-			v.fail(p, st.Do, rules.CodeMissing, "krok z do wymaga niepustego %s", "a step with do needs a non-empty %s", key)
+	for _, kv := range [2][2]string{{"case", st.Case}, {"by", st.By}} {
+		if p, ok := v.given("steps", i, kv[0], v.or(st.Pos)); ok && kv[1] == "" {
+			v.fail(p, st.Do, rules.CodeMissing, "krok z do wymaga niepustego %s", "a step with do needs a non-empty %s", kv[0])
 		}
 	}
 	if st.By != "" && !v.workers[st.By] {
