@@ -231,21 +231,6 @@ func setupAssess(b testing.TB, n int) func() {
 	}
 }
 
-// TestFireAllocs: an accepted command on the memory store allocates what
-// BenchmarkFire reports (docs/performance.md): 2 allocations inside
-// stateless's own Fire, the new version of the case and the Outcome. make
-// test runs it without -race.
-func TestFireAllocs(t *testing.T) {
-	if raceEnabled {
-		t.Skip("the race detector allocates on its own")
-	}
-	fire := setupAssess(t, 1)
-	fire() // warm the pools
-	if allocs := testing.AllocsPerRun(200, fire); allocs > 4 {
-		t.Errorf("Engine.Fire of family assess: %.1f allocations, want at most 4", allocs)
-	}
-}
-
 // benchLoop runs fire b.N times, reporting allocations and CPU time.
 func benchLoop(b *testing.B, fire func()) {
 	b.ReportAllocs()

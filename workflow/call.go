@@ -4,206 +4,91 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 
 	"github.com/asysta/asysta/rules"
-	"github.com/qmuntal/stateless"
 )
 
-// call is one firing in progress. It is never shared between goroutines.
+// call is one firing in progress: [Engine.Fire] and [Engine.Check] run its
+// steps in order (engine.go). It is never shared between goroutines.
 type call struct {
-	callState
-	// The rules environments of the call's own, reused through callPool
-	// and filled afresh before every use, so that release need not clear
-	// them.
-	famEnv rules.FamilyEnv
-	chEnv  rules.ChildEnv
-}
-
-// callState is what a call sets as it goes, cleared by release.
-type callState struct {
 	ctx      context.Context
 	e        *Engine
-	rs       *rules.RuleSet
+	rs       *rules.RuleSet // the rules in force when the call began
 	def      *definition
+	rec      *record // the trigger's record
+	cmd      Command
+	c        *Case // the call's own copy of the case, changed by apply
 	expected int64 // the case's version as loaded
-	c        *Case // being changed
-	// shared: c is the store's own snapshot (MemoryStore), to be copied
-	// (own) before it is changed; factsShared: c is that copy, its facts
-	// still the snapshot's.
-	shared      bool
-	factsShared bool
-	cmd         Command
-	tr          *transition
-	args        Args
-	state       State           // the stateless machine's state for this call
-	stateBox    stateless.State // state as an interface, boxed once
-	env         rules.Env
-	guards      []KeyVersion
-	linked      []Write // other cases changed (foster family activation)
+	args     Args
+	f        firing // the transition as the record's functions see it
 
-	// out is the outcome, allocated when the rules allow the trigger; its
-	// Decision is the call's decision, which the event points to.
-	out *Outcome
-
-	// Storage of the call's own, reused through callPool: the context the
-	// stateless machine sees, the batch's write and event (events[0]).
-	// Nothing of it outlives the call (the store copies what it keeps).
-	sctx   callContext
-	writes [1]Write
-	events [1]Event
+	// Read by the record's prepare step: the worker an assignment names
+	// with their load, the carer a placement names with its children, and
+	// a qualified foster family that becomes active with the child.
+	load     rules.Worker
+	carer    rules.Carer
+	activate *Case
+	// guards are the index keys read for a cap, at the versions read.
+	guards []KeyVersion
 }
 
-// callPool recycles calls: a call is large, and fresh memory costs more to
-// touch than memory just released.
-var callPool = sync.Pool{New: func() any { return new(call) }}
-
-// release returns cl to callPool. Nothing may use cl afterwards; the
-// outcome does not point into it.
-func (cl *call) release() {
-	clear(cl.guards)
-	clear(cl.linked)
-	if cl.c != nil && cl.c.Lifecycle == rules.LifecycleChild {
-		cl.chEnv = rules.ChildEnv{} // a child's date of birth does not linger
-	}
-	cl.callState = callState{guards: cl.guards[:0], linked: cl.linked[:0]}
-	callPool.Put(cl)
-}
-
-// callContext is the context of a call's stateless firing: ctx.Value of
-// callKey{} gives the call.
-type callContext struct {
-	context.Context
-	cl *call
-}
-
-func (c *callContext) Value(key any) any {
-	if _, ok := key.(callKey); ok {
-		return c.cl
-	}
-	return c.Context.Value(key)
-}
-
-// newCall starts a call on c, which is the store's own snapshot when
-// shared.
-func newCall(ctx context.Context, e *Engine, c *Case, shared bool, cmd Command) *call {
-	def := e.defs[c.Lifecycle]
-	cl := callPool.Get().(*call) // released clean
-	cl.ctx, cl.e, cl.rs, cl.def, cl.expected, cl.c, cl.shared, cl.cmd, cl.state = ctx, e, e.ruleSet(), def, c.Version, c, shared, cmd, c.State
-	cl.stateBox = def.box(c.State)
-	return cl
-}
-
-// own makes cl.c the call's own copy, which it may change: its facts still
-// shared with the store's snapshot (factsShared), to be replaced rather
-// than changed.
-func (cl *call) own() {
-	if cl.shared {
-		cl.c, cl.shared, cl.factsShared = cl.c.cow(), false, true
-	}
-}
-
-// get reads a case only to look at it: the store's snapshot when the
-// store is a MemoryStore, which must not be changed.
-func (cl *call) get(id string) (*Case, error) {
-	if ms, ok := cl.e.store.(*MemoryStore); ok {
-		if c := ms.shared(id); c != nil {
-			return c, nil
-		}
-		return nil, ErrNotFound
-	}
-	return cl.e.store.Get(cl.ctx, id)
-}
-
-func (cl *call) trigger() rules.Trigger {
-	return rules.Trigger{Lifecycle: cl.c.Lifecycle, Name: cl.cmd.Trigger}
-}
-
-// run checks, decides, applies and commits.
-func (cl *call) run() error {
-	if err := cl.check(); err != nil {
-		return err
-	}
-	dec, err := cl.decide()
+// begin loads the case and runs every check before the rules: the
+// trigger's record, the actor, the state and the arguments, then the
+// record's prepare step.
+func (e *Engine) begin(ctx context.Context, caseID string, cmd Command) (*call, error) {
+	c, err := e.store.Get(ctx, caseID) // a copy of the call's own
 	if err != nil {
-		return err
+		return nil, caseError(caseID, err)
 	}
-	if !dec.Allowed {
-		return &DeniedError{Case: cl.c.ID, Decision: dec}
+	if cmd.Version != 0 && cmd.Version != c.Version {
+		return nil, &ConflictError{Case: caseID, Want: cmd.Version, Got: c.Version}
 	}
-	cl.out = &Outcome{Decision: dec}
-	if err := cl.transition(); err != nil {
-		return err
+	def := e.defs[c.Lifecycle]
+	cl := &call{ctx: ctx, e: e, rs: e.ruleSet(), def: def, rec: def.record(cmd.Trigger), cmd: cmd, c: c, expected: c.Version}
+	cl.f = firing{c: c, from: c.State, actor: cmd.Actor, on: cmd.On, rs: cl.rs}
+	if cl.rec == nil || cl.rec.internal {
+		return nil, &TransitionError{Case: c.ID, Lifecycle: c.Lifecycle, State: c.State, Trigger: cmd.Trigger,
+			Suggest: def.suggest(cmd.Trigger), Reason: rules.Text{PL: "cykl życia nie ma takiego wyzwalacza", EN: "the lifecycle has no such trigger"}}
 	}
-	return cl.commit()
-}
-
-// decide builds the rules environment and asks the rules. A family
-// trigger other than an assignment builds its environment only if a guard
-// in force reads it (only assignments read more than the case: the
-// assistant named, whose load guards the commit).
-func (cl *call) decide() (rules.Decision, error) {
-	var dec rules.Decision
-	if !cl.cmd.On.Writable() {
-		return dec, &ArgumentError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Arg: "on", Problem: rules.Text{
-			PL: "data musi być istniejącym dniem roku od 1000 do 9999", EN: "the date must be a real day of a year from 1000 to 9999"}}
+	if !c.Opened() {
+		// On a declared family with no case, any trigger but refer or
+		// apply_za_zyciem is invalid, whoever fires it (docs/workflow.md).
+		if err := cl.permitted(); err != nil {
+			return nil, err
+		}
 	}
-	var err, envErr error
-	if cl.c.Lifecycle == rules.LifecycleFamily && cl.cmd.Trigger != "assign_assistant" && cl.cmd.Trigger != "reassign_assistant" {
-		dec, err = cl.rs.DecideWith(cl.trigger(), cl.cmd.On, func() (rules.Env, error) {
-			envErr = cl.prepare()
-			return cl.env, envErr
-		})
-	} else if envErr = cl.prepare(); envErr == nil {
-		dec, err = cl.rs.Decide(cl.trigger(), cl.cmd.On, cl.env)
-	}
-	switch {
-	case envErr != nil:
-		return dec, envErr
-	case err != nil:
-		return dec, &ArgumentError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Arg: "on", Problem: rules.Text{
-			PL: "data spoza okresu obowiązywania katalogu (od " + rules.StatuteStart.String() + ")",
-			EN: "a date outside the catalogue (it starts on " + rules.StatuteStart.String() + ")"}}
-	}
-	return dec, nil
-}
-
-// check verifies the trigger, the actor and the state, and parses the
-// arguments.
-func (cl *call) check() error {
-	trs := cl.def.byTrigger(cl.cmd.Trigger)
-	if len(trs) == 0 || trs[0].internal {
-		return &TransitionError{Case: cl.c.ID, Lifecycle: cl.c.Lifecycle, State: cl.c.State, Trigger: cl.cmd.Trigger,
-			Reason: rules.Text{PL: "cykl życia nie ma takiego wyzwalacza", EN: "the lifecycle has no such trigger"}}
-	}
-	cl.tr = findIn(trs, cl.c.State)
-	if cl.c.State == declared && cl.tr == nil {
-		// contract.md section 2: on a declared family with no case, any
-		// trigger but refer or apply_za_zyciem is invalid, whoever fires it.
-		return cl.permitted()
-	}
-	if err := cl.authorize(trs[0]); err != nil {
-		return err
+	if err := cl.authorize(); err != nil {
+		return nil, err
 	}
 	if err := cl.permitted(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := cl.checkAssigned(); err != nil {
-		return err
+		return nil, err
 	}
-	args, err := parseArgs(cl.c.ID, cl.cmd.Trigger, cl.tr.args, cl.cmd.Args)
-	cl.args = args
-	return err
+	if cl.args, err = parseArgs(c.ID, cmd.Trigger, cl.rec.args, cmd.Args); err != nil {
+		return nil, err
+	}
+	cl.f.args = cl.args
+	if !cmd.On.Writable() {
+		return nil, cl.argError("on", "data musi być istniejącym dniem roku od 1000 do 9999", "the date must be a real day of a year from 1000 to 9999")
+	}
+	if cl.rec.prepare != nil {
+		if err := cl.rec.prepare(cl); err != nil {
+			return nil, err
+		}
+	}
+	return cl, nil
 }
 
-// authorize checks the actor's role against the trigger and the directory.
-func (cl *call) authorize(t *transition) error {
+// authorize checks the actor's role against the record and the directory.
+func (cl *call) authorize() error {
 	a := cl.cmd.Actor
 	forbid := func(pl, en string) error {
-		return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: t.roles, Reason: rules.Text{PL: pl, EN: en}}
+		return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: cl.rec.roles, Reason: rules.Text{PL: pl, EN: en}}
 	}
-	if !slices.Contains(t.roles, a.Role) {
-		return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: t.roles}
+	if !slices.Contains(cl.rec.roles, a.Role) {
+		return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: cl.rec.roles}
 	}
 	w, err := cl.e.dir.Worker(cl.ctx, a.ID)
 	switch {
@@ -221,14 +106,18 @@ func (cl *call) authorize(t *transition) error {
 	return nil
 }
 
-// permitted asks the stateless machine whether the trigger can fire.
+// permitted asks the lifecycle's stateless machine whether the trigger may
+// fire in the case's state; a refusal is a *TransitionError, with the
+// path's condition as its reason when the state has a path that the case
+// does not meet.
 func (cl *call) permitted() error {
-	if cl.tr != nil && (cl.tr.when == nil || cl.tr.when.fn(cl)) {
-		return nil
+	ok, err := cl.def.permitted(cl.ctx, &cl.f, cl.cmd.Trigger)
+	if err != nil || ok {
+		return err
 	}
 	te := &TransitionError{Case: cl.c.ID, Lifecycle: cl.c.Lifecycle, State: cl.c.State, Trigger: cl.cmd.Trigger}
-	if cl.tr != nil && cl.tr.when != nil {
-		te.Reason = cl.tr.when.text
+	if p := cl.rec.pathFrom(cl.c.State); p != nil && p.when != nil {
+		te.Reason = p.when.text
 	}
 	return te
 }
@@ -237,10 +126,10 @@ func (cl *call) permitted() error {
 // they are (or were, for end_monitoring) assigned to.
 func (cl *call) checkAssigned() error {
 	a := cl.cmd.Actor
-	if !cl.tr.assigned || a.Role != FamilyAssistant || cl.c.Family == nil || cl.c.Family.Assistant == a.ID {
+	if !cl.rec.assigned || a.Role != FamilyAssistant || cl.c.Family == nil || cl.c.Family.Assistant == a.ID {
 		return nil
 	}
-	return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: cl.tr.roles, Reason: rules.Text{
+	return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: cl.rec.roles, Reason: rules.Text{
 		PL: "tylko asystent przydzielony do rodziny (" + orNone(cl.c.Family.Assistant) + ") może to zrobić",
 		EN: "only the family's assigned assistant (" + orNone(cl.c.Family.Assistant) + ") may do this"}}
 }
@@ -252,74 +141,109 @@ func orNone(s string) string {
 	return s
 }
 
-// transition fires the stateless machine and applies the effects.
-func (cl *call) transition() error {
-	cl.own()
-	from := cl.c.State
-	cl.sctx = callContext{Context: cl.ctx, cl: cl}
-	if err := cl.def.machine.FireCtx(&cl.sctx, cl.tr.fire); err != nil {
-		return err
+// decide asks the rules in force, building the environment only when a
+// guard in force on the date is to read it.
+func (cl *call) decide() (rules.Decision, error) {
+	var envErr error
+	dec, err := cl.rs.DecideWith(rules.Trigger{Lifecycle: cl.c.Lifecycle, Name: cl.cmd.Trigger}, cl.cmd.On, func() (rules.Env, error) {
+		var env rules.Env
+		env, envErr = cl.environment()
+		return env, envErr
+	})
+	switch {
+	case envErr != nil:
+		return dec, envErr
+	case err != nil:
+		return dec, cl.argError("on", "data spoza okresu obowiązywania katalogu (od "+rules.StatuteStart.String()+")",
+			"a date outside the catalogue (it starts on "+rules.StatuteStart.String()+")")
 	}
-	cl.c.State = cl.state
-	applyFacts(cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from, cl.factsShared)
-	if err := applyObligations(cl.rs, cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from, &cl.famEnv); err != nil {
-		return err
-	}
-	cl.events[0] = cl.newEvent(cl.c, from, cl.cmd.Trigger, "")
-	cl.events[0].Decision = &cl.out.Decision
-	return cl.activateCarer()
+	return dec, nil
 }
 
-func (cl *call) newEvent(c *Case, from State, trigger, cause string) Event {
-	return Event{Case: c.ID, Lifecycle: c.Lifecycle, Seq: c.Version + 1, From: from, To: c.State, Trigger: trigger,
-		Actor: cl.cmd.Actor, On: cl.cmd.On, Args: cl.args, Cause: cause, Revision: cl.rs.Revision()}
+// environment builds the rules environment of the call's lifecycle.
+func (cl *call) environment() (rules.Env, error) {
+	switch cl.c.Lifecycle {
+	case rules.LifecycleFamily:
+		return cl.familyEnv()
+	case rules.LifecycleChild:
+		return cl.childEnv()
+	}
+	return cl.fosterEnv()
 }
 
-// commit writes the case, any linked cases and the guards in one batch.
-func (cl *call) commit() error {
-	cl.e.rememberRevision(cl.rs)
-	cl.writes[0] = Write{Case: cl.c, Expected: cl.expected, Events: cl.events[:]}
-	writes := cl.writes[:]
-	if len(cl.linked) > 0 {
-		writes = append(writes[:1:1], cl.linked...)
+// apply fires the transition on the call's copy of the case: the stateless
+// machine moves the state, the record changes the facts and the
+// obligations, and the event records it; a foster family receiving its
+// first child becomes active in the same batch. It returns the writes.
+func (cl *call) apply(dec *rules.Decision) ([]Write, error) {
+	ev, err := cl.def.transition(cl.ctx, cl.rec, &cl.f)
+	if err != nil {
+		return nil, err
 	}
-	// The versions are set before the commit: a MemoryStore keeps these
-	// very cases (owned), which must not change once it has them.
-	for _, w := range writes {
-		w.Case.Version = w.Expected + 1
-	}
-	if err := cl.e.commit(cl.ctx, Batch{Writes: writes, Guards: cl.guards, owned: true}); err != nil {
-		for _, w := range writes {
-			w.Case.Version = w.Expected
-		}
-		return err
-	}
-	return nil
-}
-
-func (cl *call) outcome() *Outcome {
-	out := cl.out
-	out.Case, out.Event = cl.c, cl.events[0] // out.Decision is the call's decision
-	for _, w := range cl.linked {
-		out.Linked = append(out.Linked, w.Case)
-	}
-	return out
-}
-
-// index reads an index key and remembers its version as a guard of the
-// commit. The cases may be the store's own snapshots: clone one before
-// changing it.
-func (cl *call) index(key string) ([]*Case, error) {
-	var cases []*Case
-	var v int64
-	if ms, ok := cl.e.store.(*MemoryStore); ok {
-		cases, v = ms.sharedIndex(key) // not to be changed
-	} else {
-		var err error
-		if cases, v, err = cl.e.store.Index(cl.ctx, key); err != nil {
+	ev.Decision = dec
+	writes := []Write{{Case: cl.c, Expected: cl.expected, Events: []Event{ev}}}
+	if ff := cl.activate; ff != nil {
+		act := firing{c: ff, from: ff.State, actor: cl.cmd.Actor, on: cl.cmd.On, rs: cl.rs}
+		ffDef := cl.e.defs[rules.LifecycleFosterFamily]
+		ev, err := ffDef.transition(cl.ctx, ffDef.record(TriggerActivate), &act)
+		if err != nil {
 			return nil, err
 		}
+		ev.Cause = cl.c.ID
+		writes = append(writes, Write{Case: ff, Expected: ff.Version, Events: []Event{ev}})
+	}
+	return writes, nil
+}
+
+// transition applies r to f's case: the machine moves the state, then the
+// record's effect on the facts and its duties. It returns the event, which
+// replay applies the same way.
+func (d *definition) transition(ctx context.Context, r *record, f *firing) (Event, error) {
+	c := f.c
+	if err := d.fire(ctx, f, r.name); err != nil {
+		return Event{}, err
+	}
+	if r.facts != nil {
+		r.facts(f)
+	}
+	if err := applyDuties(r, f); err != nil {
+		return Event{}, err
+	}
+	return Event{Case: c.ID, Lifecycle: c.Lifecycle, Seq: c.Version + 1, From: f.from, To: c.State, Trigger: r.name,
+		Actor: f.actor, On: f.on, Args: f.args, Revision: f.rs.Revision()}, nil
+}
+
+// index reads an index key for a cap and remembers its version, which
+// guards the commit.
+func (cl *call) index(key string) ([]*Case, error) {
+	cases, v, err := cl.e.store.Index(cl.ctx, key)
+	if err != nil {
+		return nil, err
 	}
 	cl.guards = append(cl.guards, KeyVersion{Key: key, Version: v})
 	return cases, nil
+}
+
+func (cl *call) argError(arg, pl, en string) error {
+	return &ArgumentError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Arg: arg, Problem: rules.Text{PL: pl, EN: en}}
+}
+
+// worker resolves a worker named by an argument and checks their role and
+// employment on the date.
+func (cl *call) worker(arg string, role Role) (Worker, error) {
+	id := cl.args.String(arg)
+	w, err := cl.e.dir.Worker(cl.ctx, id)
+	switch {
+	case errors.Is(err, ErrUnknownWorker):
+		return w, cl.argError(arg, "nieznany pracownik "+id, "unknown worker "+id)
+	case err != nil:
+		return w, err
+	case w.Role != role:
+		return w, cl.argError(arg, "pracownik "+id+" ma rolę "+string(w.Role)+", a potrzebna jest "+string(role),
+			"worker "+id+" has role "+string(w.Role)+", not "+string(role))
+	case !w.ActiveOn(cl.cmd.On):
+		return w, cl.argError(arg, "pracownik "+id+" nie jest zatrudniony w dniu "+cl.cmd.On.String(),
+			"worker "+id+" is not employed on "+cl.cmd.On.String())
+	}
+	return w, nil
 }

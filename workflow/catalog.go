@@ -25,9 +25,9 @@ func Triggers(l rules.Lifecycle) []string {
 		return nil
 	}
 	var out []string
-	for _, name := range defs[l].triggers() {
-		if trs := defs[l].byTrigger(name); !trs[0].internal {
-			out = append(out, name)
+	for _, r := range defs[l].records {
+		if !r.internal {
+			out = append(out, r.name)
 		}
 	}
 	return out
@@ -39,8 +39,8 @@ func RolesFor(l rules.Lifecycle, trigger string) []Role {
 	if err != nil || defs[l] == nil {
 		return nil
 	}
-	if trs := defs[l].byTrigger(trigger); len(trs) > 0 {
-		return slices.Clone(trs[0].roles)
+	if r := defs[l].record(trigger); r != nil {
+		return slices.Clone(r.roles)
 	}
 	return nil
 }

@@ -99,23 +99,13 @@ func (e *Engine) declare(ctx context.Context, c *Case) error {
 }
 
 // Replay rebuilds a case from its history: the declared case, then every
-// event's transition and obligations recomputed under the rule-set
+// event's transition, facts and obligations recomputed under the rule-set
 // revision the event records. It returns the rebuilt case, which equals
 // the stored one when history and snapshot agree.
 func (e *Engine) Replay(ctx context.Context, id string) (*Case, error) {
 	cur, err := e.Case(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	if v, ok := e.store.(interface {
-		viewEvents(context.Context, string, func([]Event) error) error
-	}); ok {
-		var out *Case
-		err := v.viewEvents(ctx, id, func(evs []Event) (err error) {
-			out, err = e.ReplayEvents(cur, evs)
-			return err
-		})
-		return out, err
 	}
 	events, err := e.History(ctx, id)
 	if err != nil {
@@ -126,10 +116,15 @@ func (e *Engine) Replay(ctx context.Context, id string) (*Case, error) {
 
 // ReplayEvents rebuilds a case from events, starting from the declared
 // facts of cur (a family's difficulty and area, a child's family and date
-// of birth, a foster family's form: facts no event carries).
+// of birth, a foster family's form: facts no event carries). Every event
+// is checked against the lifecycle as it is applied: its sequence number,
+// its source state, a trigger the lifecycle permits there, valid
+// arguments, and the destination the lifecycle gives. The first event
+// that fails is a *ReplayError.
 func (e *Engine) ReplayEvents(cur *Case, events []Event) (*Case, error) {
 	if len(events) == 0 || events[0].Trigger != TriggerDeclare {
-		return nil, fmt.Errorf("workflow: case %s: history does not start with its declaration", cur.ID)
+		return nil, &ReplayError{Case: cur.ID, Seq: 1, Problem: rules.Text{
+			PL: "historia nie zaczyna się od zgłoszenia sprawy (declare)", EN: "the history does not start with the declaration"}}
 	}
 	c := declaredBase(cur, events[0].To)
 	c.Version = 1
@@ -143,23 +138,43 @@ func (e *Engine) ReplayEvents(cur *Case, events []Event) (*Case, error) {
 }
 
 func (e *Engine) replayOne(def *definition, c *Case, ev Event) error {
+	bad := func(pl, en string) error {
+		return &ReplayError{Case: c.ID, Seq: ev.Seq, Trigger: ev.Trigger, Problem: rules.Text{PL: pl, EN: en}}
+	}
+	r := def.record(ev.Trigger)
+	switch {
+	case ev.Seq != c.Version+1:
+		return bad(fmt.Sprintf("oczekiwano zdarzenia nr %d", c.Version+1), fmt.Sprintf("event %d was expected", c.Version+1))
+	case ev.Case != c.ID || ev.Lifecycle != c.Lifecycle:
+		return bad("zdarzenie innej sprawy", "an event of another case")
+	case r == nil:
+		return bad("cykl życia nie ma takiego wyzwalacza", "the lifecycle has no such trigger")
+	case ev.From != c.State:
+		return bad("stan początkowy zdarzenia różni się od stanu sprawy ("+string(c.State)+")",
+			"the event's source state differs from the case's ("+string(c.State)+")")
+	case !ev.On.Writable():
+		return bad("data zdarzenia nie jest istniejącym dniem", "the event's date is not a real day")
+	}
 	rs, err := e.revision(ev.Revision)
 	if err != nil {
 		return fmt.Errorf("workflow: case %s event %d: %w", c.ID, ev.Seq, err)
 	}
-	var specs []argSpec
-	if trs := def.byTrigger(ev.Trigger); len(trs) > 0 {
-		specs = trs[0].args
-	}
-	args, err := parseArgs(c.ID, ev.Trigger, specs, ev.Args)
+	args, err := parseArgs(c.ID, ev.Trigger, r.args, ev.Args)
 	if err != nil {
+		return bad("błędne argumenty zdarzenia: "+Localize(err, rules.Polish), "the event's arguments are wrong: "+Localize(err, rules.English))
+	}
+	f := firing{c: c, from: c.State, args: args, actor: ev.Actor, on: ev.On, rs: rs}
+	ctx := context.Background()
+	if ok, err := def.permitted(ctx, &f, r.name); err != nil || !ok {
+		return bad("cykl życia nie dopuszcza tego wyzwalacza w stanie "+string(c.State),
+			"the lifecycle does not permit the trigger in state "+string(c.State))
+	}
+	if _, err := def.transition(ctx, r, &f); err != nil {
 		return err
 	}
-	from := c.State
-	c.State = ev.To
-	applyFacts(c, ev.Trigger, args, ev.Actor, ev.On, from, false)
-	if err := applyObligations(rs, c, ev.Trigger, args, ev.Actor, ev.On, from, nil); err != nil {
-		return err
+	if c.State != ev.To {
+		return bad("cykl życia prowadzi do stanu "+string(c.State)+", a zdarzenie zapisuje "+string(ev.To),
+			"the lifecycle leads to state "+string(c.State)+", the event records "+string(ev.To))
 	}
 	c.Version = ev.Seq
 	return nil

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 
 	"github.com/asysta/asysta/rules"
 )
@@ -23,9 +22,6 @@ type Engine struct {
 	dir       Directory
 	log       *slog.Logger
 	revisions sync.Map // revision → *rules.RuleSet, for replay
-	// remembered is the rule set rememberRevision last saw: its revision
-	// is in revisions already.
-	remembered atomic.Pointer[rules.RuleSet]
 }
 
 // Option configures an Engine.
@@ -105,12 +101,8 @@ type Command struct {
 
 // Outcome is an accepted transition: the case after it, the event appended
 // and the decision of the rules; Linked holds other cases the transition
-// changed (a foster family activated by its first child).
-//
-// Case and Linked are the cases as committed. With the [MemoryStore] they
-// are the very snapshots the store keeps and hands to every later reader
-// of the engine, so they are read-only: [Case.Clone] one to change it.
-// ([Engine.Case] and [Store.Get] always return a copy of the caller's own.)
+// changed (a foster family activated by its first child). They are the
+// caller's own: the store keeps copies of its own.
 type Outcome struct {
 	Case     *Case
 	Event    Event
@@ -118,45 +110,73 @@ type Outcome struct {
 	Linked   []*Case
 }
 
-// Fire fires cmd on the case. On any refusal nothing changes, and the error
-// is one of *NotFoundError, *ForbiddenError, *TransitionError,
-// *ArgumentError, *DeniedError or *ConflictError (errors.Is with the
-// package's sentinels), or the store's own error.
+// Fire fires cmd on the case: load → the trigger's record → authorise →
+// arguments → prepare → decide → apply to the call's copy → commit. On
+// any refusal nothing changes, and the error is one of *NotFoundError,
+// *ForbiddenError, *TransitionError, *ArgumentError, *DeniedError or
+// *ConflictError (errors.Is with the package's sentinels), or the store's
+// own error.
 func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Outcome, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("workflow: %s %s: internal error: %v", caseID, cmd.Trigger, r)
-		}
-	}()
-	var c *Case
-	shared := false
-	if ms, ok := e.store.(*MemoryStore); ok {
-		// The stored snapshot itself: the call clones it before changing it.
-		if c, shared = ms.shared(caseID), true; c == nil {
-			err = ErrNotFound
-		}
-	} else {
-		c, err = e.store.Get(ctx, caseID)
-	}
+	defer recovered(&err, caseID, cmd.Trigger)
+	cl, err := e.begin(ctx, caseID, cmd)
 	if err != nil {
-		return nil, caseError(caseID, err)
-	}
-	if cmd.Version != 0 && cmd.Version != c.Version {
-		return nil, &ConflictError{Case: caseID, Want: cmd.Version, Got: c.Version}
-	}
-	from := c.State
-	cl := newCall(ctx, e, c, shared, cmd)
-	if err := cl.run(); err != nil {
-		cl.release() // not on a panic: the call is then dropped
 		return nil, err
 	}
-	out = cl.outcome()
-	cl.release()
+	dec, err := cl.decide()
+	if err != nil {
+		return nil, err
+	}
+	if !dec.Allowed {
+		return nil, &DeniedError{Case: caseID, Decision: dec}
+	}
+	writes, err := cl.apply(&dec)
+	if err != nil {
+		return nil, err
+	}
+	e.revisions.LoadOrStore(cl.rs.Revision(), cl.rs)
+	if err := e.commit(ctx, Batch{Writes: writes, Guards: cl.guards}); err != nil {
+		return nil, err
+	}
+	out = &Outcome{Case: writes[0].Case, Event: writes[0].Events[0], Decision: dec}
+	for _, w := range writes {
+		w.Case.Version = w.Expected + 1
+	}
+	for _, w := range writes[1:] {
+		out.Linked = append(out.Linked, w.Case)
+	}
 	if e.log.Enabled(ctx, slog.LevelDebug) {
 		e.log.LogAttrs(ctx, slog.LevelDebug, "transition", slog.String("case", caseID), slog.String("trigger", cmd.Trigger),
-			slog.String("from", string(from)), slog.String("to", string(out.Case.State)), slog.String("actor", cmd.Actor.ID))
+			slog.String("from", string(out.Event.From)), slog.String("to", string(out.Case.State)), slog.String("actor", cmd.Actor.ID))
 	}
 	return out, nil
+}
+
+// Check runs every check Fire would run (role, state, arguments, rules)
+// without changing anything, and returns the rules' decision. A refusal
+// is returned as the same typed error Fire would give; a denial also
+// returns its decision. Use it to show a worker what would happen, or to
+// test an assignment before proposing it.
+func (e *Engine) Check(ctx context.Context, caseID string, cmd Command) (dec rules.Decision, err error) {
+	defer recovered(&err, caseID, cmd.Trigger)
+	cl, err := e.begin(ctx, caseID, cmd)
+	if err != nil {
+		return dec, err
+	}
+	if dec, err = cl.decide(); err != nil {
+		return dec, err
+	}
+	if !dec.Allowed {
+		return dec, &DeniedError{Case: caseID, Decision: dec}
+	}
+	return dec, nil
+}
+
+// recovered turns a panic (a store's, a directory's) into an error naming
+// the case and the trigger, never the panic's value, which may hold data.
+func recovered(err *error, caseID, trigger string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("workflow: %s %s: internal error (a panic in the store, the directory or the engine)", caseID, trigger)
+	}
 }
 
 // Case returns the case with the ID.
@@ -205,17 +225,6 @@ func StatusOn(c *Case, on rules.Date) []ObligationStatus {
 		out[i] = ObligationStatus{Obligation: o, Case: c.ID, Lifecycle: c.Lifecycle, Overdue: o.Overdue(on), DaysLeft: on.DaysUntil(o.Due)}
 	}
 	return out
-}
-
-// rememberRevision keeps a rule set for replay.
-func (e *Engine) rememberRevision(rs *rules.RuleSet) {
-	if e.remembered.Load() == rs {
-		return
-	}
-	defer e.remembered.Store(rs)
-	if _, ok := e.revisions.Load(rs.Revision()); !ok {
-		e.revisions.Store(rs.Revision(), rs)
-	}
 }
 
 // revision returns the rule set of a revision the engine has seen.

@@ -80,6 +80,8 @@ type TransitionError struct {
 	State     State // "" for a declared family with no case yet
 	Trigger   string
 	Reason    rules.Text // when the state alone does not explain it
+	// Suggest lists the lifecycle's triggers closest to an unknown one.
+	Suggest []string
 }
 
 // Error returns the refusal in English.
@@ -97,6 +99,9 @@ func (e *TransitionError) Localize(lang rules.Lang) string {
 	}
 	if !e.Reason.IsZero() {
 		msg += ": " + e.Reason.In(lang)
+	}
+	if len(e.Suggest) > 0 {
+		msg += map[rules.Lang]string{rules.Polish: "; czy chodziło o: ", rules.English: "; did you mean: "}[lang] + strings.Join(e.Suggest, ", ") + "?"
 	}
 	return msg
 }
@@ -201,4 +206,27 @@ func caseError(id string, err error) error {
 		return &NotFoundError{Case: id}
 	}
 	return fmt.Errorf("workflow: case %s: %w", id, err)
+}
+
+// ReplayError is a history that does not replay: the first event, by its
+// sequence number, that the lifecycle refuses (a gap, another source
+// state, a trigger not permitted there, bad arguments, another
+// destination). The stored case and its history disagree: restore them
+// from a backup, or report it.
+type ReplayError struct {
+	Case    string
+	Seq     int64
+	Trigger string
+	Problem rules.Text
+}
+
+// Error returns the problem in English.
+func (e *ReplayError) Error() string { return e.Localize(rules.English) }
+
+// Localize returns the problem in lang.
+func (e *ReplayError) Localize(lang rules.Lang) string {
+	if lang == rules.Polish {
+		return fmt.Sprintf("%s: zdarzenie %d (%s) nie daje się odtworzyć: %s", e.Case, e.Seq, e.Trigger, e.Problem.In(lang))
+	}
+	return fmt.Sprintf("%s: event %d (%s) does not replay: %s", e.Case, e.Seq, e.Trigger, e.Problem.In(lang))
 }

@@ -33,8 +33,3 @@ type Event struct {
 
 // TriggerDeclare is the trigger of the first event of a declared case.
 const TriggerDeclare = "declare"
-
-// TriggerActivate is fired by the engine on a foster family when its first
-// child is placed (contract.md section 2: it "becomes active with its first
-// placed child").
-const TriggerActivate = "activate"

@@ -9,7 +9,8 @@ import (
 )
 
 // This file draws the lifecycles. The diagrams are generated from the same
-// tables (definition.go) that configure the stateless machines, through a
+// trigger records (family.go, child.go, foster_family.go) that configure
+// the stateless machines, through a
 // small intermediate model, [diagram], that both renderers consume: DOT
 // for Graphviz and Mermaid's stateDiagram-v2.
 
@@ -83,13 +84,16 @@ func diagramOf(l rules.Lifecycle) (*diagram, error) {
 	for _, e := range declarationEdges(def.lifecycle) {
 		d.addEdge(e)
 	}
-	for i := range def.transitions {
-		edges, err := transitionEdges(def.lifecycle, &def.transitions[i])
-		if err != nil {
-			return nil, fmt.Errorf("workflow: lifecycle %s: %w", l, err)
-		}
-		for _, e := range edges {
-			d.addEdge(e)
+	for i := range def.records {
+		r := &def.records[i]
+		for j := range r.paths {
+			edges, err := transitionEdges(def.lifecycle, r, &r.paths[j])
+			if err != nil {
+				return nil, fmt.Errorf("workflow: lifecycle %s: %w", l, err)
+			}
+			for _, e := range edges {
+				d.addEdge(e)
+			}
 		}
 	}
 	return d, nil
@@ -126,18 +130,19 @@ func declarationEdges(l *lifecycle) []edge {
 	return out
 }
 
-// transitionEdges returns the edges of one row of a table: one per source
-// state and destination. An internal transition is a self-loop; a dynamic
-// one has an edge per destination it may choose, labelled with the choice.
-func transitionEdges(l *lifecycle, t *transition) ([]edge, error) {
+// transitionEdges returns the edges of one path of a trigger's record: one
+// per source state and destination. An internal transition is a
+// self-loop; a chosen destination has an edge per destination it may be,
+// labelled with the choice.
+func transitionEdges(l *lifecycle, r *record, p *path) ([]edge, error) {
 	var out []edge
-	for _, from := range t.from {
-		targets, err := drawnTargets(l, t, from)
+	for _, from := range p.from {
+		targets, err := drawnTargets(l, r, p, from)
 		if err != nil {
 			return nil, err
 		}
 		for _, to := range targets {
-			out = append(out, edge{from: from, to: to, labels: [][]string{edgeLabel(t, to)}, dashed: t.internal})
+			out = append(out, edge{from: from, to: to, labels: [][]string{edgeLabel(r, p, to)}, dashed: r.internal})
 		}
 	}
 	return out, nil
@@ -146,17 +151,17 @@ func transitionEdges(l *lifecycle, t *transition) ([]edge, error) {
 // drawnTargets returns where a transition from a state is drawn to: its
 // destination, from itself for an internal transition, or the choices of
 // a dynamic one (see choiceTargets).
-func drawnTargets(l *lifecycle, t *transition, from State) ([]State, error) {
+func drawnTargets(l *lifecycle, r *record, p *path, from State) ([]State, error) {
 	switch {
-	case t.dynamic == nil && t.to == "":
+	case p.choose == nil && p.to == "":
 		return []State{from}, nil
-	case t.dynamic == nil:
-		return []State{t.to}, nil
-	case len(t.targets) == 0 || choiceLabel(t.trigger, t.targets[0]) == "":
-		return nil, fmt.Errorf("dynamic trigger %s has no choice to draw: list its targets and add it to choiceLabel", t.trigger)
+	case p.choose == nil:
+		return []State{p.to}, nil
+	case len(p.targets) == 0 || choiceLabel(r.name, p.targets[0]) == "":
+		return nil, fmt.Errorf("dynamic trigger %s has no choice to draw: list its targets and add it to choiceLabel", r.name)
 	}
 	var out []State
-	for _, to := range choiceTargets(l, t) {
+	for _, to := range choiceTargets(l, r, p) {
 		if to.In(from) {
 			to = from // a composite cannot be drawn pointing into itself
 		}
@@ -164,7 +169,7 @@ func drawnTargets(l *lifecycle, t *transition, from State) ([]State, error) {
 			out = append(out, to)
 		}
 	}
-	if staysOn(t.trigger) {
+	if staysOn(r.name) {
 		out = append(out, from)
 	}
 	return out, nil
@@ -177,26 +182,26 @@ func drawnTargets(l *lifecycle, t *transition, from State) ([]State, error) {
 // edge goes to the superstate, clipped at its border, as a UML history
 // entry would: one edge per leaf would make Mermaid lay other states out
 // inside the composite state.
-func choiceTargets(l *lifecycle, t *transition) []State {
-	parent := t.targets[0].Parent()
+func choiceTargets(l *lifecycle, r *record, p *path) []State {
+	parent := p.targets[0].Parent()
 	if parent == "" {
-		return slices.Clone(t.targets)
+		return slices.Clone(p.targets)
 	}
-	for _, to := range t.targets {
-		if to.Parent() != parent || choiceLabel(t.trigger, to) != choiceLabel(t.trigger, t.targets[0]) {
-			return slices.Clone(t.targets)
+	for _, to := range p.targets {
+		if to.Parent() != parent || choiceLabel(r.name, to) != choiceLabel(r.name, p.targets[0]) {
+			return slices.Clone(p.targets)
 		}
 	}
 	for _, s := range l.leaves() {
-		if s.Parent() == parent && !slices.Contains(t.targets, s) {
-			return slices.Clone(t.targets)
+		if s.Parent() == parent && !slices.Contains(p.targets, s) {
+			return slices.Clone(p.targets)
 		}
 	}
 	return []State{parent}
 }
 
-// choiceLabel names the condition under which a dynamic transition (its
-// function in definition.go) chooses a destination: to is a target, or the
+// choiceLabel names the condition under which a path's choose function
+// (in the trigger's record) picks a destination: to is a target, or the
 // source state for staying (see staysOn). "" means the trigger is unknown
 // here, which [diagramOf] reports as an error.
 func choiceLabel(trigger string, to State) string {
@@ -227,28 +232,28 @@ func staysOn(trigger string) bool { return trigger == "withdraw_consent" }
 
 // edgeLabel returns the lines of an edge's label: the trigger with its
 // conditions in brackets, then who fires it.
-func edgeLabel(t *transition, to State) []string {
+func edgeLabel(r *record, p *path, to State) []string {
 	var conds []string
-	if t.when != nil {
-		conds = append(conds, t.when.name)
+	if p.when != nil {
+		conds = append(conds, p.when.name)
 	}
-	if t.dynamic != nil {
-		conds = append(conds, choiceLabel(t.trigger, to))
+	if p.choose != nil {
+		conds = append(conds, choiceLabel(r.name, to))
 	}
-	first := t.trigger
+	first := r.name
 	if len(conds) > 0 {
 		first += " [" + strings.Join(conds, ", ") + "]"
 	}
 	switch {
-	case t.internal && t.trigger == TriggerActivate:
+	case r.internal && r.name == TriggerActivate:
 		return []string{first, "(engine, on first placed child)"}
-	case t.internal:
+	case r.internal:
 		return []string{first, "(engine)"}
 	}
-	roles := make([]string, len(t.roles))
-	for i, r := range t.roles {
-		roles[i] = string(r)
-		if t.assigned && r == FamilyAssistant {
+	roles := make([]string, len(r.roles))
+	for i, role := range r.roles {
+		roles[i] = string(role)
+		if r.assigned && role == FamilyAssistant {
 			roles[i] = "assigned " + roles[i]
 		}
 	}
@@ -292,7 +297,7 @@ func (d *diagram) firstLeaf(s State) State {
 
 // generatedBy is the comment at the top of every diagram.
 func (d *diagram) generatedBy(format string) string {
-	return fmt.Sprintf("The %s lifecycle, generated from its table in workflow/definition.go (asysta graph %s --format %s).", d.name, d.name, format)
+	return fmt.Sprintf("The %s lifecycle, generated from its trigger records in workflow/%s.go (asysta graph %s --format %s).", d.name, d.name, d.name, format)
 }
 
 // dot renders the diagram in the DOT language. Superstates are clusters;

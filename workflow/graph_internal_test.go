@@ -15,34 +15,37 @@ func TestGraphLabelEscaping(t *testing.T) {
 	assert.Equal(t, `"a: \"b\" #c; <d>\ne \\ f"`, dotString(`a: "b" #c; <d>`+"\ne \\ f"))
 }
 
-// TestGraphDynamicWithoutChoice checks that a dynamic transition the
+// TestGraphDynamicWithoutChoice checks that a chosen destination the
 // diagrams cannot label is an error, not a silent edge.
 func TestGraphDynamicWithoutChoice(t *testing.T) {
 	l := childLifecycle()
-	tr := &transition{trigger: "teleport", from: []State{InFamily}, dynamic: placeTarget, targets: []State{Adopted}}
-	_, err := transitionEdges(l, tr)
+	choose := func(*firing) State { return Adopted }
+	r := &record{name: "teleport"}
+	p := &path{from: []State{InFamily}, choose: choose, targets: []State{Adopted}}
+	_, err := transitionEdges(l, r, p)
 	assert.ErrorContains(t, err, "teleport")
-	tr.trigger, tr.targets = "place", nil
-	_, err = transitionEdges(l, tr)
+	r.name, p.targets = "place", nil
+	_, err = transitionEdges(l, r, p)
 	assert.ErrorContains(t, err, "place")
 }
 
-// TestGraphChoiceTargets checks when a dynamic transition's targets are
+// TestGraphChoiceTargets checks when a chosen destination's targets are
 // drawn one by one and when as their superstate.
 func TestGraphChoiceTargets(t *testing.T) {
 	l := childLifecycle()
-	place, move, back := l.byTrigger("place")[0], l.byTrigger("move")[0], l.byTrigger("return_refused")[0]
-	assert.Len(t, choiceTargets(l, place), len(placedForms), "place: one edge per form")
-	assert.Equal(t, []State{Placed}, choiceTargets(l, back), "return_refused: to the superstate")
-	targets, err := drawnTargets(l, move, Placed)
+	place, move, back := l.record("place"), l.record("move"), l.record("return_refused")
+	assert.Len(t, choiceTargets(l, place, &place.paths[0]), len(placedForms), "place: one edge per form")
+	assert.Equal(t, []State{Placed}, choiceTargets(l, back, &back.paths[0]), "return_refused: to the superstate")
+	targets, err := drawnTargets(l, move, &move.paths[0], Placed)
 	require.NoError(t, err)
 	assert.Equal(t, []State{Placed}, targets, "move: a loop on placed")
-	partial := *back
-	partial.targets = back.targets[:2]
-	assert.Equal(t, back.targets[:2], choiceTargets(l, &partial), "a subset of the leaves stays one edge each")
+	partial := back.paths[0]
+	partial.targets = back.paths[0].targets[:2]
+	assert.Equal(t, back.paths[0].targets[:2], choiceTargets(l, back, &partial), "a subset of the leaves stays one edge each")
 
 	f := familyLifecycle()
-	targets, err = drawnTargets(f, f.byTrigger("withdraw_consent")[0], AssistantWork)
+	w := f.record("withdraw_consent")
+	targets, err = drawnTargets(f, w, &w.paths[0], AssistantWork)
 	require.NoError(t, err)
 	assert.Equal(t, []State{Closed, AssistantWork}, targets)
 }

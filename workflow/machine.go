@@ -11,38 +11,35 @@ import (
 	"github.com/qmuntal/stateless"
 )
 
-// definition is a lifecycle compiled onto a stateless machine. The machine
-// is built once and shared: it runs in FiringImmediate mode and keeps no
-// state of its own, reading and writing the state of the call in the
-// context, so concurrent fires never share a queue or a state.
+// definition is a lifecycle with its stateless machine, which is the
+// authority on which trigger is permitted in which state. The machine is
+// built once from the records' paths and shared: it keeps no state of its
+// own, reading and writing the state of the case being fired on, which the
+// context carries (see firingKey), so concurrent fires share nothing.
 type definition struct {
 	*lifecycle
 	machine *stateless.StateMachine
-	boxes   []boxed // each state as an interface, boxed once
 }
 
-// box returns s as a stateless.State, without a new allocation for the
-// lifecycle's states.
-func (d *definition) box(s State) stateless.State {
-	// A scan of a dozen states is cheaper than hashing the name: most
-	// differ in length, and a stored state shares its bytes with the
-	// table's, which == then finds at once.
-	for i := range d.boxes {
-		if d.boxes[i].s == s {
-			return d.boxes[i].b
-		}
-	}
-	return s
+// firingKey is the context key of the *firing a machine reads and writes.
+type firingKey struct{}
+
+func firingOf(ctx context.Context) *firing { return ctx.Value(firingKey{}).(*firing) }
+
+// withFiring returns ctx carrying f for the machine.
+func withFiring(ctx context.Context, f *firing) context.Context {
+	return context.WithValue(ctx, firingKey{}, f)
 }
 
-// boxed is a state and the same state as a stateless.State.
-type boxed struct {
-	s State
-	b stateless.State
+// permitted asks the machine whether trigger may fire on f's case now.
+func (d *definition) permitted(ctx context.Context, f *firing, trigger string) (bool, error) {
+	return d.machine.CanFireCtx(withFiring(ctx, f), trigger)
 }
-type callKey struct{}
 
-func callFrom(ctx context.Context) *call { return ctx.Value(callKey{}).(*call) }
+// fire moves f's case to where trigger leads from its state.
+func (d *definition) fire(ctx context.Context, f *firing, trigger string) error {
+	return d.machine.FireCtx(withFiring(ctx, f), trigger)
+}
 
 // definitions builds and validates the three lifecycles once.
 var definitions = sync.OnceValues(func() (map[rules.Lifecycle]*definition, error) {
@@ -63,7 +60,9 @@ var definitions = sync.OnceValues(func() (map[rules.Lifecycle]*definition, error
 	return out, errors.Join(errs...)
 })
 
-// build configures a stateless machine from a validated lifecycle.
+// build configures a stateless machine from a validated lifecycle:
+// hierarchical substates, and every path of every record as a permitted,
+// internal or dynamic transition guarded by the path's condition.
 // stateless panics on some misconfigurations; validate rules them out, and
 // the recover here turns any that slips through into an error.
 func build(l *lifecycle) (d *definition, err error) {
@@ -73,10 +72,9 @@ func build(l *lifecycle) (d *definition, err error) {
 		}
 	}()
 	sm := stateless.NewStateMachineWithExternalStorage(
-		func(ctx context.Context) (stateless.State, error) { return callFrom(ctx).stateBox, nil },
+		func(ctx context.Context) (stateless.State, error) { return firingOf(ctx).c.State, nil },
 		func(ctx context.Context, s stateless.State) error {
-			cl := callFrom(ctx)
-			cl.state, cl.stateBox = s.(State), s
+			firingOf(ctx).c.State = s.(State)
 			return nil
 		},
 		stateless.FiringImmediate)
@@ -86,50 +84,43 @@ func build(l *lifecycle) (d *definition, err error) {
 			cfg.SubstateOf(p)
 		}
 	}
-	for i := range l.transitions {
-		t := &l.transitions[i]
-		t.fire = t.trigger
-		for _, from := range t.from {
-			configure(sm.Configure(from), t)
+	for i := range l.records {
+		r := &l.records[i]
+		for j := range r.paths {
+			p := &r.paths[j]
+			for _, from := range p.from {
+				configure(sm.Configure(from), r.name, p)
+			}
 		}
 	}
-	byTrig := map[string][]*transition{}
-	for _, trig := range l.triggers() {
-		byTrig[trig] = l.byTrigger(trig)
-	}
-	l.byTrig = byTrig
-	boxes := []boxed{{declared, declared}}
-	for _, s := range l.states {
-		boxes = append(boxes, boxed{s, s})
-	}
-	return &definition{lifecycle: l, machine: sm, boxes: boxes}, nil
+	return &definition{lifecycle: l, machine: sm}, nil
 }
 
-func configure(cfg *stateless.StateConfiguration, t *transition) {
+func configure(cfg *stateless.StateConfiguration, trigger string, p *path) {
 	var guards []stateless.GuardFunc
-	if t.when != nil {
-		cond := t.when
-		guards = append(guards, func(ctx context.Context, _ ...any) bool { return cond.fn(callFrom(ctx)) })
+	if p.when != nil {
+		cond := p.when.fn
+		guards = append(guards, func(ctx context.Context, _ ...any) bool { return cond(firingOf(ctx)) })
 	}
 	switch {
-	case t.dynamic != nil:
-		pick := t.dynamic
-		cfg.PermitDynamic(t.trigger, func(ctx context.Context, _ ...any) (stateless.State, error) {
-			cl := callFrom(ctx)
-			return cl.def.box(pick(cl)), nil
+	case p.choose != nil:
+		choose := p.choose
+		cfg.PermitDynamic(trigger, func(ctx context.Context, _ ...any) (stateless.State, error) {
+			return choose(firingOf(ctx)), nil
 		}, guards...)
-	case t.to == "":
-		cfg.InternalTransition(t.trigger, func(context.Context, ...any) error { return nil }, guards...)
+	case p.to == "":
+		cfg.InternalTransition(trigger, func(context.Context, ...any) error { return nil }, guards...)
 	default:
-		cfg.Permit(t.trigger, t.to, guards...)
+		cfg.Permit(trigger, p.to, guards...)
 	}
 }
 
-// validate checks a lifecycle's table before it reaches stateless: every
-// state named is declared, superstates come before their substates, no
-// transition permits its own source, a trigger is permitted at most once
-// from any state (so guards never overlap), and every leaf state is
-// reachable or initial.
+// validate checks a lifecycle's table before it reaches stateless: one
+// record per trigger, every state named is declared, superstates come
+// before their substates, no path permits its own source, a trigger is
+// permitted at most once from any state (so guards never overlap), every
+// duty names a known obligation, and every leaf state is reachable or
+// initial.
 func (l *lifecycle) validate() error {
 	var errs []error
 	fail := func(format string, a ...any) {
@@ -141,52 +132,59 @@ func (l *lifecycle) validate() error {
 		}
 	}
 	reached := map[State]bool{}
-	for _, t := range l.transitions {
-		for _, s := range append(append(slices.Clone(t.from), t.targets...), t.to) {
-			if s != "" && !slices.Contains(l.states, s) {
-				fail("trigger %s names an unknown state %q", t.trigger, s)
+	seen := map[string]bool{}
+	for _, r := range l.records {
+		if seen[r.name] {
+			fail("trigger %s has two records", r.name)
+		}
+		seen[r.name] = true
+		if len(r.paths) == 0 || len(r.roles) == 0 {
+			fail("trigger %s has no path or no role", r.name)
+		}
+		for _, du := range r.duties {
+			if !slices.Contains(obligationIDs[:], du.obligation) {
+				fail("trigger %s names an unknown obligation %q", r.name, du.obligation)
 			}
 		}
-		for _, f := range t.from {
-			if t.to != "" && t.to == f {
-				fail("trigger %s permits its own source %s: use an internal transition", t.trigger, f)
+		for _, p := range r.paths {
+			for _, s := range slices.Concat(p.from, p.targets, []State{p.to}) {
+				if s != "" && !slices.Contains(l.states, s) {
+					fail("trigger %s names an unknown state %q", r.name, s)
+				}
+			}
+			for _, f := range p.from {
+				if p.to != "" && p.to == f {
+					fail("trigger %s permits its own source %s: use an internal transition", r.name, f)
+				}
+			}
+			if p.choose != nil && len(p.targets) == 0 {
+				fail("trigger %s chooses its destination but lists none", r.name)
+			}
+			reached[p.to] = true
+			for _, s := range p.targets {
+				reached[s] = true
 			}
 		}
-		if t.dynamic != nil && len(t.targets) == 0 && t.trigger != "return_refused" {
-			fail("trigger %s chooses its destination but lists none", t.trigger)
-		}
-		reached[t.to] = true
-		for _, s := range t.targets {
-			reached[s] = true
-		}
 	}
-	l.checkOverlaps(fail)
 	for _, s := range l.leaves() {
-		if !reached[s] && !l.initial(s) {
-			fail("state %s cannot be reached", s)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// checkOverlaps fails when a trigger is permitted twice from one state,
-// counting superstates.
-func (l *lifecycle) checkOverlaps(fail func(string, ...any)) {
-	for _, s := range l.leaves() {
-		for _, trig := range l.triggers() {
+		for _, r := range l.records {
 			n := 0
-			for _, t := range l.byTrigger(trig) {
-				for _, f := range t.from {
+			for _, p := range r.paths {
+				for _, f := range p.from {
 					if s == f || (f != declared && s.In(f)) {
 						n++
 					}
 				}
 			}
 			if n > 1 {
-				fail("trigger %s is permitted %d times from state %s", trig, n, s)
+				fail("trigger %s is permitted %d times from state %s", r.name, n, s)
 			}
 		}
+		if !reached[s] && !l.initial(s) {
+			fail("state %s cannot be reached", s)
+		}
 	}
+	return errors.Join(errs...)
 }
 
 // initial reports whether a case can start in s: the states declarations
