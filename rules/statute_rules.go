@@ -73,7 +73,7 @@ func statuteRules() []Rule {
 			"child.place", "child.review"),
 		due("due.court_report", "art. 47 ust. 5 UWR",
 			`addMonths(on, param("court_report.interval"))`,
-			"child.place", "child.report_to_court"),
+			"child.place", "child.move", "child.report_to_court"),
 		due("due.legal_status_motion", "art. 47 ust. 7, art. 100 ust. 4a UWR",
 			`addMonths(on, param("legal_status.motion_after"))`,
 			"child.place"),

@@ -1,8 +1,6 @@
 package workflow
 
 import (
-	"slices"
-
 	"github.com/asysta/asysta/rules"
 )
 
@@ -162,28 +160,22 @@ func (r *record) pathFrom(s State) *path {
 	return nil
 }
 
-// suggest returns the trigger names of l closest to name (a typo, a
-// trigger of another lifecycle), for a "did you mean" hint: those within
-// an edit distance of a third of the name, at most three, best first.
+// suggest returns the user triggers of l nearest to name (a typo), for a
+// "did you mean" hint: those at the least edit distance, if that is at
+// most a third of the name (two for short names).
 func (l *lifecycle) suggest(name string) []string {
-	type scored struct {
-		name string
-		d    int
-	}
-	var near []scored
-	limit := max(2, len([]rune(name))/3)
+	out := []string{}
+	best := max(2, len([]rune(name))/3)
 	for _, r := range l.records {
 		if r.internal {
 			continue
 		}
-		if d := editDistance(name, r.name); d <= limit {
-			near = append(near, scored{r.name, d})
+		switch d := editDistance(name, r.name); {
+		case d < best:
+			best, out = d, append(out[:0], r.name)
+		case d == best:
+			out = append(out, r.name)
 		}
-	}
-	slices.SortStableFunc(near, func(a, b scored) int { return a.d - b.d })
-	out := make([]string, 0, 3)
-	for i := 0; i < len(near) && i < 3; i++ {
-		out = append(out, near[i].name)
 	}
 	return out
 }

@@ -1,0 +1,70 @@
+package workflow
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/asysta/asysta/rules"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRecordsMatchRules checks that package rules knows exactly the
+// triggers the records define, and that every statutory due rule names
+// exactly the triggers whose records open or renew an obligation with it:
+// a record that opens an obligation on a trigger the due rule does not
+// name (or the reverse) fails here.
+func TestRecordsMatchRules(t *testing.T) {
+	defs, err := definitions()
+	require.NoError(t, err)
+	var fromRecords []rules.Trigger
+	opening := map[string][]string{} // due rule → "lifecycle.trigger"
+	for _, l := range rules.Lifecycles {
+		for _, r := range defs[l].records {
+			fromRecords = append(fromRecords, rules.Trigger{Lifecycle: l, Name: r.name})
+			for _, du := range r.duties {
+				if du.rule != "" && !slices.Contains(opening[du.rule], string(l)+"."+r.name) {
+					opening[du.rule] = append(opening[du.rule], string(l)+"."+r.name)
+				}
+			}
+		}
+	}
+	assert.ElementsMatch(t, rules.Triggers(), fromRecords, "rules.Triggers() and the trigger records")
+
+	due := 0
+	for _, p := range rules.Statute().Programs() {
+		r := p.Rule()
+		if r.Kind != rules.KindDue {
+			continue
+		}
+		due++
+		assert.ElementsMatch(t, r.On, opening[r.ID], "due rule %s: its triggers and the records that open it", r.ID)
+		delete(opening, r.ID)
+	}
+	assert.Empty(t, opening, "records open obligations by due rules the statute does not have")
+	assert.GreaterOrEqual(t, due, len(Obligations), "a statutory due rule for every obligation")
+}
+
+// TestSuggest checks the "did you mean" of an unknown trigger.
+func TestSuggest(t *testing.T) {
+	f, c := familyLifecycle(), childLifecycle()
+	for _, tc := range []struct {
+		l    *lifecycle
+		name string
+		want []string
+	}{
+		{f, "assing_assistant", []string{"assign_assistant"}},
+		{f, "asses", []string{"assess"}},
+		{f, "refr", []string{"refer"}},
+		{f, "activate", []string{}},
+		{f, "place", []string{}},
+		{c, "plac", []string{"place"}},
+		{c, "review_child", []string{}},
+		{f, "zupełnie coś innego", []string{}},
+	} {
+		assert.Equal(t, tc.want, tc.l.suggest(tc.name), "%s in %s", tc.name, tc.l.name)
+	}
+	assert.Equal(t, 0, editDistance("", ""))
+	assert.Equal(t, 3, editDistance("", "abc"))
+	assert.Equal(t, 1, editDistance("ź", "z"))
+}
