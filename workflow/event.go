@@ -35,6 +35,6 @@ type Event struct {
 const TriggerDeclare = "declare"
 
 // TriggerActivate is fired by the engine on a foster family when its first
-// child is placed (contract.md section 2: it "becomes active with its first
-// placed child").
+// child is placed: a foster family "becomes active with its first placed
+// child" (docs/workflow.md, "Additions beyond the contract").
 const TriggerActivate = "activate"
