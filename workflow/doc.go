@@ -98,7 +98,8 @@
 // [CoordinatorKey], [CarerKey], [FamilyKey], [FosterFamilyKey],
 // [SocialWorkerKey]); the engine counts an
 // assistant's families, a coordinator's foster families and a carer's
-// children through it. [Store.Commit] is the only write and is all or
+// children through it; [Engine.Load] reports a worker's load by the same
+// count. [Store.Commit] is the only write and is all or
 // nothing. [MemoryStore] is the default and the reference implementation;
 // package workflow/storetest checks any other against the contract.
 // [Scanner] lets reports and calendars visit every case.
