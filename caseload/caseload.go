@@ -82,38 +82,21 @@ func (c *Caseload) Load(ctx context.Context, worker string, on rules.Date) (Load
 
 // loadOf computes w's load under rule set rs: a report or a recommendation
 // takes the rule set once and uses it throughout, so that a reload in the
-// middle cannot mix two revisions' caps.
+// middle cannot mix two revisions' caps. The count is the engine's
+// ([workflow.LoadOf]), the one the cap rules use.
 func (c *Caseload) loadOf(ctx context.Context, w workflow.Worker, on rules.Date, rs *rules.RuleSet) (Load, error) {
-	l := Load{Worker: w.ID, Role: w.Role, On: on}
-	var key, capParam string
+	wl, err := workflow.LoadOf(ctx, c.e.Store(), rs, w, on)
+	if err != nil {
+		return Load{Worker: w.ID, Role: w.Role, On: on}, errorf(err, "obciążenie %s", "load of %s", w.ID)
+	}
+	l := Load{Worker: w.ID, Role: w.Role, On: on, Cap: wl.Cap, CapRule: wl.CapRule, CapSource: wl.CapSource}
 	switch w.Role {
 	case workflow.FamilyAssistant:
-		key, capParam, l.CapRule = workflow.AssistantKey(w.ID), "assistant.max_families", "assistant.max_families"
+		l.Families, l.Weight, l.ZaZyciemNotCounted = wl.Count(), wl.Weight, len(wl.ZaZyciemNotCounted)
 	case workflow.FosterCareCoordinator:
-		key, capParam, l.CapRule = workflow.CoordinatorKey(w.ID), "coordinator.max_foster_families", "coordinator.max_foster_families"
+		l.FosterFamilies = wl.Count()
 	case workflow.SocialWorker:
-		key = workflow.SocialWorkerKey(w.ID)
-	default:
-		return l, nil
-	}
-	cases, _, err := c.e.Store().Index(ctx, key)
-	if err != nil {
-		return l, errorf(err, "obciążenie %s", "load of %s", w.ID)
-	}
-	switch w.Role {
-	case workflow.FosterCareCoordinator:
-		l.FosterFamilies = len(cases)
-	case workflow.SocialWorker:
-		l.SocialWorkFamilies = len(cases)
-		return l, nil
-	default:
-		count := paramBool(rs, "assistant.count_za_zyciem_in_cap", on, true)
-		l.Families, l.Weight = workflow.FamilyLoad(cases, count)
-		all, _ := workflow.FamilyLoad(cases, true)
-		l.ZaZyciemNotCounted = all - l.Families
-	}
-	if v, ok := rs.Param(capParam, on); ok && capParam != "" {
-		l.Cap, l.CapSource = v.Int(), v.Source.String()
+		l.SocialWorkFamilies = wl.Count()
 	}
 	return l, nil
 }

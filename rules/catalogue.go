@@ -15,8 +15,8 @@ var StatuteStart = Date{2012, time.January, 1}
 //	ZZ   ustawa z 4 listopada 2016 r. o wsparciu kobiet w ciąży i rodzin „Za życiem”
 //	RWS  rozporządzenie w sprawie rodzinnego wywiadu środowiskowego (Dz.U. 2021 poz. 893)
 
-// statuteParameters is the built-in parameter catalogue: contract.md
-// section 3, with legal bases and histories from domain.md.
+// statuteParameters is the built-in parameter catalogue (docs/glossary.md,
+// "Parameters"), each with its legal basis and history (docs/legal.md).
 func statuteParameters() []Parameter {
 	return []Parameter{
 		ceiling("assistant.max_families", UnitCount, "art. 15 ust. 4 UWR",

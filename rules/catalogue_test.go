@@ -9,8 +9,9 @@ import (
 	"github.com/asysta/asysta/rules"
 )
 
-// contractParams is contract.md section 3: every parameter with its value
-// on 2014-12-31 and on 2015-01-01, unit and override direction.
+// contractParams is the parameter table of docs/configuration.md
+// ("Override directions and the parameter table"): every parameter with its
+// value on 2014-12-31 and on 2015-01-01, unit and override direction.
 var contractParams = []struct {
 	id          string
 	before, now any // on 2014-12-31 and 2015-01-01

@@ -41,8 +41,8 @@ func (l Level) String() string {
 }
 
 // Config is one municipal, county or voivodeship configuration file,
-// decoded into plain data (contract.md section 7). It is produced by
-// [ParseConfig] and compiled, with the statute, by [New].
+// decoded into plain data (docs/configuration.md, "File format"). It is
+// produced by [ParseConfig] and compiled, with the statute, by [New].
 type Config struct {
 	File       string // the name the file was given by
 	Name       string // e.g. "Gmina Przykładowa"

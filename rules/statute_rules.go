@@ -1,8 +1,8 @@
 package rules
 
-// statuteRules is the built-in rule catalogue: the guards of contract.md
-// section 3 and the due dates of section 4, plus the additions documented
-// in docs/rules.md.
+// statuteRules is the built-in rule catalogue: the statutory guards and due
+// rules of docs/rules.md ("The statutory rules"), which compute the due dates
+// of the obligations of docs/workflow.md ("Obligations").
 func statuteRules() []Rule {
 	return []Rule{
 		guard("assistant.basis_required", "art. 8 ust. 3, art. 11 ust. 1a UWR; art. 109 § 2 pkt 1 KRO; art. 8 ust. 6 ZZ",

@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// Lifecycle names one of the case lifecycles (contract.md section 2).
+// Lifecycle names one of the case lifecycles (docs/workflow.md,
+// "Lifecycles, triggers, roles and arguments").
 type Lifecycle string
 
 // The lifecycles.

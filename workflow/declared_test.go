@@ -12,7 +12,8 @@ import (
 
 // TestEngine_Fire_declaredFamily: on a declared family with no case, any
 // trigger but refer or apply_za_zyciem is invalid, whoever fires it
-// (contract.md section 2), even a role that could never fire it.
+// (docs/workflow.md, "Firing, and what comes back"), even a role that could
+// never fire it.
 func TestEngine_Fire_declaredFamily(t *testing.T) {
 	ctx := context.Background()
 	dir := workflow.NewMemoryDirectory()

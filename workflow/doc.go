@@ -7,9 +7,9 @@
 // case as obligations ([Obligation]).
 //
 // The public vocabulary (roles, states, triggers, arguments, rule and
-// obligation IDs) is that of contract.md; docs/workflow.md explains how the
-// pieces fit together and documents every addition beyond the contract,
-// with its legal basis.
+// obligation IDs) is listed in docs/glossary.md; docs/workflow.md explains
+// how the pieces fit together and documents every addition beyond the
+// contract, with its legal basis.
 //
 // # Lifecycles
 //
@@ -81,8 +81,8 @@
 //
 // # Obligations
 //
-// Transitions open, renew and close the obligations of contract.md
-// section 4 (interview, family_assessment, child_review, court_report,
+// Transitions open, renew and close the obligations of docs/workflow.md
+// ("Obligations": interview, family_assessment, child_review, court_report,
 // legal_status_motion, emergency_stay_end, foster_family_assessment,
 // monitoring_end; see [Obligations]). Due dates are computed by the due
 // rules of the rule set in force on the event's date, with the civil-code
@@ -98,7 +98,8 @@
 // [CoordinatorKey], [CarerKey], [FamilyKey], [FosterFamilyKey],
 // [SocialWorkerKey]); the engine counts an
 // assistant's families, a coordinator's foster families and a carer's
-// children through it. [Store.Commit] is the only write and is all or
+// children through it; [Engine.Load] reports a worker's load by the same
+// count. [Store.Commit] is the only write and is all or
 // nothing. [MemoryStore] is the default and the reference implementation;
 // package workflow/storetest checks any other against the contract.
 // [Scanner] lets reports and calendars visit every case.

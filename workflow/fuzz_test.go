@@ -64,8 +64,8 @@ var (
 	}
 	fzR2Forms = []string{workflow.FormNonProfessional, workflow.FormEmergency, workflow.FormFamilyChildrensHome, workflow.FormKinship}
 
-	// fzRoles is who may fire what, per contract.md section 2, to steer
-	// most steps to an allowed role.
+	// fzRoles is who may fire what, per docs/workflow.md ("Lifecycles,
+	// triggers, roles and arguments"), to steer most steps to an allowed role.
 	fzRoles = map[rules.Lifecycle]map[string][]workflow.Role{
 		rules.LifecycleFamily: {
 			"court_obligation":   {workflow.SocialWorker, workflow.OPSHead},
@@ -125,7 +125,8 @@ var (
 	fzForms = []string{workflow.FormKinship, workflow.FormNonProfessional, workflow.FormProfessional, workflow.FormEmergency,
 		workflow.FormFamilyChildrensHome, workflow.FormInstitution}
 
-	// fzLeaves are the states a case may be in (contract.md section 2).
+	// fzLeaves are the states a case may be in (docs/glossary.md,
+	// "Lifecycles and states").
 	fzLeaves = map[rules.Lifecycle][]workflow.State{
 		rules.LifecycleFamily: {"", workflow.Referred, workflow.Analysis, workflow.AssistantRequested, workflow.AssistantPlanning,
 			workflow.AssistantImplementing, workflow.Declined, workflow.Monitoring, workflow.Closed},
@@ -338,8 +339,8 @@ func fzLifecycleTrig(l rules.Lifecycle) []string {
 	return fzFosterTrig
 }
 
-// fzPlausible lists the triggers contract.md section 2 permits in c's
-// state, to steer most steps along the lifecycle; roles, arguments and
+// fzPlausible lists the triggers docs/workflow.md ("Lifecycles, triggers,
+// roles and arguments") permits in c's state, to steer most steps along the lifecycle; roles, arguments and
 // rules may still refuse them.
 func fzPlausible(c *workflow.Case) []string {
 	s := c.State

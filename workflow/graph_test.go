@@ -34,8 +34,9 @@ var graphLifecycles = []rules.Lifecycle{rules.LifecycleFamily, rules.LifecycleCh
 // graphFormats renders a lifecycle in each format, by file extension.
 var graphFormats = map[string]func(rules.Lifecycle) (string, error){".dot": workflow.DOT, ".mmd": workflow.Mermaid}
 
-// contractStates and contractTriggers are contract.md section 2, with the
-// superstates the dotted IDs imply and the triggers added in docs/.
+// contractStates and contractTriggers are the lifecycles of
+// docs/glossary.md ("Lifecycles and states", "Triggers"), with the
+// superstates the dotted IDs imply and the triggers added there (+).
 var contractStates = map[rules.Lifecycle][]string{
 	rules.LifecycleFamily: {"referred", "analysis", "assistant_requested", "assistant_work", "assistant_work.planning",
 		"assistant_work.implementing", "declined", "monitoring", "closed"},

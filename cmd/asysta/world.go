@@ -27,7 +27,12 @@ func (inv *invocation) playWorld(verb, path string) (*world, int, bool) {
 		inv.reportLoadError(inv.stderr, err)
 		return nil, exitUsage, false
 	}
-	rep, cl, err := s.Play(context.Background(), rs)
+	reg, err := registry(s)
+	var rep *scenario.Report
+	var e *workflow.Engine
+	if err == nil {
+		rep, e, err = s.Play(context.Background(), rs, reg)
+	}
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "asysta %s: %s: %s\n", verb, path, inv.localize(err))
 		return nil, exitProblem, false
@@ -37,13 +42,30 @@ func (inv *invocation) playWorld(verb, path string) (*world, int, bool) {
 		fmt.Fprintln(inv.stderr, f.Localize(inv.lang))
 		status = exitProblem
 	}
-	w := &world{cl: cl}
+	w := &world{cl: caseload.New(e, reg)}
 	for _, st := range s.Steps {
 		if st.At.After(w.last) {
 			w.last = st.At
 		}
 	}
 	return w, status, true
+}
+
+// registry returns the scenario's staff and institutions in a caseload
+// registry, which checks the law's separation of roles.
+func registry(s *scenario.Scenario) (*caseload.Registry, error) {
+	reg := caseload.NewRegistry()
+	for _, w := range s.Workers {
+		if err := reg.Add(w); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range s.Institutions {
+		if err := reg.AddInstitution(workflow.Institution{ID: id}); err != nil {
+			return nil, err
+		}
+	}
+	return reg, nil
 }
 
 // day returns the date --on names, or def when it is empty.

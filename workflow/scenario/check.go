@@ -55,7 +55,7 @@ func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
 // checkLoad compares a worker's load: families counted toward an
 // assistant's cap, or foster families supported by a coordinator.
 func (r *runner) checkLoad(ctx context.Context, on rules.Date, c Check) {
-	l, err := r.cl.Load(ctx, c.Worker, on)
+	l, err := r.e.Load(ctx, c.Worker, on)
 	switch {
 	case err != nil:
 		r.fail(c.Pos, texts("obciążenia %s", "the load of %s", c.Worker), describe(err))

@@ -18,7 +18,7 @@ const (
 	CodeOutOfOrder        rules.Code = "out_of_order"        // a step dated before the one above it
 	CodeUnknownRule       rules.Code = "unknown_rule"        // a denied rule the rule set does not have
 	CodeRuleNotApplicable rules.Code = "rule_not_applicable" // a denied rule that does not govern the step's trigger
-	CodeUnknownObligation rules.Code = "unknown_obligation"  // an obligation contract.md section 4 does not have
+	CodeUnknownObligation rules.Code = "unknown_obligation"  // an obligation the lifecycles do not have (docs/glossary.md)
 	CodeUnknownState      rules.Code = "unknown_state"       // a state the lifecycle does not have
 )
 

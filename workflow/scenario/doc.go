@@ -1,6 +1,5 @@
 // Package scenario reads and plays scenario files: dated stories of
-// triggers and expectations over asysta's lifecycles (contract.md
-// section 5). Downstream test suites run them inside go test with [Test];
+// triggers and expectations over asysta's lifecycles (docs/scenarios.md). Downstream test suites run them inside go test with [Test];
 // people run them with `asysta test`.
 //
 // # Files

@@ -125,7 +125,7 @@ func TestLibraryCoverage(t *testing.T) {
 		fired := slices.ContainsFunc(p.Triggers(), func(tr rules.Trigger) bool { return cov.fired[tr.Lifecycle][tr.Name] })
 		assert.True(t, fired, "no scenario fires a trigger of the warning %s", r.ID)
 	}
-	assert.GreaterOrEqual(t, guards, 8, "the statute's guards of contract.md section 3")
+	assert.GreaterOrEqual(t, guards, 8, "the statutory guards of docs/rules.md")
 	for _, o := range workflow.Obligations {
 		assert.True(t, cov.due[o], "no scenario checks the due date of %s", o)
 		assert.True(t, cov.overdue[o], "no scenario finds %s overdue", o)

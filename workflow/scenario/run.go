@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/asysta/asysta/caseload"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
 )
@@ -44,58 +43,64 @@ func (f Failure) Localize(lang rules.Lang) string {
 // the rule set rs (nil: the statute). It returns an error only when the
 // declared world cannot be set up; failed expectations are in the report.
 func (s *Scenario) Run(ctx context.Context, rs *rules.RuleSet) (*Report, error) {
-	rep, _, err := s.Play(ctx, rs)
+	rep, _, err := s.Play(ctx, rs, nil)
 	return rep, err
 }
 
-// Play is [Scenario.Run] that also returns the world as the story left it,
-// for questions asked after the last step: loads, the review calendar, the
-// staffing report. The caseload's engine and store belong to the caller.
-func (s *Scenario) Play(ctx context.Context, rs *rules.RuleSet) (*Report, *caseload.Caseload, error) {
+// Play is [Scenario.Run] that also returns the engine as the story left
+// it, for questions asked after the last step: loads, the review calendar,
+// the staffing report. The engine's directory is dir, which must hold the
+// scenario's workers and institutions (a caseload registry, say); nil
+// gives a [workflow.MemoryDirectory] of them.
+func (s *Scenario) Play(ctx context.Context, rs *rules.RuleSet, dir workflow.Directory) (*Report, *workflow.Engine, error) {
 	if rs == nil {
 		rs = rules.Statute()
 	}
 	r := &runner{s: s, rs: rs, workers: map[string]workflow.Worker{}, rep: &Report{File: s.File, Name: s.Name}}
-	if err := r.setup(ctx); err != nil {
+	if err := r.setup(ctx, dir); err != nil {
 		return nil, nil, err
 	}
 	for _, st := range s.Steps {
 		if err := ctx.Err(); err != nil {
-			return r.rep, r.cl, err
+			return r.rep, r.e, err
 		}
 		r.step(ctx, st)
 		r.rep.Steps++
 	}
-	return r.rep, r.cl, nil
+	return r.rep, r.e, nil
 }
 
 type runner struct {
 	s       *Scenario
 	rs      *rules.RuleSet
 	e       *workflow.Engine
-	cl      *caseload.Caseload
 	workers map[string]workflow.Worker
 	rep     *Report
 }
 
-func (r *runner) setup(ctx context.Context) error {
-	dir := caseload.NewRegistry()
+func (r *runner) setup(ctx context.Context, dir workflow.Directory) error {
 	for _, w := range r.s.Workers {
-		if err := dir.Add(w); err != nil {
-			return err
-		}
 		r.workers[w.ID] = w
 	}
-	for _, id := range r.s.Institutions {
-		if err := dir.AddInstitution(workflow.Institution{ID: id}); err != nil {
-			return err
+	if dir == nil {
+		mem := workflow.NewMemoryDirectory()
+		for _, w := range r.s.Workers {
+			if err := mem.AddWorker(w); err != nil {
+				return err
+			}
 		}
+		for _, id := range r.s.Institutions {
+			if err := mem.AddInstitution(workflow.Institution{ID: id}); err != nil {
+				return err
+			}
+		}
+		dir = mem
 	}
 	e, err := workflow.New(workflow.WithRules(r.rs), workflow.WithDirectory(dir))
 	if err != nil {
 		return err
 	}
-	r.e, r.cl = e, caseload.New(e, dir)
+	r.e = e
 	var errs []error
 	for _, f := range r.s.Families {
 		errs = append(errs, e.DeclareFamily(ctx, f.ID, workflow.FamilyInfo{Difficulty: f.Difficulty, Area: f.Area}))

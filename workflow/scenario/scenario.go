@@ -8,7 +8,7 @@ import (
 )
 
 // Scenario is a parsed scenario file: the declared world and the dated
-// steps (contract.md section 5). It is plain data: [Parse] builds it from
+// steps (docs/scenarios.md). It is plain data: [Parse] builds it from
 // YAML and [Story] from Go code; [Scenario.Run] plays it.
 type Scenario struct {
 	File   string // the file name, as given; "" for a story written in Go

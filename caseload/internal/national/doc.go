@@ -12,17 +12,18 @@
 // smaller scale shrinks every count in proportion (at least one of each).
 //
 //   - Family assistants: 3,750. Press figure of 3,748 assistants at the end
-//     of 2023, on average about 12 families each (domain.md section 1,
-//     gazetaprawna.pl 2025 [S]).
+//     of 2023, on average about 12 families each (Gazeta Prawna, 2025,
+//     serwisy.gazetaprawna.pl/samorzad/artykuly/10494115 [S]).
 //   - Families in assistant work: 45,000 = 3,750 × 12 (ibid.); 45,400
 //     supported families in 2018, about 6,400 of them obliged by a court
-//     (domain.md section 2 [S]): the court-ordered share 6,400/45,400.
+//     (praca.gazetaprawna.pl/artykuly/1415982 [S]): the court-ordered
+//     share 6,400/45,400.
 //   - Gminas (OPS): 2,477; powiats (PCPR): 380; inhabitants: 37.6 million.
-//     Given by the brief (the official territorial division and GUS);
-//     not in domain.md [U].
+//     Round figures of the official territorial division and GUS, not
+//     checked against a source [U].
 //   - Children in foster care: 72,000; foster families (including family
-//     children's homes): 9,000; coordinators: about 1,000. Given by the
-//     brief; not in domain.md [U].
+//     children's homes): 9,000; coordinators: about 1,000. Round figures,
+//     not checked against a source [U].
 //   - Families in the other states (referred, analysis, waiting for an
 //     assistant, monitoring, closed, declined): local practice, not
 //     statistics [U]; they are a small share beside the 45,000.
@@ -39,7 +40,7 @@
 // four), and the rest of the 72,000 go to institutions of at most 14 (art.
 // 95 ust. 3), at most 12 each. With 9,000 foster families this leaves about
 // two thirds of the children in institutions, well above the real share
-// (about a fifth [U]): the brief's 9,000 is low beside the some 36,000 foster
+// (about a fifth [U]): the default 9,000 is low beside the some 36,000 foster
 // families GUS counts [U]. Set Figures.FosterFamilies to change it.
 //
 // # What is generated

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/asysta/asysta/caseload"
-	"github.com/asysta/asysta/caseload/national"
+	"github.com/asysta/asysta/caseload/internal/national"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
 	"github.com/stretchr/testify/assert"

@@ -1,0 +1,96 @@
+package workflow
+
+import (
+	"context"
+	"slices"
+
+	"github.com/asysta/asysta/rules"
+)
+
+// Load is a worker's load on a date, counted as the cap rules count it:
+// the families an assistant works with toward assistant.max_families, the
+// foster families a coordinator supports toward
+// coordinator.max_foster_families, the families a social worker has in
+// social work (no cap per worker).
+type Load struct {
+	Worker string     `json:"worker"`
+	Role   Role       `json:"role"`
+	On     rules.Date `json:"on"`
+	// Cases are the IDs of the counted cases, sorted.
+	Cases []string `json:"cases"`
+	// Weight is the summed difficulty of an assistant's counted families.
+	Weight float64 `json:"weight,omitempty"`
+	// ZaZyciemNotCounted are the 'Za życiem' families of an assistant left
+	// out of the count because assistant.count_za_zyciem_in_cap is false.
+	ZaZyciemNotCounted []string `json:"za_zyciem_not_counted,omitempty"`
+	// Cap is the cap in force for the role on the date (0: the role has
+	// none), with the rule that enforces it and where its value comes from.
+	Cap       int    `json:"cap"`
+	CapRule   string `json:"cap_rule,omitempty"`
+	CapSource string `json:"cap_source,omitempty"`
+}
+
+// Count returns the number of counted cases.
+func (l Load) Count() int { return len(l.Cases) }
+
+// Load returns the load of the worker with the ID on date on, under the
+// rules in force. An unknown worker gives an error wrapping
+// [ErrUnknownWorker]; a role without a load (an ops_head, say) gives a
+// Load with no cases and no cap.
+func (e *Engine) Load(ctx context.Context, worker string, on rules.Date) (Load, error) {
+	w, err := e.dir.Worker(ctx, worker)
+	if err != nil {
+		return Load{}, err
+	}
+	return LoadOf(ctx, e.store, e.RuleSet(), w, on)
+}
+
+// LoadOf is [Engine.Load] for a worker already read, over store s under
+// rule set rs: a report that weighs many workers takes the rule set once,
+// so that a reload in the middle cannot mix two revisions' caps. The
+// families are counted by [FamilyLoad], the count the assistant's cap
+// rule uses.
+func LoadOf(ctx context.Context, s Store, rs *rules.RuleSet, w Worker, on rules.Date) (Load, error) {
+	l := Load{Worker: w.ID, Role: w.Role, On: on, Cases: []string{}}
+	var key string
+	switch w.Role {
+	case FamilyAssistant:
+		key, l.CapRule = AssistantKey(w.ID), "assistant.max_families"
+	case FosterCareCoordinator:
+		key, l.CapRule = CoordinatorKey(w.ID), "coordinator.max_foster_families"
+	case SocialWorker:
+		key = SocialWorkerKey(w.ID)
+	default:
+		return l, nil
+	}
+	cases, _, err := s.Index(ctx, key)
+	if err != nil {
+		return Load{}, err
+	}
+	if w.Role == FamilyAssistant {
+		count := true
+		if v, ok := rs.Param("assistant.count_za_zyciem_in_cap", on); ok {
+			count = v.Bool()
+		}
+		for _, c := range cases {
+			// Asked case by case, FamilyLoad says which cases it counts.
+			n, weight := FamilyLoad([]*Case{c}, count)
+			switch all, _ := FamilyLoad([]*Case{c}, true); {
+			case n == 1:
+				l.Cases, l.Weight = append(l.Cases, c.ID), l.Weight+weight
+			case all == 1:
+				l.ZaZyciemNotCounted = append(l.ZaZyciemNotCounted, c.ID)
+			}
+		}
+	} else {
+		for _, c := range cases {
+			l.Cases = append(l.Cases, c.ID)
+		}
+	}
+	slices.Sort(l.Cases)
+	slices.Sort(l.ZaZyciemNotCounted)
+	if v, ok := rs.Param(l.CapRule, on); ok && l.CapRule != "" {
+		l.Cap, l.CapSource = v.Int(), v.Source.String()
+	}
+	return l, nil
+}
