@@ -94,7 +94,7 @@ type FosterFamilyFacts struct {
 }
 
 // Obligation is an open duty with its due date: the last day on which it is
-// on time (contract.md section 4).
+// on time (docs/workflow.md, "Obligations").
 type Obligation struct {
 	ID     string     `json:"id"` // interview, family_assessment, child_review, …
 	Opened rules.Date `json:"opened"`

@@ -6,7 +6,7 @@ import (
 	"github.com/asysta/asysta/rules"
 )
 
-// The child lifecycle's triggers (docs/workflow.md, "Dziecko — child").
+// The child lifecycle's triggers (docs/workflow.md, "child — umieszczenie dziecka w pieczy zastępczej").
 // report_to_court is [TriggerReportToCourt].
 const (
 	TriggerPlace             = "place"

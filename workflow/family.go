@@ -4,7 +4,7 @@ import (
 	"github.com/asysta/asysta/rules"
 )
 
-// The family lifecycle's triggers (docs/workflow.md, "Rodzina — family").
+// The family lifecycle's triggers (docs/workflow.md, "family — sprawa rodziny").
 const (
 	TriggerRefer             = "refer"
 	TriggerApplyZaZyciem     = "apply_za_zyciem"

@@ -6,8 +6,9 @@ import (
 	"github.com/asysta/asysta/rules"
 )
 
-// The foster_family lifecycle's triggers (docs/workflow.md, "Rodzina
-// zastępcza — foster_family"). assess is [TriggerAssess].
+// The foster_family lifecycle's triggers (docs/workflow.md,
+// "foster_family — rodzina zastępcza, rodzinny dom dziecka"). assess is
+// [TriggerAssess].
 const (
 	TriggerQualify           = "qualify"
 	TriggerAssignCoordinator = "assign_coordinator"

@@ -7,7 +7,7 @@ import (
 	"github.com/asysta/asysta/rules"
 )
 
-// The obligations (docs/workflow.md, "Obowiązki — obligations"). Each
+// The obligations (docs/workflow.md, "Obligations"). Each
 // trigger's record lists the obligations it opens, renews and closes.
 const (
 	OblInterview              = "interview"

@@ -2,7 +2,7 @@ package workflow
 
 import "strings"
 
-// Role is an actor's role (contract.md section 1).
+// Role is an actor's role (docs/glossary.md, "Roles — role").
 type Role string
 
 // The roles.
