@@ -1,7 +1,6 @@
 package workflow
 
 import (
-
 	"github.com/asysta/asysta/rules"
 )
 
