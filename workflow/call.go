@@ -27,20 +27,15 @@ type callState struct {
 	rs       *rules.RuleSet
 	def      *definition
 	expected int64 // the case's version as loaded
-	c        *Case // being changed
-	// shared: c is the store's own snapshot (MemoryStore), to be copied
-	// (own) before it is changed; factsShared: c is that copy, its facts
-	// still the snapshot's.
-	shared      bool
-	factsShared bool
-	cmd         Command
-	tr          *transition
-	args        Args
-	state       State           // the stateless machine's state for this call
-	stateBox    stateless.State // state as an interface, boxed once
-	env         rules.Env
-	guards      []KeyVersion
-	linked      []Write // other cases changed (foster family activation)
+	c        *Case // the call's own copy, being changed
+	cmd      Command
+	tr       *transition
+	args     Args
+	state    State           // the stateless machine's state for this call
+	stateBox stateless.State // state as an interface, boxed once
+	env      rules.Env
+	guards   []KeyVersion
+	linked   []Write // other cases changed (foster family activation)
 
 	// out is the outcome, allocated when the rules allow the trigger; its
 	// Decision is the call's decision, which the event points to.
@@ -84,35 +79,13 @@ func (c *callContext) Value(key any) any {
 	return c.Context.Value(key)
 }
 
-// newCall starts a call on c, which is the store's own snapshot when
-// shared.
-func newCall(ctx context.Context, e *Engine, c *Case, shared bool, cmd Command) *call {
+// newCall starts a call on c, the call's own copy of the case as loaded.
+func newCall(ctx context.Context, e *Engine, c *Case, cmd Command) *call {
 	def := e.defs[c.Lifecycle]
 	cl := callPool.Get().(*call) // released clean
-	cl.ctx, cl.e, cl.rs, cl.def, cl.expected, cl.c, cl.shared, cl.cmd, cl.state = ctx, e, e.ruleSet(), def, c.Version, c, shared, cmd, c.State
+	cl.ctx, cl.e, cl.rs, cl.def, cl.expected, cl.c, cl.cmd, cl.state = ctx, e, e.ruleSet(), def, c.Version, c, cmd, c.State
 	cl.stateBox = def.box(c.State)
 	return cl
-}
-
-// own makes cl.c the call's own copy, which it may change: its facts still
-// shared with the store's snapshot (factsShared), to be replaced rather
-// than changed.
-func (cl *call) own() {
-	if cl.shared {
-		cl.c, cl.shared, cl.factsShared = cl.c.cow(), false, true
-	}
-}
-
-// get reads a case only to look at it: the store's snapshot when the
-// store is a MemoryStore, which must not be changed.
-func (cl *call) get(id string) (*Case, error) {
-	if ms, ok := cl.e.store.(*MemoryStore); ok {
-		if c := ms.shared(id); c != nil {
-			return c, nil
-		}
-		return nil, ErrNotFound
-	}
-	return cl.e.store.Get(cl.ctx, id)
 }
 
 func (cl *call) trigger() rules.Trigger {
@@ -254,14 +227,13 @@ func orNone(s string) string {
 
 // transition fires the stateless machine and applies the effects.
 func (cl *call) transition() error {
-	cl.own()
 	from := cl.c.State
 	cl.sctx = callContext{Context: cl.ctx, cl: cl}
 	if err := cl.def.machine.FireCtx(&cl.sctx, cl.tr.fire); err != nil {
 		return err
 	}
 	cl.c.State = cl.state
-	applyFacts(cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from, cl.factsShared)
+	applyFacts(cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from)
 	if err := applyObligations(cl.rs, cl.c, cl.cmd.Trigger, cl.args, cl.cmd.Actor, cl.cmd.On, from, &cl.famEnv); err != nil {
 		return err
 	}
@@ -283,16 +255,11 @@ func (cl *call) commit() error {
 	if len(cl.linked) > 0 {
 		writes = append(writes[:1:1], cl.linked...)
 	}
-	// The versions are set before the commit: a MemoryStore keeps these
-	// very cases (owned), which must not change once it has them.
-	for _, w := range writes {
-		w.Case.Version = w.Expected + 1
-	}
-	if err := cl.e.commit(cl.ctx, Batch{Writes: writes, Guards: cl.guards, owned: true}); err != nil {
-		for _, w := range writes {
-			w.Case.Version = w.Expected
-		}
+	if err := cl.e.commit(cl.ctx, Batch{Writes: writes, Guards: cl.guards}); err != nil {
 		return err
+	}
+	for _, w := range writes { // the versions the store gave them, for the outcome
+		w.Case.Version = w.Expected + 1
 	}
 	return nil
 }
@@ -307,18 +274,11 @@ func (cl *call) outcome() *Outcome {
 }
 
 // index reads an index key and remembers its version as a guard of the
-// commit. The cases may be the store's own snapshots: clone one before
-// changing it.
+// commit. The cases are the call's own copies.
 func (cl *call) index(key string) ([]*Case, error) {
-	var cases []*Case
-	var v int64
-	if ms, ok := cl.e.store.(*MemoryStore); ok {
-		cases, v = ms.sharedIndex(key) // not to be changed
-	} else {
-		var err error
-		if cases, v, err = cl.e.store.Index(cl.ctx, key); err != nil {
-			return nil, err
-		}
+	cases, v, err := cl.e.store.Index(cl.ctx, key)
+	if err != nil {
+		return nil, err
 	}
 	cl.guards = append(cl.guards, KeyVersion{Key: key, Version: v})
 	return cases, nil

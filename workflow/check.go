@@ -25,7 +25,7 @@ func (e *Engine) Check(ctx context.Context, caseID string, cmd Command) (dec rul
 	if cmd.Version != 0 && cmd.Version != c.Version {
 		return dec, &ConflictError{Case: caseID, Want: cmd.Version, Got: c.Version}
 	}
-	cl := newCall(ctx, e, c, false, cmd) // c is Get's copy: the call may change it
+	cl := newCall(ctx, e, c, cmd)
 	if err := cl.check(); err != nil {
 		return dec, err
 	}

@@ -107,16 +107,6 @@ func (e *Engine) Replay(ctx context.Context, id string) (*Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := e.store.(interface {
-		viewEvents(context.Context, string, func([]Event) error) error
-	}); ok {
-		var out *Case
-		err := v.viewEvents(ctx, id, func(evs []Event) (err error) {
-			out, err = e.ReplayEvents(cur, evs)
-			return err
-		})
-		return out, err
-	}
 	events, err := e.History(ctx, id)
 	if err != nil {
 		return nil, err
@@ -157,7 +147,7 @@ func (e *Engine) replayOne(def *definition, c *Case, ev Event) error {
 	}
 	from := c.State
 	c.State = ev.To
-	applyFacts(c, ev.Trigger, args, ev.Actor, ev.On, from, false)
+	applyFacts(c, ev.Trigger, args, ev.Actor, ev.On, from)
 	if err := applyObligations(rs, c, ev.Trigger, args, ev.Actor, ev.On, from, nil); err != nil {
 		return err
 	}

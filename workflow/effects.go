@@ -1,56 +1,23 @@
 package workflow
 
 import (
-	"slices"
-
 	"github.com/asysta/asysta/rules"
 )
 
 // applyFacts records what a transition changes in a case's facts. It is a
 // pure function of the case, the trigger, its arguments and the date, so
 // that replay repeats it exactly.
-//
-// When shared, c's facts are shared with an earlier version of the case
-// (see Case.cow) and must not be changed: facts that change are replaced
-// by a new copy, and facts that do not stay shared.
-func applyFacts(c *Case, trigger string, a Args, actor Actor, on rules.Date, from State, shared bool) {
+func applyFacts(c *Case, trigger string, a Args, actor Actor, on rules.Date, from State) {
 	switch {
 	case c.Family != nil:
-		f := *c.Family
-		familyFacts(&f, c.State, trigger, a, on, from)
+		familyFacts(c.Family, c.State, trigger, a, on, from)
 		if (trigger == "refer" || trigger == "apply_za_zyciem") && actor.Role == SocialWorker {
-			f.SocialWorker = actor.ID
-		}
-		switch {
-		case !shared:
-			*c.Family = f
-		case !f.equal(c.Family):
-			n := new(FamilyFacts)
-			*n = f
-			c.Family = n
+			c.Family.SocialWorker = actor.ID
 		}
 	case c.Child != nil:
-		ch := *c.Child
-		childFacts(&ch, trigger, a, on, from)
-		switch {
-		case !shared:
-			*c.Child = ch
-		case ch != *c.Child:
-			n := new(ChildFacts)
-			*n = ch
-			c.Child = n
-		}
+		childFacts(c.Child, trigger, a, on, from)
 	case c.FosterFamily != nil:
-		ff := *c.FosterFamily
-		fosterFacts(&ff, trigger, a, on)
-		switch {
-		case !shared:
-			*c.FosterFamily = ff
-		case ff != *c.FosterFamily:
-			n := new(FosterFamilyFacts)
-			*n = ff
-			c.FosterFamily = n
-		}
+		fosterFacts(c.FosterFamily, trigger, a, on)
 	}
 }
 
@@ -77,8 +44,7 @@ func familyFacts(f *FamilyFacts, state State, trigger string, a Args, on rules.D
 	case "assign_assistant":
 		f.Assistant = a.String("assistant")
 	case "reassign_assistant":
-		// Clipped: the list may be shared with an earlier version.
-		f.FormerAssistants = append(slices.Clip(f.FormerAssistants), f.Assistant)
+		f.FormerAssistants = append(f.FormerAssistants, f.Assistant)
 		f.Assistant = a.String("assistant")
 	case "approve_plan":
 		if ref := a.String("plan_ref"); ref != "" {
@@ -96,7 +62,7 @@ func familyFacts(f *FamilyFacts, state State, trigger string, a Args, on rules.D
 		f.EndReason = a.String("reason")
 	case "reopen":
 		if f.Assistant != "" {
-			f.FormerAssistants = append(slices.Clip(f.FormerAssistants), f.Assistant)
+			f.FormerAssistants = append(f.FormerAssistants, f.Assistant)
 		}
 		f.Assistant, f.Basis, f.CourtRef, f.ReportEveryMonths = "", BasisNone, "", 0
 		f.EndReason, f.NonCooperation, f.Mandatory, f.LastAssessment, f.WorkPlanRef = "", 0, false, "", ""

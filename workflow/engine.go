@@ -107,10 +107,9 @@ type Command struct {
 // and the decision of the rules; Linked holds other cases the transition
 // changed (a foster family activated by its first child).
 //
-// Case and Linked are the cases as committed. With the [MemoryStore] they
-// are the very snapshots the store keeps and hands to every later reader
-// of the engine, so they are read-only: [Case.Clone] one to change it.
-// ([Engine.Case] and [Store.Get] always return a copy of the caller's own.)
+// Case and Linked are the cases as committed, and the caller's own: the
+// store keeps copies, so changing them changes nothing stored (as with
+// what [Engine.Case] and [Store.Get] return).
 type Outcome struct {
 	Case     *Case
 	Event    Event
@@ -128,16 +127,7 @@ func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Out
 			out, err = nil, fmt.Errorf("workflow: %s %s: internal error: %v", caseID, cmd.Trigger, r)
 		}
 	}()
-	var c *Case
-	shared := false
-	if ms, ok := e.store.(*MemoryStore); ok {
-		// The stored snapshot itself: the call clones it before changing it.
-		if c, shared = ms.shared(caseID), true; c == nil {
-			err = ErrNotFound
-		}
-	} else {
-		c, err = e.store.Get(ctx, caseID)
-	}
+	c, err := e.store.Get(ctx, caseID)
 	if err != nil {
 		return nil, caseError(caseID, err)
 	}
@@ -145,7 +135,7 @@ func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Out
 		return nil, &ConflictError{Case: caseID, Want: cmd.Version, Got: c.Version}
 	}
 	from := c.State
-	cl := newCall(ctx, e, c, shared, cmd)
+	cl := newCall(ctx, e, c, cmd)
 	if err := cl.run(); err != nil {
 		cl.release() // not on a panic: the call is then dropped
 		return nil, err

@@ -37,16 +37,12 @@ func (cl *call) familyEnv() (rules.Env, error) {
 			env.Family.PlacedChildren++
 		}
 	}
-	if ms, ok := cl.e.store.(*MemoryStore); ok {
-		ms.eachFiled(keyFamily, cl.c.ID, count) // only counted
-	} else {
-		kids, _, err := cl.e.store.Index(cl.ctx, FamilyKey(cl.c.ID))
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range kids {
-			count(k)
-		}
+	kids, _, err := cl.e.store.Index(cl.ctx, FamilyKey(cl.c.ID))
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range kids {
+		count(k)
 	}
 	if cl.cmd.Trigger == "assign_assistant" || cl.cmd.Trigger == "reassign_assistant" {
 		w, err := cl.worker("assistant", FamilyAssistant)
@@ -109,7 +105,7 @@ func (cl *call) childEnv() (rules.Env, error) {
 	env := &cl.chEnv
 	fillChildEnv(env, cl.c, cl.args, cl.cmd.Actor)
 	if fam := cl.c.Child.Family; fam != "" {
-		fc, err := cl.get(fam) // only read
+		fc, err := cl.e.store.Get(cl.ctx, fam)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
@@ -172,8 +168,7 @@ func (cl *call) carerForm(id string) (string, error) {
 				"foster family "+id+" is "+string(fc.State)+": it takes no children")
 		}
 		if fc.State == Qualified {
-			// activateCarer changes it: a copy, never the store's snapshot.
-			cl.linked = append(cl.linked, Write{Case: fc.Clone(), Expected: fc.Version})
+			cl.linked = append(cl.linked, Write{Case: fc, Expected: fc.Version}) // activateCarer changes it
 		}
 		return fc.FosterFamily.Form, nil
 	}
@@ -192,7 +187,7 @@ func (cl *call) activateCarer() error {
 		fc := cl.linked[i].Case
 		from := fc.State
 		fc.State = Active
-		applyFacts(fc, TriggerActivate, nil, cl.cmd.Actor, cl.cmd.On, from, false)
+		applyFacts(fc, TriggerActivate, nil, cl.cmd.Actor, cl.cmd.On, from)
 		if err := applyObligations(cl.rs, fc, TriggerActivate, nil, cl.cmd.Actor, cl.cmd.On, from, nil); err != nil {
 			return err
 		}
@@ -205,15 +200,11 @@ func (cl *call) activateCarer() error {
 
 func (cl *call) fosterEnv() (rules.Env, error) {
 	env := FosterFamilyEnvOf(cl.c, cl.args, cl.cmd.Actor)
-	if ms, ok := cl.e.store.(*MemoryStore); ok {
-		ms.eachFiled(keyCarer, cl.c.ID, func(*Case) { env.FosterFamily.Children++ }) // only counted
-	} else {
-		kids, _, err := cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID))
-		if err != nil {
-			return nil, err
-		}
-		env.FosterFamily.Children = len(kids)
+	kids, _, err := cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID))
+	if err != nil {
+		return nil, err
 	}
+	env.FosterFamily.Children = len(kids)
 	if cl.cmd.Trigger == "assign_coordinator" {
 		w, err := cl.worker("coordinator", FosterCareCoordinator)
 		if err != nil {
