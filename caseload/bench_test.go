@@ -209,24 +209,6 @@ func BenchmarkNationalCalendar(b *testing.B) {
 		reportCPU(b, cpu)
 		b.ReportMetric(float64(n), "entries")
 	})
-	// scan: the same calendar from a store that copies every case out
-	// (a workflow.Scanner without workflow.Visitor), for comparison.
-	b.Run("scan", func(b *testing.B) {
-		mem := l.e.Store().(*workflow.MemoryStore)
-		e, err := workflow.New(workflow.WithDirectory(l.reg), workflow.WithStore(scanOnly{mem, mem}))
-		if err != nil {
-			b.Fatal(err)
-		}
-		cl := caseload.New(e, l.reg)
-		b.ReportAllocs()
-		cpu := benchCPUTime()
-		for b.Loop() {
-			if _, err := cl.Calendar(ctx, q); err != nil {
-				b.Fatal(err)
-			}
-		}
-		reportCPU(b, cpu)
-	})
 	b.Run("plain", func(b *testing.B) {
 		b.ReportAllocs()
 		var n int

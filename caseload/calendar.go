@@ -13,7 +13,7 @@ import (
 )
 
 // ErrNoScan is returned when the engine's store cannot list its cases
-// (it implements neither [workflow.Visitor] nor [workflow.Scanner]).
+// (it does not implement [workflow.Scanner]).
 var ErrNoScan = errors.New("caseload: the store cannot list its cases")
 
 // CalendarQuery selects the entries of a review calendar.
@@ -47,13 +47,13 @@ type Entry struct {
 // Calendar lists the open obligations across the caseload that the query
 // selects, ordered by due date, then case and obligation.
 func (c *Caseload) Calendar(ctx context.Context, q CalendarQuery) ([]Entry, error) {
-	visit, err := c.visitor()
-	if err != nil {
-		return nil, err
+	sc, ok := c.e.Store().(workflow.Scanner)
+	if !ok {
+		return nil, ErrNoScan
 	}
 	var entries []Entry
 	coordinators := map[string]string{} // foster family → coordinator
-	err = visit(ctx, func(cs *workflow.Case) error {
+	err := sc.Scan(ctx, func(cs *workflow.Case) error {
 		if cs.FosterFamily != nil {
 			coordinators[cs.ID] = cs.FosterFamily.Coordinator
 		}
@@ -70,19 +70,6 @@ func (c *Caseload) Calendar(ctx context.Context, q CalendarQuery) ([]Entry, erro
 	entries = attribute(entries, coordinators, q.Worker)
 	sort.Slice(entries, func(i, j int) bool { return entries[i].less(&entries[j]) })
 	return entries, nil
-}
-
-// visitor returns the cheapest way the store offers to read every case:
-// in place ([workflow.Visitor]; the calendar only reads and copies values
-// out), else as copies ([workflow.Scanner]).
-func (c *Caseload) visitor() (func(context.Context, func(*workflow.Case) error) error, error) {
-	switch s := c.e.Store().(type) {
-	case workflow.Visitor:
-		return s.Visit, nil
-	case workflow.Scanner:
-		return s.Scan, nil
-	}
-	return nil, ErrNoScan
 }
 
 func (q CalendarQuery) selects(o workflow.Obligation) bool {

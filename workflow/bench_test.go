@@ -32,11 +32,9 @@ var (
 
 // benchCases is the number of cases the second asysta variant of each Fire
 // benchmark fires on in turn. The first fires on one case, as the bare
-// baseline fires on one machine: a history is kept in chunks of 64 events,
-// so a case's growing history costs each append the same. The second shows
-// what a command costs when its case, its worker and their index entries
-// are no longer in the processor's caches (each is touched once in 1,024
-// commands).
+// baseline fires on one machine. The second shows what a command costs
+// when its case, its worker and their index entries are no longer in the
+// processor's caches (each is touched once in 1,024 commands).
 const benchCases = 1024
 
 // benchAssistant adds a family assistant to e's directory (each assistant
@@ -104,17 +102,15 @@ func benchFireAll(b testing.TB, e *workflow.Engine, id string, steps []benchStep
 //
 // asysta: Engine.Fire on one family again and again (asysta_1024_families:
 // on [benchCases] families in turn, one assistant each), with everything it
-// does per command: reading the case from the store (copied before it is
-// changed), the role and the directory check, the permitted-state check,
+// does per command: reading a copy of the case from the store, the role and the directory check, the permitted-state check,
 // stateless FireCtx (under a context carrying the call), the
 // assigned-assistant check, argument parsing, the family index read for the
 // rules environment, rules.Decide for family.assess (the statute has no
 // guard on it, so Decide evaluates no expression but builds the decision),
 // the due rule due.family_assessment (an expr program, run in its native
 // form) renewing the family_assessment obligation, the event with its
-// decision, and MemoryStore.Commit (version and guard checks, index upkeep,
-// the event appended to the family's history, the new case kept as the
-// store's snapshot and shared with the Outcome).
+// decision, and MemoryStore.Commit (copies of the case and the event, version
+// and guard checks, index upkeep, the event appended to the family's history).
 //
 // stateless: the bare baseline is ONE stateless FireCtx of "assess" on a
 // machine configured like the family lifecycle (the same states, the

@@ -53,16 +53,6 @@ type FamilyFacts struct {
 	LastAssessment string `json:"last_assessment,omitempty"` // positive or negative
 }
 
-// equal reports whether f and g hold the same facts. It names every field:
-// TestFamilyFactsEqual fails when a field is added and not compared here.
-func (f *FamilyFacts) equal(g *FamilyFacts) bool {
-	return f.Difficulty == g.Difficulty && f.Area == g.Area && f.Opened == g.Opened && f.Urgent == g.Urgent &&
-		f.Basis == g.Basis && f.ZaZyciemKind == g.ZaZyciemKind && f.Mandatory == g.Mandatory && f.CourtRef == g.CourtRef &&
-		f.ReportEveryMonths == g.ReportEveryMonths && f.Assistant == g.Assistant && f.SocialWorker == g.SocialWorker &&
-		slices.Equal(f.FormerAssistants, g.FormerAssistants) && f.WorkPlanRef == g.WorkPlanRef &&
-		f.NonCooperation == g.NonCooperation && f.EndReason == g.EndReason && f.LastAssessment == g.LastAssessment
-}
-
 // ZaZyciem reports whether the case is support under the 'Za życiem' act.
 func (f *FamilyFacts) ZaZyciem() bool { return f.ZaZyciemKind != "" }
 
@@ -119,113 +109,24 @@ func (c *Case) Obligation(id string) (Obligation, bool) {
 // no case until refer or apply_za_zyciem.
 func (c *Case) Opened() bool { return c.State != "" }
 
-// Clone returns a deep copy of c. The copy of the case and of its facts
-// share one allocation.
+// Clone returns a deep copy of c: it shares no memory with c.
 func (c *Case) Clone() *Case {
-	var out *Case
-	switch n := len(c.Obligations); {
-	case c.Family != nil && n == 1:
-		// The common family cases: the obligations in the same allocation.
-		b := &struct {
-			c Case
-			f FamilyFacts
-			o [1]Obligation
-		}{c: *c, f: *c.Family}
-		copy(b.o[:], c.Obligations)
-		b.c.Family, b.c.Obligations, out = &b.f, b.o[:n:n], &b.c
-	case c.Family != nil && n == 2:
-		b := &struct {
-			c Case
-			f FamilyFacts
-			o [2]Obligation
-		}{c: *c, f: *c.Family}
-		copy(b.o[:], c.Obligations)
-		b.c.Family, b.c.Obligations, out = &b.f, b.o[:n:n], &b.c
-	case c.Family != nil:
-		b := &struct {
-			c Case
-			f FamilyFacts
-		}{*c, *c.Family}
-		b.c.Family, out = &b.f, &b.c
-	case c.Child != nil:
-		b := &struct {
-			c Case
-			f ChildFacts
-		}{*c, *c.Child}
-		b.c.Child, out = &b.f, &b.c
-	case c.FosterFamily != nil:
-		b := &struct {
-			c Case
-			f FosterFamilyFacts
-		}{*c, *c.FosterFamily}
-		b.c.FosterFamily, out = &b.f, &b.c
-	default:
-		cp := *c
-		out = &cp
+	out := *c
+	if c.Family != nil {
+		f := *c.Family
+		f.FormerAssistants = slices.Clone(f.FormerAssistants)
+		out.Family = &f
 	}
-	// A case has one kind of facts; copy any other it was given too.
-	if out.Family != nil {
-		if out.Family == c.Family {
-			f := *c.Family
-			out.Family = &f
-		}
-		out.Family.FormerAssistants = slices.Clone(c.Family.FormerAssistants)
-	}
-	if out.Child != nil && out.Child == c.Child {
+	if c.Child != nil {
 		ch := *c.Child
 		out.Child = &ch
 	}
-	if out.FosterFamily != nil && out.FosterFamily == c.FosterFamily {
+	if c.FosterFamily != nil {
 		ff := *c.FosterFamily
 		out.FosterFamily = &ff
 	}
-	if len(c.Obligations) == 0 || len(out.Obligations) == 0 || &out.Obligations[0] == &c.Obligations[0] {
-		out.Obligations = slices.Clone(c.Obligations)
-	}
-	return out
-}
-
-// cow returns a copy of c for a transition to change: the obligations are
-// its own (in the same allocation when there are up to four), the facts
-// shared with c, to be replaced rather than changed (see applyFacts).
-func (c *Case) cow() *Case {
-	switch n := len(c.Obligations); n {
-	case 0:
-		cp := *c
-		cp.Obligations = c.Obligations[:0:0] // nil or empty as it was, without the original's spare room
-		return &cp
-	case 1:
-		b := &struct {
-			c Case
-			o [1]Obligation
-		}{c: *c, o: [1]Obligation{c.Obligations[0]}}
-		b.c.Obligations = b.o[:]
-		return &b.c
-	case 2:
-		b := &struct {
-			c Case
-			o [2]Obligation
-		}{c: *c, o: [2]Obligation(c.Obligations)}
-		b.c.Obligations = b.o[:]
-		return &b.c
-	case 3: // a child in family foster care
-		b := &struct {
-			c Case
-			o [3]Obligation
-		}{c: *c, o: [3]Obligation(c.Obligations)}
-		b.c.Obligations = b.o[:]
-		return &b.c
-	case 4:
-		b := &struct {
-			c Case
-			o [4]Obligation
-		}{c: *c, o: [4]Obligation(c.Obligations)}
-		b.c.Obligations = b.o[:]
-		return &b.c
-	}
-	cp := *c
-	cp.Obligations = slices.Clone(c.Obligations)
-	return &cp
+	out.Obligations = slices.Clone(c.Obligations)
+	return &out
 }
 
 // LogValue identifies the case in logs by ID, lifecycle, state and version
@@ -297,28 +198,6 @@ func (c *Case) Keys() []string {
 		}
 	}
 	return keys
-}
-
-// sameKeys reports whether b is filed under the same keys as a: whether
-// every fact [Case.Keys] reads is the same in both.
-func sameKeys(a, b *Case) bool {
-	if a.ID != b.ID || (a.Family == nil) != (b.Family == nil) || (a.Child == nil) != (b.Child == nil) ||
-		(a.FosterFamily == nil) != (b.FosterFamily == nil) {
-		return false
-	}
-	if a.State == b.State && a.Family == b.Family && a.Child == b.Child && a.FosterFamily == b.FosterFamily {
-		return true // the same state and the very same facts (shared between versions)
-	}
-	switch {
-	case a.Family != nil:
-		return a.Family.Assistant == b.Family.Assistant && a.State.In(AssistantWork) == b.State.In(AssistantWork) &&
-			a.Family.SocialWorker == b.Family.SocialWorker && inSocialWork(a.State) == inSocialWork(b.State)
-	case a.Child != nil:
-		return a.Child.Family == b.Child.Family && a.Child.Carer == b.Child.Carer && inCare(a.State) == inCare(b.State)
-	case a.FosterFamily != nil:
-		return a.FosterFamily.Coordinator == b.FosterFamily.Coordinator && (a.State == Dissolved) == (b.State == Dissolved)
-	}
-	return true
 }
 
 // inSocialWork reports whether a family case in state s is in social work:

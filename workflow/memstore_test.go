@@ -28,3 +28,51 @@ func TestMemoryStore_emptyEvent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []workflow.Event{ev}, evs)
 }
+
+// TestMemoryStore_scanDoesNotBlockWriters: fn runs with no lock held, so it
+// may commit to the store it scans; a case is seen as it was at some
+// moment of the scan.
+func TestMemoryStore_scanDoesNotBlockWriters(t *testing.T) {
+	s := workflow.NewMemoryStore()
+	ctx := context.Background()
+	ids := []string{"F1", "F2", "F3"}
+	for _, id := range ids {
+		c := &workflow.Case{ID: id, Lifecycle: rules.LifecycleFamily, State: workflow.Referred, Family: &workflow.FamilyFacts{}}
+		require.NoError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: c}}}))
+	}
+	seen := map[string]int64{}
+	err := s.Scan(ctx, func(c *workflow.Case) error {
+		seen[c.ID] = c.Version
+		for _, id := range ids { // a writer while the scan is under way
+			cur, err := s.Get(ctx, id)
+			require.NoError(t, err)
+			if err := s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: cur, Expected: cur.Version}}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Len(t, seen, 3)
+	for id, v := range seen {
+		assert.Positive(t, v, id)
+	}
+	assert.ElementsMatch(t, []int64{1, 2, 3}, []int64{seen["F1"], seen["F2"], seen["F3"]},
+		"each case as it was when the scan reached it")
+	f1, err := s.Get(ctx, "F1")
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), f1.Version)
+}
+
+// TestMemoryStore_scanCancelled: a cancelled scan stops with the context's
+// error.
+func TestMemoryStore_scanCancelled(t *testing.T) {
+	s := workflow.NewMemoryStore()
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &workflow.Case{ID: "F1", Lifecycle: rules.LifecycleFamily, Family: &workflow.FamilyFacts{}}
+	require.NoError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: c}}}))
+	cancel()
+	calls := 0
+	assert.ErrorIs(t, s.Scan(ctx, func(*workflow.Case) error { calls++; return nil }), context.Canceled)
+	assert.Zero(t, calls)
+}

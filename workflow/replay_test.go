@@ -326,9 +326,8 @@ func TestEngine_Check_version(t *testing.T) {
 }
 
 // TestEngine_Fire_earlierVersionsUnchanged: an outcome's case is the
-// store's snapshot, and a later version shares the facts it did not
-// change: no later transition may change an earlier version, whatever it
-// changes (facts, obligations, the list of former assistants).
+// caller's own: no later transition changes it, whatever it changes
+// (facts, obligations, the list of former assistants).
 func TestEngine_Fire_earlierVersionsUnchanged(t *testing.T) {
 	w := newWorld(t)
 	w.familyIn("F1", "implementing/consent")

@@ -45,11 +45,6 @@ type Scanner interface {
 type Batch struct {
 	Writes []Write
 	Guards []KeyVersion
-
-	// owned is set by the engine when it hands the written cases over: it
-	// will never change them again, so a MemoryStore keeps them as its
-	// snapshots instead of copying them, and the outcome shares them.
-	owned bool
 }
 
 // Write is one case's new snapshot and the event that led to it: a write

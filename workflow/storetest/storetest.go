@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) workflow.Store) {
 		{"ConcurrentCommitsOneWins", testConcurrentSameCase},
 		{"ConcurrentCapNeverExceeded", testConcurrentCap},
 		{"Scan", testScan},
+		{"ScanReturnsCopies", testScanCopy},
 		{"CancelledContext", testCancelled},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
@@ -739,6 +740,41 @@ func testScan(t *testing.T, s workflow.Store) {
 	err = sc.Scan(ctx, func(*workflow.Case) error { calls++; return stop })
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("Scan with fn failing: %v after %d calls, want fn's error after 1 call", err, calls)
+	}
+}
+
+// testScanCopy changes the facts and obligations of every case Scan
+// gives: nothing stored changes.
+func testScanCopy(t *testing.T, s workflow.Store) {
+	sc, ok := s.(workflow.Scanner)
+	if !ok {
+		t.Skip("the store is not a workflow.Scanner")
+	}
+	create(t, s, family("F1", workflow.AssistantPlanning, "A1"), child("C1", "F1", workflow.PlacedInstitution, "P1"),
+		fosterFamily("R1", workflow.Qualified, "K1"))
+	look := []string{"F1", "C1", "R1"}
+	keys := []string{workflow.AssistantKey("A1"), workflow.CarerKey("P1"), workflow.CoordinatorKey("K1")}
+	before := snapshot(t, s, look, keys)
+	err := sc.Scan(context.Background(), func(c *workflow.Case) error {
+		c.State, c.Version = "scribbled", 99
+		switch {
+		case c.Family != nil:
+			c.Family.Assistant = "A9"
+			c.Family.FormerAssistants[0] = "A9"
+			c.Obligations[0].ID = "changed"
+		case c.Child != nil:
+			c.Child.Carer = "P9"
+		case c.FosterFamily != nil:
+			c.FosterFamily.Coordinator = "K9"
+		}
+		c.Obligations = append(c.Obligations, workflow.Obligation{ID: "scribbled"})
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	if after := snapshot(t, s, look, keys); after != before {
+		t.Errorf("changing what Scan gave changed the store:\nbefore %s\nafter  %s", before, after)
 	}
 }
 
