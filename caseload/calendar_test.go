@@ -148,7 +148,7 @@ func TestCalendarOrder(t *testing.T) {
 		f.requested(id, on, workflow.FamilyInfo{})
 		f.assign(id, "A1", on)
 	}
-	f.fire("F2", "court_obligation", head, on, workflow.Args{"court_ref": "X", "report_every_months": 6})
+	f.fire("F2", "court_obligation", head, on, workflow.Args{"court_ref": "III Nsm 6/16", "report_every_months": 6})
 	got, err := f.cl.Calendar(f.ctx, caseload.CalendarQuery{On: on, LeadDays: -1})
 	require.NoError(t, err)
 	assert.Equal(t, []due{

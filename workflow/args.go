@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -28,11 +29,33 @@ type argSpec struct {
 	required bool
 	enum     []string
 	min, max int
+	// court: a string that must have the form of a court case signature
+	// (courtRefPattern).
+	court bool
 }
+
+// MaxIDLength is the longest ID, code or reference, in bytes, that the
+// engine accepts and every store keeps: case, worker and institution IDs,
+// string arguments, a court's case signature (docs/workflow.md,
+// "Arguments").
+const MaxIDLength = 64
+
+// ValidID reports whether s can serve as an ID or a reference: not empty,
+// at most [MaxIDLength] bytes, and [PlainText].
+func ValidID(s string) bool { return s != "" && len(s) <= MaxIDLength && plainText(s) }
+
+// courtRefPattern is the form of a Polish court case signature (sygnatura
+// akt): the department in Roman numerals, the repertory symbol (letters,
+// with an optional hyphenated part such as "Nsm-upr"), the case number and
+// the year's last two digits, e.g. "III Nsm 100/24" or "VI RC 1234/23".
+var courtRefPattern = regexp.MustCompile(`^[IVXLC]{1,7} [A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż]{1,6}(-[A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż]{1,6})? [1-9][0-9]{0,5}/[0-9]{2}$`)
 
 func boolArg(name string) argSpec { return argSpec{name: name, kind: argBool} }
 func refArg(name string, required bool) argSpec {
 	return argSpec{name: name, kind: argString, required: required}
+}
+func courtRefArg(required bool) argSpec {
+	return argSpec{name: "court_ref", kind: argString, required: required, court: true}
 }
 func enumArg(name string, required bool, values ...string) argSpec {
 	return argSpec{name: name, kind: argEnum, required: required, enum: values}
@@ -65,16 +88,21 @@ func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error
 			known++
 		}
 	}
-	var unknown []string
 	if known != len(given) {
-		unknown = sortedKeys(given)
-	}
-	for _, name := range unknown {
-		if !slices.ContainsFunc(specs, func(s argSpec) bool { return s.name == name }) {
-			if len(specs) == 0 {
-				return nil, bad(name, "nieznany argument; %s nie przyjmuje argumentów", "unknown argument; %s takes none", trigger)
+		// An unknown name is named by its place among the names given, in
+		// alphabetical order, never echoed: it may be anything, a name
+		// typed into the wrong field included.
+		for i, name := range sortedKeys(given) {
+			if slices.ContainsFunc(specs, func(s argSpec) bool { return s.name == name }) {
+				continue
 			}
-			return nil, bad(name, "nieznany argument; %s przyjmuje: %s", "unknown argument; %s takes: %s", trigger, specNames(specs))
+			pos := fmt.Sprintf("#%d", i+1)
+			if len(specs) == 0 {
+				return nil, bad(pos, "nieznany argument (%d. z podanych, alfabetycznie); %s nie przyjmuje argumentów",
+					"unknown argument (the %d. given, alphabetically); %s takes none", i+1, trigger)
+			}
+			return nil, bad(pos, "nieznany argument (%d. z podanych, alfabetycznie); %s przyjmuje: %s",
+				"unknown argument (the %d. given, alphabetically); %s takes: %s", i+1, trigger, specNames(specs))
 		}
 	}
 	changed := false // whether the normalised arguments differ from given
@@ -142,6 +170,14 @@ func (s argSpec) normalize(v any) (any, rules.Text) {
 	if !plainText(str) {
 		return nil, rules.Text{PL: "tekst zawiera znak sterujący albo błędny znak (spoza UTF-8); popraw go",
 			EN: "the text contains a control character or an invalid character (not UTF-8); correct it"}
+	}
+	if len(str) > MaxIDLength {
+		return nil, rules.Text{PL: fmt.Sprintf("tekst jest dłuższy niż %d bajtów: podaj identyfikator albo sygnaturę, nie opis", MaxIDLength),
+			EN: fmt.Sprintf("the text is longer than %d bytes: give an ID or a signature, not a description", MaxIDLength)}
+	}
+	if s.court && !courtRefPattern.MatchString(str) {
+		return nil, rules.Text{PL: "oczekiwano sygnatury akt sądu, np. „III Nsm 100/24” (wydział cyframi rzymskimi, repertorium, numer/rok)",
+			EN: "want a court case signature such as 'III Nsm 100/24' (department in Roman numerals, repertory, number/year)"}
 	}
 	if s.kind == argEnum && !slices.Contains(s.enum, str) {
 		return nil, rules.Text{PL: "podana wartość nie jest żadną z: " + strings.Join(s.enum, ", "),

@@ -48,7 +48,7 @@ func (e *Engine) begin(ctx context.Context, caseID string, cmd Command) (*call, 
 	cl.f = firing{c: c, from: c.State, actor: cmd.Actor, on: cmd.On, rs: cl.rs}
 	if cl.rec == nil || cl.rec.internal {
 		return nil, &TransitionError{Case: c.ID, Lifecycle: c.Lifecycle, State: c.State, Trigger: cmd.Trigger,
-			Suggest: def.suggest(cmd.Trigger), Reason: rules.Text{PL: "cykl życia nie ma takiego wyzwalacza", EN: "the lifecycle has no such trigger"}}
+			Unknown: cl.rec == nil, Suggest: def.suggest(cmd.Trigger), Reason: rules.Text{PL: "cykl życia nie ma takiego wyzwalacza", EN: "the lifecycle has no such trigger"}}
 	}
 	if !c.Opened() {
 		// On a declared family with no case, any trigger but refer or
@@ -93,7 +93,7 @@ func (cl *call) authorize() error {
 	w, err := cl.e.dir.Worker(cl.ctx, a.ID)
 	switch {
 	case errors.Is(err, ErrUnknownWorker):
-		return forbid("nieznany pracownik "+a.ID, "unknown worker "+a.ID)
+		return forbid("identyfikatora pracownika nie ma w rejestrze pracowników", "the worker's ID is not in the directory of staff")
 	case err != nil:
 		return err
 	case w.Role != a.Role:
@@ -235,7 +235,7 @@ func (cl *call) worker(arg string, role Role) (Worker, error) {
 	w, err := cl.e.dir.Worker(cl.ctx, id)
 	switch {
 	case errors.Is(err, ErrUnknownWorker):
-		return w, cl.argError(arg, "nieznany pracownik "+id, "unknown worker "+id)
+		return w, cl.argError(arg, "tego identyfikatora nie ma w rejestrze pracowników", "the ID is not in the directory of staff")
 	case err != nil:
 		return w, err
 	case w.Role != role:

@@ -46,7 +46,7 @@ func childLifecycle() *lifecycle {
 			name:  TriggerPlace,
 			paths: []path{{from: []State{InFamily, Returned}, choose: toForm, targets: placedStates}},
 			roles: org,
-			args: []argSpec{enumArg("form", true, placedForms...), refArg("carer", true), refArg("court_ref", false),
+			args: []argSpec{enumArg("form", true, placedForms...), refArg("carer", true), courtRefArg(false),
 				boolArg("siblings"), enumArg("exception", false, exceptions...), refArg("help_plan_ref", false)},
 			prepare: (*call).prepareCarer,
 			facts: func(f *firing) {
@@ -70,7 +70,7 @@ func childLifecycle() *lifecycle {
 			paths: []path{{from: placed, choose: toForm, targets: placedStates}},
 			roles: org,
 			args: []argSpec{enumArg("form", true, placedForms...), refArg("carer", true), boolArg("siblings"),
-				enumArg("exception", false, exceptions...), refArg("court_ref", false)},
+				enumArg("exception", false, exceptions...), courtRefArg(false)},
 			prepare: (*call).prepareCarer,
 			facts:   placement,
 			duties: []duty{
@@ -110,7 +110,7 @@ func childLifecycle() *lifecycle {
 			name:  TriggerReturnHome,
 			paths: []path{{from: []State{Reunification}, to: Returned}},
 			roles: org,
-			args:  []argSpec{refArg("court_ref", true)},
+			args:  []argSpec{courtRefArg(true)},
 			facts: courtDecision,
 		}, {
 			name: TriggerReturnRefused,
@@ -132,7 +132,7 @@ func childLifecycle() *lifecycle {
 			name:  TriggerAdopt,
 			paths: []path{{from: []State{AdoptionReferred}, to: Adopted}},
 			roles: org,
-			args:  []argSpec{refArg("court_ref", true)},
+			args:  []argSpec{courtRefArg(true)},
 			facts: courtDecision,
 		}, {
 			name:  TriggerLeaveCare,
@@ -242,7 +242,7 @@ func (cl *call) carerForm(id string) (string, error) {
 	} else if !errors.Is(err, ErrUnknownInstitution) {
 		return "", err
 	}
-	return "", cl.argError("carer", "nieznana rodzina zastępcza ani placówka "+id, "no foster family or institution "+id)
+	return "", cl.argError("carer", "tego identyfikatora nie ma wśród rodzin zastępczych ani placówek", "the ID is neither a foster family nor an institution")
 }
 
 // ChildEnvOf maps a child case's facts, arguments and actor to the rules

@@ -2,8 +2,10 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/asysta/asysta/rules"
 )
@@ -36,9 +38,9 @@ func (e *Engine) DeclareFamily(ctx context.Context, id string, info FamilyInfo) 
 	if !(info.Difficulty >= 0 && info.Difficulty <= 100) { // NaN too
 		return e.declError(id, "difficulty", "trudność musi mieścić się w 0–100", "difficulty must be within 0–100")
 	}
-	if !plainText(info.Area) {
-		return e.declError(id, "area", "rejon zawiera znak sterujący albo błędny znak (spoza UTF-8)",
-			"the area contains a control character or an invalid character (not UTF-8)")
+	if !plainText(info.Area) || len(info.Area) > MaxIDLength {
+		return e.declError(id, "area", "rejon jest dłuższy niż 64 bajty albo zawiera znak sterujący lub błędny znak (spoza UTF-8)",
+			"the area is longer than 64 bytes or contains a control character or an invalid character (not UTF-8)")
 	}
 	if info.Difficulty == 0 {
 		info.Difficulty = 1
@@ -50,9 +52,9 @@ func (e *Engine) DeclareFamily(ctx context.Context, id string, info FamilyInfo) 
 // DeclareChild records a child in its family (state in_family).
 func (e *Engine) DeclareChild(ctx context.Context, id string, info ChildInfo) error {
 	switch {
-	case !plainText(info.Family):
-		return e.declError(id, "family", "identyfikator rodziny zawiera znak sterujący albo błędny znak (spoza UTF-8)",
-			"the family's ID contains a control character or an invalid character (not UTF-8)")
+	case !plainText(info.Family) || len(info.Family) > MaxIDLength:
+		return e.declError(id, "family", "identyfikator rodziny jest dłuższy niż 64 bajty albo zawiera znak sterujący lub błędny znak (spoza UTF-8)",
+			"the family's ID is longer than 64 bytes or contains a control character or an invalid character (not UTF-8)")
 	case info.Born.IsZero():
 		return e.declError(id, "born", "brak daty urodzenia", "the date of birth is missing")
 	case !info.Born.Writable() || info.Born.Year < 1900:
@@ -68,7 +70,7 @@ func (e *Engine) DeclareChild(ctx context.Context, id string, info ChildInfo) er
 // candidate).
 func (e *Engine) DeclareFosterFamily(ctx context.Context, id string, info FosterFamilyInfo) error {
 	if !slices.Contains(fosterForms, info.Form) {
-		return e.declError(id, "form", "nieznana forma "+info.Form, "unknown form "+info.Form)
+		return e.declError(id, "form", "nieznana forma; dozwolone: "+strings.Join(fosterForms, ", "), "unknown form; want one of: "+strings.Join(fosterForms, ", "))
 	}
 	state := Qualified
 	if info.Candidate {
@@ -82,16 +84,23 @@ func (e *Engine) declError(id, arg, pl, en string) error {
 	return &ArgumentError{Case: id, Trigger: TriggerDeclare, Arg: arg, Problem: rules.Text{PL: pl, EN: en}}
 }
 
-func (e *Engine) declare(ctx context.Context, c *Case) error {
+func (e *Engine) declare(ctx context.Context, c *Case) (err error) {
+	if ctx == nil {
+		return ErrNilContext
+	}
+	defer recovered(&err, c.ID, TriggerDeclare)
 	switch {
 	case c.ID == "":
 		return e.declError(c.ID, "id", "brak identyfikatora", "the ID is missing")
 	case !plainText(c.ID):
 		return e.declError("", "id", "identyfikator zawiera znak sterujący albo błędny znak (spoza UTF-8)",
 			"the ID contains a control character or an invalid character (not UTF-8)")
+	case len(c.ID) > MaxIDLength:
+		return e.declError("", "id", fmt.Sprintf("identyfikator jest dłuższy niż %d bajtów", MaxIDLength),
+			fmt.Sprintf("the ID is longer than %d bytes", MaxIDLength))
 	}
 	ev := Event{Case: c.ID, Lifecycle: c.Lifecycle, Seq: 1, To: c.State, Trigger: TriggerDeclare, Revision: e.ruleSet().Revision()}
-	err := e.commit(ctx, Batch{Writes: []Write{{Case: c, Expected: 0, Events: []Event{ev}}}})
+	err = e.commit(ctx, Batch{Writes: []Write{{Case: c, Expected: 0, Events: []Event{ev}}}})
 	if err != nil {
 		return fmt.Errorf("workflow: declare %s: %w", c.ID, err)
 	}
@@ -102,7 +111,11 @@ func (e *Engine) declare(ctx context.Context, c *Case) error {
 // event's transition, facts and obligations recomputed under the rule-set
 // revision the event records. It returns the rebuilt case, which equals
 // the stored one when history and snapshot agree.
-func (e *Engine) Replay(ctx context.Context, id string) (*Case, error) {
+func (e *Engine) Replay(ctx context.Context, id string) (_ *Case, err error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
+	defer recovered(&err, id, "replay")
 	cur, err := e.Case(ctx, id)
 	if err != nil {
 		return nil, err
@@ -122,6 +135,9 @@ func (e *Engine) Replay(ctx context.Context, id string) (*Case, error) {
 // arguments, and the destination the lifecycle gives. The first event
 // that fails is a *ReplayError.
 func (e *Engine) ReplayEvents(cur *Case, events []Event) (*Case, error) {
+	if cur == nil || e.defs[cur.Lifecycle] == nil {
+		return nil, errors.New("workflow: replay needs the current case (its ID, lifecycle and declared facts)")
+	}
 	if len(events) == 0 || events[0].Trigger != TriggerDeclare {
 		return nil, &ReplayError{Case: cur.ID, Seq: 1, Problem: rules.Text{
 			PL: "historia nie zaczyna się od zgłoszenia sprawy (declare)", EN: "the history does not start with the declaration"}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/asysta/asysta/rules"
@@ -83,11 +84,15 @@ func NewMemoryDirectory() *MemoryDirectory {
 // AddWorker adds or replaces a worker. It refuses an empty ID or an unknown
 // role.
 func (d *MemoryDirectory) AddWorker(w Worker) error {
-	if w.ID == "" || !w.Role.Valid() {
-		return fmt.Errorf("workflow: worker %q: want an ID and one of the roles, got role %q", w.ID, w.Role)
+	if !ValidID(w.ID) || !w.Role.Valid() {
+		return errors.New("workflow: a worker needs an ID (one line of text, at most 64 bytes) and one of the roles")
 	}
-	if !plainText(w.ID) || !plainText(w.Person) || !plainText(w.Employer) || !plainText(w.Area) {
-		return errors.New("workflow: a worker's ID, person, employer or area contains a control character or invalid UTF-8")
+	if !plainText(w.Person) || !plainText(w.Employer) || !plainText(w.Area) || len(w.Person) > MaxIDLength ||
+		len(w.Employer) > MaxIDLength || len(w.Area) > MaxIDLength {
+		return fmt.Errorf("workflow: worker %s: the person, employer or area is longer than %d bytes or contains a control character or invalid UTF-8", w.ID, MaxIDLength)
+	}
+	if !(w.FTE >= 0 && w.FTE <= math.MaxFloat64) { // NaN, negative or infinite; 0 means full time
+		return fmt.Errorf("workflow: worker %s: the FTE must be a finite number, not negative", w.ID)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -97,11 +102,8 @@ func (d *MemoryDirectory) AddWorker(w Worker) error {
 
 // AddInstitution adds an institution.
 func (d *MemoryDirectory) AddInstitution(in Institution) error {
-	if in.ID == "" {
-		return errors.New("workflow: an institution needs an ID")
-	}
-	if !plainText(in.ID) {
-		return errors.New("workflow: an institution's ID contains a control character or invalid UTF-8")
+	if !ValidID(in.ID) {
+		return errors.New("workflow: an institution needs an ID: one line of text, at most 64 bytes")
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -115,7 +117,7 @@ func (d *MemoryDirectory) Worker(_ context.Context, id string) (Worker, error) {
 	defer d.mu.RUnlock()
 	w, ok := d.workers[id]
 	if !ok {
-		return Worker{}, fmt.Errorf("%w %q", ErrUnknownWorker, id)
+		return Worker{}, ErrUnknownWorker
 	}
 	return w, nil
 }
@@ -137,7 +139,7 @@ func (d *MemoryDirectory) Institution(_ context.Context, id string) (Institution
 	defer d.mu.RUnlock()
 	in, ok := d.institutions[id]
 	if !ok {
-		return Institution{}, fmt.Errorf("%w %q", ErrUnknownInstitution, id)
+		return Institution{}, ErrUnknownInstitution
 	}
 	return in, nil
 }

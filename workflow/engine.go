@@ -117,6 +117,9 @@ type Outcome struct {
 // *ConflictError (errors.Is with the package's sentinels), or the store's
 // own error.
 func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Outcome, err error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
 	defer recovered(&err, caseID, cmd.Trigger)
 	cl, err := e.begin(ctx, caseID, cmd)
 	if err != nil {
@@ -157,6 +160,9 @@ func (e *Engine) Fire(ctx context.Context, caseID string, cmd Command) (out *Out
 // returns its decision. Use it to show a worker what would happen, or to
 // test an assignment before proposing it.
 func (e *Engine) Check(ctx context.Context, caseID string, cmd Command) (dec rules.Decision, err error) {
+	if ctx == nil {
+		return dec, ErrNilContext
+	}
 	defer recovered(&err, caseID, cmd.Trigger)
 	cl, err := e.begin(ctx, caseID, cmd)
 	if err != nil {
@@ -171,16 +177,24 @@ func (e *Engine) Check(ctx context.Context, caseID string, cmd Command) (dec rul
 	return dec, nil
 }
 
+// ErrNilContext is returned by the engine's methods for a nil context.
+var ErrNilContext = errors.New("workflow: a nil context; pass context.Background() or the request's context")
+
 // recovered turns a panic (a store's, a directory's) into an error naming
-// the case and the trigger, never the panic's value, which may hold data.
-func recovered(err *error, caseID, trigger string) {
+// the case and the operation, never the panic's value, which may hold
+// data. Every method of the engine that reaches the store defers it.
+func recovered(err *error, caseID, op string) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("workflow: %s %s: internal error (a panic in the store, the directory or the engine)", caseID, trigger)
+		*err = fmt.Errorf("workflow: %s %s: internal error (a panic in the store, the directory or the engine)", caseID, op)
 	}
 }
 
 // Case returns the case with the ID.
-func (e *Engine) Case(ctx context.Context, id string) (*Case, error) {
+func (e *Engine) Case(ctx context.Context, id string) (_ *Case, err error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
+	defer recovered(&err, id, "case")
 	c, err := e.store.Get(ctx, id)
 	if err != nil {
 		return nil, caseError(id, err)
@@ -189,7 +203,11 @@ func (e *Engine) Case(ctx context.Context, id string) (*Case, error) {
 }
 
 // History returns the case's events in order.
-func (e *Engine) History(ctx context.Context, id string) ([]Event, error) {
+func (e *Engine) History(ctx context.Context, id string) (_ []Event, err error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
+	defer recovered(&err, id, "history")
 	evs, err := e.store.Events(ctx, id)
 	if err != nil {
 		return nil, caseError(id, err)

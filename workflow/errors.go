@@ -80,6 +80,9 @@ type TransitionError struct {
 	State     State // "" for a declared family with no case yet
 	Trigger   string
 	Reason    rules.Text // when the state alone does not explain it
+	// Unknown: the lifecycle has no such trigger. The message then does
+	// not repeat the name given, which may be any text.
+	Unknown bool
 	// Suggest lists the lifecycle's triggers closest to an unknown one.
 	Suggest []string
 }
@@ -93,9 +96,13 @@ func (e *TransitionError) Localize(lang rules.Lang) string {
 	if state == "" {
 		state = map[rules.Lang]string{rules.Polish: "(sprawa nie została założona)", rules.English: "(no case opened yet)"}[lang]
 	}
-	msg := fmt.Sprintf("%s %s: not permitted in state %s of lifecycle %s", e.Case, e.Trigger, state, e.Lifecycle)
+	trigger := e.Trigger
+	if e.Unknown {
+		trigger = map[rules.Lang]string{rules.Polish: "(nieznany wyzwalacz)", rules.English: "(unknown trigger)"}[lang]
+	}
+	msg := fmt.Sprintf("%s %s: not permitted in state %s of lifecycle %s", e.Case, trigger, state, e.Lifecycle)
 	if lang == rules.Polish {
-		msg = fmt.Sprintf("%s %s: niedozwolone w stanie %s (cykl %s)", e.Case, e.Trigger, state, e.Lifecycle)
+		msg = fmt.Sprintf("%s %s: niedozwolone w stanie %s (cykl %s)", e.Case, trigger, state, e.Lifecycle)
 	}
 	if !e.Reason.IsZero() {
 		msg += ": " + e.Reason.In(lang)

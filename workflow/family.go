@@ -42,7 +42,7 @@ var notCourtOrdered = &condition{
 // familyLifecycle is the family case in a gmina (docs/workflow.md).
 func familyLifecycle() *lifecycle {
 	work := []State{AssistantWork}
-	courtArgs := []argSpec{refArg("court_ref", true), intArg("report_every_months", false, 1, 24)}
+	courtArgs := []argSpec{courtRefArg(true), intArg("report_every_months", false, 1, 24)}
 	return &lifecycle{
 		name: rules.LifecycleFamily,
 		states: []State{declared, Referred, Analysis, AssistantRequested, AssistantWork, AssistantPlanning,

@@ -37,7 +37,11 @@ func (l Load) Count() int { return len(l.Cases) }
 // rules in force. An unknown worker gives an error wrapping
 // [ErrUnknownWorker]; a role without a load (an ops_head, say) gives a
 // Load with no cases and no cap.
-func (e *Engine) Load(ctx context.Context, worker string, on rules.Date) (Load, error) {
+func (e *Engine) Load(ctx context.Context, worker string, on rules.Date) (_ Load, err error) {
+	if ctx == nil {
+		return Load{}, ErrNilContext
+	}
+	defer recovered(&err, worker, "load")
 	w, err := e.dir.Worker(ctx, worker)
 	if err != nil {
 		return Load{}, err

@@ -448,7 +448,8 @@ func TestEngine_plainText(t *testing.T) {
 	_, err := w.fire("F1", "court_obligation", head, "2024-09-01", workflow.Args{"court_ref": "III Nsm\x00 1/24"})
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "court_ref", ae.Arg)
-	w.must("F1", "court_obligation", head, "2024-09-01", workflow.Args{"court_ref": "III Nsm 1/24 — sąd żółć"})
+	w.must("F1", "court_obligation", head, "2024-09-01", workflow.Args{"court_ref": "III Nsm 1/24"})
+	require.NoError(t, w.e.DeclareFamily(w.ctx, "Rodzina-żółć", workflow.FamilyInfo{Area: "Śródmieście — ąę"}), "UTF-8 is welcome")
 
 	dir := workflow.NewMemoryDirectory()
 	assert.Error(t, dir.AddWorker(workflow.Worker{ID: "A\x00", Role: workflow.FamilyAssistant}))

@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/asysta/asysta/rules"
@@ -929,11 +930,16 @@ func TestEngine_Fire_arguments(t *testing.T) {
 		{"enum/place.form_superstate", chi, "in_family", placeWith("placed", inst), "form"},
 		{"enum/place.exception", chi, "in_family", step{"place", org, workflow.Args{"form": workflow.FormInstitution, "carer": inst, "exception": "poverty"}}, "exception"},
 		{"enum/foster_assess.result", fos, "active", step{"assess", coord, workflow.Args{"result": "fine"}}, "result"},
-		// unknown argument
-		{"unknown/refer.reason", fam, "declared", step{"refer", sw, workflow.Args{"reason": "school"}}, "reason"},
-		{"unknown/complete_interview.urgent", fam, "referred", step{"complete_interview", sw, workflow.Args{"urgent": true}}, "urgent"},
-		{"unknown/place.name", chi, "in_family", step{"place", org, workflow.Args{"form": workflow.FormKinship, "carer": rKinship, "name": "Jan"}}, "name"},
-		{"unknown/suspend.reason", fos, "active", step{"suspend", org, workflow.Args{"reason": "x"}}, "reason"},
+		// unknown argument: named by its place among the names given, in
+		// alphabetical order, never echoed
+		{"unknown/refer.reason", fam, "declared", step{"refer", sw, workflow.Args{"reason": "school"}}, "#1"},
+		{"unknown/complete_interview.urgent", fam, "referred", step{"complete_interview", sw, workflow.Args{"urgent": true}}, "#1"},
+		{"unknown/place.name", chi, "in_family", step{"place", org, workflow.Args{"form": workflow.FormKinship, "carer": rKinship, "Jan Kowalski": "85010112345"}}, "#1"},
+		{"unknown/suspend.reason", fos, "active", step{"suspend", org, workflow.Args{"reason": "x"}}, "#1"},
+		// bounded and shaped texts
+		{"text/court_ref_not_a_signature", fam, "implementing/consent", step{"court_obligation", head, workflow.Args{"court_ref": "Jan Kowalski, ul. Polna 1"}}, "court_ref"},
+		{"text/court_ref_without_year", chi, "in_family", step{"place", org, workflow.Args{"form": workflow.FormKinship, "carer": rKinship, "court_ref": "III Nsm 100"}}, "court_ref"},
+		{"text/plan_ref_too_long", fam, "planning/consent", step{"approve_plan", asst, workflow.Args{"plan_ref": strings.Repeat("P", workflow.MaxIDLength+1)}}, "plan_ref"},
 		// IDs that name nothing suitable
 		{"worker/unknown_assistant", fam, "assistant_requested/consent", step{"assign_assistant", head, workflow.Args{"assistant": "A9"}}, "assistant"},
 		{"worker/assistant_is_a_social_worker", fam, "assistant_requested/consent", step{"assign_assistant", head, workflow.Args{"assistant": "SW1"}}, "assistant"},
@@ -959,6 +965,12 @@ func TestEngine_Fire_arguments(t *testing.T) {
 			assert.Equal(t, r.arg, ae.Arg)
 			assert.Equal(t, r.step.trigger, ae.Trigger)
 			assert.Equal(t, "X", ae.Case)
+			for _, lang := range []rules.Lang{rules.Polish, rules.English} {
+				msg := workflow.Localize(err, lang)
+				for _, personal := range []string{"Kowalski", "85010112345", "Polna"} {
+					assert.NotContains(t, msg, personal, "free text is not echoed")
+				}
+			}
 		})
 	}
 

@@ -30,7 +30,11 @@ type ChildView struct {
 }
 
 // Family returns a family case with its declared children.
-func (e *Engine) Family(ctx context.Context, id string) (*FamilyView, error) {
+func (e *Engine) Family(ctx context.Context, id string) (_ *FamilyView, err error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
+	defer recovered(&err, id, "family")
 	c, err := e.Case(ctx, id)
 	if err != nil {
 		return nil, err
