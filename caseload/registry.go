@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/asysta/asysta/rules"
@@ -74,12 +75,13 @@ func (r *Registry) init() {
 // post without an ID or with an unknown role, and a post the same person
 // may not hold together with another of theirs whose period overlaps.
 func (r *Registry) Add(w workflow.Worker) error {
-	if w.ID == "" || !w.Role.Valid() {
-		return errorf(nil, "pracownik %q: potrzebny identyfikator i jedna z ról, podano rolę %q", "worker %q: want an ID and one of the roles, got role %q", w.ID, w.Role)
+	if !workflow.ValidID(w.ID) || !w.Role.Valid() {
+		return errorf(nil, "pracownik: potrzebny identyfikator (jeden wiersz tekstu, najwyżej %d bajty) i jedna z ról: %s",
+			"worker: want an ID (one line of text, at most %d bytes) and one of the roles: %s", workflow.MaxIDLength, roleNames())
 	}
-	if !workflow.PlainText(w.ID) || !workflow.PlainText(w.Person) || !workflow.PlainText(w.Employer) || !workflow.PlainText(w.Area) {
-		return errorf(nil, "pracownik: identyfikator, osoba, pracodawca lub rejon zawiera znak sterujący albo błędny znak (spoza UTF-8)",
-			"worker: the ID, person, employer or area contains a control character or an invalid character (not UTF-8)")
+	if !optionalID(w.Person) || !optionalID(w.Employer) || !optionalID(w.Area) {
+		return errorf(nil, "pracownik %s: osoba, pracodawca lub rejon jest dłuższy niż %d bajty albo zawiera znak sterujący lub błędny znak (spoza UTF-8)",
+			"worker %s: the person, employer or area is longer than %d bytes or contains a control character or an invalid character (not UTF-8)", w.ID, workflow.MaxIDLength)
 	}
 	if !(w.FTE >= 0 && w.FTE <= math.MaxFloat64) { // NaN, negative or infinite; 0 means full time
 		return errorf(nil, "pracownik %s: etat musi być liczbą nieujemną", "worker %s: the FTE must be a finite number, not negative", w.ID)
@@ -139,12 +141,9 @@ func overlap(a, b workflow.Worker) bool {
 
 // AddInstitution adds an institution.
 func (r *Registry) AddInstitution(in workflow.Institution) error {
-	if in.ID == "" {
-		return errorf(nil, "placówka musi mieć identyfikator", "an institution needs an ID")
-	}
-	if !workflow.PlainText(in.ID) {
-		return errorf(nil, "identyfikator placówki zawiera znak sterujący albo błędny znak (spoza UTF-8)",
-			"the institution's ID contains a control character or an invalid character (not UTF-8)")
+	if !workflow.ValidID(in.ID) {
+		return errorf(nil, "placówka musi mieć identyfikator: jeden wiersz tekstu, najwyżej %d bajty",
+			"an institution needs an ID: one line of text, at most %d bytes", workflow.MaxIDLength)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -204,4 +203,16 @@ func (r *Registry) Employees(employer string, d rules.Date, keep func(workflow.W
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// optionalID reports whether s is empty or a valid ID.
+func optionalID(s string) bool { return s == "" || workflow.ValidID(s) }
+
+// roleNames lists the roles, for messages.
+func roleNames() string {
+	names := make([]string, len(workflow.Roles))
+	for i, r := range workflow.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }

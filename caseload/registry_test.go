@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/asysta/asysta/caseload"
@@ -164,15 +165,22 @@ func TestRegistryRoleSeparationManyPosts(t *testing.T) {
 	assert.Equal(t, "p2", w.Person, "a refused replacement keeps the old post")
 }
 
+// badPost is the refusal of a post without a valid ID or role: it names
+// neither what was given, which may be any text.
+const badPost = "caseload: worker: want an ID (one line of text, at most 64 bytes) and one of the roles: social_worker, ops_head, family_assistant, foster_care_coordinator, foster_care_organizer, institution_director"
+
 func TestRegistryBadPosts(t *testing.T) {
 	tests := []struct {
 		name string
 		w    workflow.Worker
 		want string
 	}{
-		{"no ID", workflow.Worker{Role: workflow.FamilyAssistant}, `caseload: worker "": want an ID and one of the roles, got role "family_assistant"`},
-		{"no role", workflow.Worker{ID: "A1"}, `caseload: worker "A1": want an ID and one of the roles, got role ""`},
-		{"unknown role", workflow.Worker{ID: "A1", Role: "curator"}, `caseload: worker "A1": want an ID and one of the roles, got role "curator"`},
+		{"no ID", workflow.Worker{Role: workflow.FamilyAssistant}, badPost},
+		{"no role", workflow.Worker{ID: "A1"}, badPost},
+		{"unknown role", workflow.Worker{ID: "A1", Role: "curator"}, badPost},
+		{"an ID too long", workflow.Worker{ID: strings.Repeat("A", workflow.MaxIDLength+1), Role: workflow.FamilyAssistant}, badPost},
+		{"an area too long", workflow.Worker{ID: "A1", Role: workflow.FamilyAssistant, Area: strings.Repeat("R", workflow.MaxIDLength+1)},
+			"caseload: worker A1: the person, employer or area is longer than 64 bytes or contains a control character or an invalid character (not UTF-8)"},
 		{"employment ends before it starts", post("A1", "", workflow.FamilyAssistant, "G1", "2016-05-01", "2016-04-30"),
 			"caseload: worker A1: employment ends (2016-04-30) before it starts (2016-05-01)"},
 	}
