@@ -170,7 +170,7 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 		if !statutory {
 			triggers = withReassignment(triggers)
 		}
-		compiled, e := compileRule(&r, pos, triggers, rs.paramByID, rs.epochs)
+		compiled, e := compileRule(&r, pos, triggers, rs.paramByID)
 		if len(e) > 0 {
 			errs = append(errs, e...)
 			continue
