@@ -295,6 +295,14 @@ func (p *paramPatch) Visit(node *ast.Node) {
 	if !ok {
 		return
 	}
+	if _, method := call.Callee.(*ast.MemberNode); method {
+		// Go's methods of a date (child.born.String(), .Format, .AddDate)
+		// would bypass the date functions' bounds and turn a date of birth
+		// into text.
+		p.fail(call.Location(), Text{"wywołania metod (np. on.Year()) nie są dostępne w regułach; użyj funkcji dat: addDays, addMonths, addYears, addWorkingDays, age, daysBetween, isWorkingDay",
+			"method calls (such as on.Year()) are not available in rules; use the date functions: addDays, addMonths, addYears, addWorkingDays, age, daysBetween, isWorkingDay"})
+		return
+	}
 	id, ok := call.Callee.(*ast.IdentifierNode)
 	if !ok {
 		return
