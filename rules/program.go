@@ -22,7 +22,6 @@ type Program struct {
 	rule         Rule
 	triggers     []Trigger
 	compiled     map[Lifecycle]*compiled
-	byLife       [3]*compiled // compiled by lifecycle, in the order of Lifecycles
 	rs           *RuleSet
 	placeholders []string
 	source       string // rule.Source as decisions show it
@@ -189,16 +188,5 @@ func (p *Program) message(d Date) Text {
 	return Text{PL: render(p.rule.Message.PL), EN: render(p.rule.Message.EN)}
 }
 
-// compiledFor returns the rule compiled for lifecycle l, or nil. A switch
-// over the three lifecycles is cheaper than a map lookup on the hot path.
-func (p *Program) compiledFor(l Lifecycle) *compiled {
-	switch l {
-	case LifecycleFamily:
-		return p.byLife[0]
-	case LifecycleChild:
-		return p.byLife[1]
-	case LifecycleFosterFamily:
-		return p.byLife[2]
-	}
-	return nil
-}
+// compiledFor returns the rule compiled for lifecycle l, or nil.
+func (p *Program) compiledFor(l Lifecycle) *compiled { return p.compiled[l] }

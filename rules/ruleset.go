@@ -176,9 +176,6 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 			continue
 		}
 		p := &Program{rule: r, triggers: triggers, compiled: compiled, rs: rs, placeholders: placeholders(r.Message), source: r.Source.String()}
-		for k, l := range Lifecycles {
-			p.byLife[k] = compiled[l]
-		}
 		rs.programs = append(rs.programs, p)
 		rs.programBy[r.ID] = p
 		for _, t := range triggers {
