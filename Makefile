@@ -7,13 +7,11 @@ STATICCHECK_VERSION ?= v0.8.2
 
 .PHONY: test bench fuzz demo lint build
 
-## test: go vet, then every test with the race detector (the comparison module too), then the
-## allocation tests, which the race detector would distort
+## test: go vet, then every test with the race detector (the comparison module too)
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
-	$(GO) test -count=1 -run Allocs ./rules ./workflow
-	cd $(BENCHMOD) && $(GO) vet ./... && $(GO) test -race -count=1 ./... && $(GO) test -count=1 -run Allocs ./...
+	cd $(BENCHMOD) && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 ## bench: every benchmark, with allocations, the comparison module beside the library
 bench:

@@ -53,22 +53,13 @@ var timeType = reflect.TypeOf(time.Time{})
 // compiled is a rule's expression compiled for one lifecycle's environment.
 type compiled struct {
 	program *vm.Program
-	// byEpoch holds, for each epoch of the rule set, the program with the
-	// parameters in force then compiled in as constants (see specialise);
-	// nil when the rule reads no parameter.
-	byEpoch []*vm.Program
 	params  []string // parameter IDs the expression reads, in order of first use
-	// native and nativeByEpoch are the same programs as Go closures (see
-	// native.go), nil where a program has no native form.
-	native        *native
-	nativeByEpoch []*native
-	dateOnly      bool // reads nothing but the date and the parameters
 }
 
 // compileRule compiles r for every lifecycle its triggers belong to. It
 // returns every problem found. at, when not nil, locates the rule's parts in
 // its file.
-func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]*Parameter, epochs []epoch) (map[Lifecycle]*compiled, Errors) {
+func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]*Parameter) (map[Lifecycle]*compiled, Errors) {
 	out := make(map[Lifecycle]*compiled)
 	tried := make(map[Lifecycle]bool)
 	var errs Errors
@@ -78,9 +69,6 @@ func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]
 		}
 		tried[t.Lifecycle] = true
 		c, err := compileFor(r, at, t.Lifecycle, catalogue)
-		if err == nil {
-			err = c.specialise(r, at, t.Lifecycle, epochs)
-		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -90,12 +78,15 @@ func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]
 	return out, errs
 }
 
-// compileOptions are the options every compilation of r for lifecycle l
-// uses, with patch rewriting param("id"). The environment is declared as
-// the struct, not a pointer to it: expr then reads fields by position, with
-// no lookup by name and no copy of the nested structs (callers still pass
-// a pointer).
-func compileOptions(r *Rule, l Lifecycle, patch ast.Visitor) []expr.Option {
+// compileFor compiles r against the environment of lifecycle l.
+func compileFor(r *Rule, at *rulePos, l Lifecycle, catalogue map[string]*Parameter) (*compiled, *Error) {
+	patch := &paramPatch{catalogue: catalogue}
+	// The environment is declared as the struct, not a pointer to it: expr
+	// then reads fields by position, with no lookup by name (callers still
+	// pass a pointer). No expr.Timezone: date("YYYY-MM-DD") already parses
+	// to midnight UTC, like every date here, and the timezone patch breaks
+	// date() passed to a function (expr dereferences the *time.Location it
+	// inserts, and date() then panics at run time).
 	opts := append([]expr.Option{
 		expr.Env(reflect.ValueOf(newEnv(l)).Elem().Interface()),
 		expr.Patch(patch),
@@ -104,17 +95,6 @@ func compileOptions(r *Rule, l Lifecycle, patch ast.Visitor) []expr.Option {
 	if r.Kind == KindGuard {
 		opts = append(opts, expr.AsBool())
 	}
-	return opts
-}
-
-// compileFor compiles r against the environment of lifecycle l.
-func compileFor(r *Rule, at *rulePos, l Lifecycle, catalogue map[string]*Parameter) (*compiled, *Error) {
-	patch := &paramPatch{catalogue: catalogue}
-	// No expr.Timezone: date("YYYY-MM-DD") already parses to midnight UTC,
-	// like every date here, and the timezone patch breaks date() passed to
-	// a function (expr dereferences the *time.Location it inserts, and
-	// date() then panics at run time).
-	opts := compileOptions(r, l, patch)
 	if off, ok := tooDeep(r.Expr); ok {
 		return nil, r.exprError(at, file.Location{From: off}, CodeExprSyntax, textf(
 			"wyrażenie jest zagnieżdżone głębiej niż %d poziomów nawiasów", "the expression nests brackets deeper than %d levels", maxDepth), nil)
@@ -129,34 +109,8 @@ func compileFor(r *Rule, at *rulePos, l Lifecycle, catalogue map[string]*Paramet
 	if e := r.checkResultType(at, l, program); e != nil {
 		return nil, e
 	}
-	return &compiled{program: program, params: patch.used, native: nativeOf(program, envType(l)), dateOnly: dateOnly(program.Node())}, nil
+	return &compiled{program: program, params: patch.used}, nil
 }
-
-// dateOnly reports whether an expression reads nothing of its environment
-// but the date and the parameters: no identifier but on, the parameter
-// maps param() became, and the functions.
-func dateOnly(n ast.Node) bool {
-	v := &identifiers{}
-	ast.Walk(&n, v)
-	return !v.other
-}
-
-// identifiers notes whether an expression names anything but the date,
-// the parameters and the functions.
-type identifiers struct{ other bool }
-
-var dateOnlyNames = map[string]bool{"on": true, "__param_int": true, "__param_bool": true, "addDays": true, "addMonths": true,
-	"addYears": true, "addWorkingDays": true, "age": true, "daysBetween": true, "isWorkingDay": true}
-
-// Visit implements ast.Visitor.
-func (v *identifiers) Visit(node *ast.Node) {
-	if id, ok := (*node).(*ast.IdentifierNode); ok && !dateOnlyNames[id.Value] {
-		v.other = true
-	}
-}
-
-// envType is the struct type of lifecycle l's environment.
-func envType(l Lifecycle) reflect.Type { return reflect.TypeOf(newEnv(l)).Elem() }
 
 // compileSafely runs expr.Compile, turning a panic inside it into an error:
 // configuration input must never crash the loader.
@@ -315,6 +269,14 @@ func (p *paramPatch) Visit(node *ast.Node) {
 	}
 	call, ok := (*node).(*ast.CallNode)
 	if !ok {
+		return
+	}
+	if _, method := call.Callee.(*ast.MemberNode); method {
+		// Go's methods of a date (child.born.String(), .Format, .AddDate)
+		// would bypass the date functions' bounds and turn a date of birth
+		// into text.
+		p.fail(call.Location(), Text{"wywołania metod (np. on.Year()) nie są dostępne w regułach; użyj funkcji dat: addDays, addMonths, addYears, addWorkingDays, age, daysBetween, isWorkingDay",
+			"method calls (such as on.Year()) are not available in rules; use the date functions: addDays, addMonths, addYears, addWorkingDays, age, daysBetween, isWorkingDay"})
 		return
 	}
 	id, ok := call.Callee.(*ast.IdentifierNode)

@@ -33,6 +33,7 @@ var errorCases = map[string][]rules.Code{
 	"guard_not_bool.yaml":    {rules.CodeExprType},
 	"json_invalid.json":      {rules.CodeCeilingRaised, rules.CodeUnknownKey, rules.CodeExprType},
 	"not_available.yaml":     {rules.CodeExprType, rules.CodeExprType},
+	"method_call.yaml":       {rules.CodeExprType, rules.CodeExprType},
 	"now.yaml":               {rules.CodeExprType},
 	"out_of_range.yaml":      {rules.CodeOutOfRange},
 	"overlap.yaml":           {rules.CodeDuplicate},
@@ -55,7 +56,7 @@ var errorCases = map[string][]rules.Code{
 }
 
 // polishGolden are the cases that also have a Polish golden file.
-var polishGolden = []string{"ceiling_raised.yaml", "expr_type.yaml", "many.yaml", "unknown_parameter.yaml"}
+var polishGolden = []string{"ceiling_raised.yaml", "expr_type.yaml", "many.yaml", "method_call.yaml", "unknown_parameter.yaml"}
 
 // pointsAt is the text each case's first error must point at (the file's
 // text from the error's line and column on).
@@ -71,6 +72,7 @@ var pointsAt = map[string]string{
 	"guard_not_bool.yaml":    "worker.families + 1",
 	"json_invalid.json":      "16,",
 	"not_available.yaml":     "all(1..1000",
+	"method_call.yaml":       "Year()",
 	"now.yaml":               "now()",
 	"out_of_range.yaml":      "99",
 	"overlap.yaml":           "10, from: 2024-06-01",
@@ -442,7 +444,8 @@ func TestNew_exprErrors(t *testing.T) {
 		code             rules.Code
 		msg              string // part of the English message
 	}{
-		{"method on a string", "guard", "family.id.foo() == 1", rules.CodeExprType, "expression error"},
+		{"method on a string", "guard", "family.id.foo() == 1", rules.CodeExprType, "method calls"},
+		{"method on a date", "guard", `on.Format("2006") != ""`, rules.CodeExprType, "method calls (such as on.Year()) are not available"},
 		{"unterminated string", "guard", `family.id == "abc`, rules.CodeExprSyntax, "literal not terminated"},
 		{"dangling operator", "guard", "worker.families +", rules.CodeExprSyntax, "unexpected"},
 		{"unknown variable", "guard", "worker.familes < 10", rules.CodeExprType, "familes"},

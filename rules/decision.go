@@ -30,9 +30,9 @@ type RuleResult struct {
 	// Message explains a failed guard, rendered with the parameters in
 	// force; empty when the rule passed.
 	Message Text `json:"message,omitzero"`
-	// Error is set when the rule could not be evaluated; such a rule counts
-	// as failed.
-	Error string `json:"error,omitempty"`
+	// Error is set when the rule failed while running; such a rule counts
+	// as failed. It is the kind of failure only, never a value.
+	Error Failure `json:"error,omitempty"`
 }
 
 // ParamUse is a parameter a decision's rules read.
@@ -87,7 +87,7 @@ func (e *DeniedError) Localize(lang Lang) string {
 	for i, r := range e.Unmet {
 		parts[i] = r.Rule + ": " + r.Message.In(lang)
 		if r.Error != "" {
-			parts[i] += " (" + r.Error + ")"
+			parts[i] += " (" + r.Error.Text().In(lang) + ")"
 		}
 	}
 	head := fmt.Sprintf("%s denied", e.Trigger)
@@ -184,7 +184,10 @@ func (p *Program) decide(on Date, env Env) RuleResult {
 	rr := RuleResult{Rule: p.rule.ID, Kind: p.rule.Kind, Severity: p.rule.Severity, Passed: res.Passed && err == nil,
 		Basis: p.rule.Basis, Source: p.source}
 	if err != nil {
-		rr.Error = err.Error()
+		rr.Error = FailOther // Decide has checked the date and the environment
+		if e, ok := err.(*EvalError); ok && e.Failure != "" {
+			rr.Error = e.Failure
+		}
 	}
 	if !rr.Passed {
 		rr.Message = p.message(on)
@@ -235,14 +238,6 @@ func (rs *RuleSet) evalKind(id string, k Kind, on Date, env Env) (Result, error)
 func (p *Program) Due(on Date, env Env) (Date, error) {
 	res, err := p.evalKind(KindDue, on, env)
 	return res.Due, err
-}
-
-// DateOnly reports whether the rule reads nothing of its environment, on
-// lifecycle l, but the date and the parameters, as [RuleSet.DateOnly]
-// does.
-func (p *Program) DateOnly(l Lifecycle) bool {
-	c := p.compiledFor(l)
-	return c != nil && c.dateOnly
 }
 
 func (p *Program) evalKind(k Kind, on Date, env Env) (Result, error) {

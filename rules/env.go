@@ -24,10 +24,6 @@ type Base struct {
 	// RuleSet sets them; `param("id")` reads them. Callers leave them nil.
 	ParamInts  map[string]int  `expr:"__param_int"`
 	ParamBools map[string]bool `expr:"__param_bool"`
-
-	// native is the state of a native evaluation on this environment (see
-	// native.go), kept here so that evaluating allocates nothing.
-	native nstate
 }
 
 func (b *Base) base() *Base { return b }

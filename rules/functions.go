@@ -55,7 +55,7 @@ func dateFunc(name string, fn func(Date, int) Date) expr.Option {
 			return nil, fmt.Errorf("%s: want (date, int), got (%T, %T)", name, args[0], args[1])
 		}
 		if n > maxShift || n < -maxShift {
-			return nil, fmt.Errorf("%s: %d is out of range ±%d", name, n, maxShift)
+			return nil, errShift
 		}
 		return fn(DateFromTime(t), n).Time(), nil
 	}, new(func(time.Time, int) time.Time))

@@ -2,8 +2,10 @@ package rules_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,25 +54,49 @@ func checkErrors(t *testing.T, err error, file string) {
 	}
 }
 
+// checkEvalError fails unless err, from evaluating a rule, is nil or
+// names the rule and the kind of failure and nothing else: no value of the
+// input can be in it.
+func checkEvalError(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var ee *rules.EvalError
+	if !errors.As(err, &ee) {
+		t.Fatalf("not an *EvalError: %T", err)
+	}
+	if ee.Err != nil {
+		return // a sentinel: not in force, wrong environment
+	}
+	if want := "rules: " + ee.Rule + " (" + ee.Source + "): " + ee.Failure.Text().EN; err.Error() != want {
+		t.Errorf("an evaluation error with more than the rule and the kind: %q", err.Error())
+	}
+}
+
 // exercise evaluates every rule of rs on a few dates and fails if that
-// takes longer than evalBound.
+// takes longer than evalBound. Failures while running name a fixed kind.
 func exercise(t *testing.T, rs *rules.RuleSet) {
 	t.Helper()
 	start := time.Now()
 	for _, on := range []rules.Date{day("2014-12-31"), day("2024-03-01")} {
 		for _, ft := range fuzzTriggers {
-			if _, err := rs.Decide(ft.t, on, ft.env()); err != nil {
+			d, err := rs.Decide(ft.t, on, ft.env())
+			if err != nil {
 				t.Errorf("Decide %s: %v", ft.t, err)
+			}
+			for _, r := range d.Rules {
+				if r.Error != "" && !slices.Contains(failures, r.Error) {
+					t.Errorf("%s: error %q is not a kind of failure", r.Rule, r.Error)
+				}
 			}
 		}
 		for _, p := range rs.Programs() {
-			if p.Rule().Kind == rules.KindGuard {
-				continue
-			}
 			for _, tr := range p.Triggers() {
 				for _, ft := range fuzzTriggers {
 					if ft.t.Lifecycle == tr.Lifecycle {
-						_, _ = p.Eval(on, ft.env())
+						_, err := p.Eval(on, ft.env())
+						checkEvalError(t, err)
 						break
 					}
 				}
@@ -81,6 +107,10 @@ func exercise(t *testing.T, rs *rules.RuleSet) {
 		t.Errorf("evaluating the rules took %s", d)
 	}
 }
+
+// failures are the kinds of failure while running a rule.
+var failures = []rules.Failure{rules.FailConversion, rules.FailType, rules.FailArithmetic, rules.FailLookup,
+	rules.FailDateRange, rules.FailMemory, rules.FailOther}
 
 func FuzzParseConfig(f *testing.F) {
 	for _, seed := range []string{
@@ -102,6 +132,8 @@ func FuzzParseConfig(f *testing.F) {
 		"rules:\n  - id: local.f\n    on: refer\n    expr: '" + strings.Repeat("(", 150) + "1" + strings.Repeat(")", 150) + " > 0'\n    message: {pl: a, en: b}\n",
 		"\ufeffname: BOM\n",
 		"name: \"\\x80\"\nparameters:\n  \"\": 1\n",
+		"rules:\n  - {id: local.leak, on: place, severity: warn, expr: 'int(string(child.born)) > 0', message: {pl: odmowa, en: denied}}\n",
+		"rules:\n  - {id: local.leak, on: place, kind: due, expr: 'addYears(child.born, int(string(child.born)))'}\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -165,7 +197,7 @@ func FuzzCompileRule(f *testing.F) {
 		{"addWorkingDays(on, 36500) > addWorkingDays(on, -36500)", 0},
 		{"addDays(on, 9223372036854775807) > on", 0},
 		{"addMonths(on, worker.families * 1000000)", 2},
-		{"age(child.born, on) < 3", 0},
+		{"age(child.born, on) < 3", 3},
 		{"daysBetween(on, addYears(on, 1)) == 366", 0},
 		{"isWorkingDay(on) ? on : addWorkingDays(on, 1)", 2},
 		{"worker.families % (worker.families - worker.families) == 0", 0},
@@ -187,16 +219,27 @@ func FuzzCompileRule(f *testing.F) {
 		{"\x00\xff", 0},
 		{"`", 0},
 		{"worker.families < 10 &&\n  family.difficulty > 0", 0},
+		// A child's date of birth turned into text, then into an error.
+		{"int(string(child.born)) > 0", 3},
+		{"float(string(child.born)) > 0", 4},
+		{"date(string(child.born)) > on", 3},
+		{"duration(string(child.born)) > duration(\"1h\")", 3},
+		{"[1][daysBetween(child.born, on)] > 0", 3},
+		{"addDays(child.born, daysBetween(date(\"1900-01-01\"), child.born))", 5},
+		{"get({\"a\": 1}, string(child.born)) > 0", 3},
 	} {
 		f.Add(seed.expr, seed.kind)
 	}
 	f.Fuzz(func(t *testing.T, expr string, kind uint8) {
+		// kind picks the rule's kind and triggers: 0–2 one trigger of
+		// each lifecycle, 3–5 place alone (rules reading child.*).
 		k := []string{"guard", "limit", "due"}[kind%3]
+		on := []string{"[assign_assistant, place, foster_family.assess]", "place"}[kind/3%2]
 		quoted, err := json.Marshal(expr) // a JSON string is a YAML double-quoted scalar
 		if err != nil {
 			t.Fatal(err)
 		}
-		src := "name: Gmina Fuzz\nrules:\n  - id: local.fuzz\n    on: [assign_assistant, place, foster_family.assess]\n    kind: " + k +
+		src := "name: Gmina Fuzz\nrules:\n  - id: local.fuzz\n    on: " + on + "\n    kind: " + k +
 			"\n    expr: " + string(quoted) + "\n    message: {pl: \"Odmowa {assistant.max_families}.\", en: \"Denied.\"}\n"
 		const name = "fuzz.yaml"
 		cfg, err := rules.ParseConfig(name, []byte(src))

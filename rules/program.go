@@ -2,7 +2,6 @@ package rules
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -23,7 +22,6 @@ type Program struct {
 	rule         Rule
 	triggers     []Trigger
 	compiled     map[Lifecycle]*compiled
-	byLife       [3]*compiled // compiled by lifecycle, in the order of Lifecycles
 	rs           *RuleSet
 	placeholders []string
 	source       string // rule.Source as decisions show it
@@ -40,17 +38,35 @@ type Result struct {
 	Due    Date    // the value of a due rule
 }
 
-// EvalError is a rule that failed while running (for example a division by
-// zero in a local rule). It names the rule, never the input.
+// EvalError is a rule that could not be evaluated: on a date before the
+// statute ([ErrNotInForce]), with the wrong environment ([ErrWrongEnv]), or
+// because it failed while running (a [Failure], for example a division by
+// zero in a local rule). It names the rule, where it is defined and the
+// kind of failure, never a value: the expression engine's own message,
+// which may quote one, is not kept.
 type EvalError struct {
-	Rule string
-	Err  error
+	Rule    string
+	Source  string  // where the rule is defined: "statute" or FILE:LINE:COL; set with Failure
+	Failure Failure // the kind of failure while running; "" when Err is set
+	Err     error   // ErrNotInForce or ErrWrongEnv; nil for a failure while running
 }
 
-// Error returns "rules: RULE: message".
-func (e *EvalError) Error() string { return "rules: " + e.Rule + ": " + e.Err.Error() }
+// Error returns the problem in English: "rules: RULE (SOURCE): message".
+func (e *EvalError) Error() string { return e.Localize(English) }
 
-// Unwrap returns the underlying error.
+// Localize returns the problem in lang: "rules: RULE (SOURCE): message".
+func (e *EvalError) Localize(lang Lang) string {
+	head := "rules: " + e.Rule
+	if e.Source != "" {
+		head += " (" + e.Source + ")"
+	}
+	if e.Err != nil {
+		return head + ": " + e.Err.Error()
+	}
+	return head + ": " + e.Failure.Text().In(lang)
+}
+
+// Unwrap returns ErrNotInForce or ErrWrongEnv, or nil.
 func (e *EvalError) Unwrap() error { return e.Err }
 
 // ID returns the rule's ID.
@@ -74,39 +90,29 @@ func (p *Program) Params(l Lifecycle) []string {
 	return nil
 }
 
+// vmPool holds VMs for reuse: a vm.VM keeps its stack between runs, and
+// Run resets it, so one VM serves any number of programs, one at a time.
 var vmPool = sync.Pool{New: func() any { return &vm.VM{MemoryBudget: memoryBudget} }}
 
 // Eval evaluates the rule on date on. It fills env's [Base] (the as-of date
 // and the parameters in force) and, for a [*ChildEnv], the child's age;
 // callers fill the rest. Eval does not check whether the rule is in force on
-// the date: [RuleSet.Decide] does.
+// the date: [RuleSet.Decide] does. A rule that fails while running gives an
+// [*EvalError] naming the rule and the kind of failure, never a value.
 func (p *Program) Eval(on Date, env Env) (Result, error) {
 	res := Result{Rule: p.rule.ID, Kind: p.rule.Kind, Severity: p.rule.Severity, Passed: true}
 	c := p.compiledFor(env.Lifecycle())
 	if c == nil {
 		return res, &EvalError{Rule: p.rule.ID, Err: ErrWrongEnv}
 	}
-	i, err := p.rs.prepareAt(on, env)
-	if err != nil {
+	if err := p.rs.prepare(on, env); err != nil {
 		return res, &EvalError{Rule: p.rule.ID, Err: err}
 	}
-	if n := c.nativeAt(i); n != nil {
-		if r := res; n.run(p.rule.Kind, on, env, &r) {
-			return r, nil
-		}
-	}
-	return p.evalVM(c, i, env, res)
-}
-
-// evalVM evaluates the rule's program for epoch i on the VM: the reference
-// the native form is checked against, and the evaluation of programs
-// without one.
-func (p *Program) evalVM(c *compiled, i int, env Env, res Result) (Result, error) {
 	machine := vmPool.Get().(*vm.VM)
-	out, err := machine.Run(c.programAt(i), env)
+	out, err := machine.Run(c.program, env)
 	vmPool.Put(machine)
 	if err != nil {
-		return res, &EvalError{Rule: p.rule.ID, Err: err}
+		return res, p.failed(failureOf(err))
 	}
 	return res, p.convert(out, &res)
 }
@@ -118,7 +124,7 @@ func (p *Program) convert(out any, res *Result) error {
 		b, ok := out.(bool)
 		res.Passed = b
 		if !ok {
-			return &EvalError{Rule: p.rule.ID, Err: fmt.Errorf("want bool, got %T", out)}
+			return p.failed(FailType)
 		}
 	case KindLimit:
 		switch x := out.(type) {
@@ -127,30 +133,29 @@ func (p *Program) convert(out any, res *Result) error {
 		case float64:
 			res.Limit = x
 		default:
-			return &EvalError{Rule: p.rule.ID, Err: fmt.Errorf("want a number, got %T", out)}
+			return p.failed(FailType)
 		}
 	case KindDue:
 		t, ok := out.(time.Time)
 		if !ok {
-			return &EvalError{Rule: p.rule.ID, Err: fmt.Errorf("want a date, got %T", out)}
+			return p.failed(FailType)
 		}
 		res.Due = DateFromTime(t)
 	}
 	return nil
 }
 
-// prepare fills env's Base for date on.
-func (rs *RuleSet) prepare(on Date, env Env) error {
-	_, err := rs.prepareAt(on, env)
-	return err
+// failed returns the error of the rule failing while running.
+func (p *Program) failed(f Failure) *EvalError {
+	return &EvalError{Rule: p.rule.ID, Failure: f, Source: p.source}
 }
 
-// prepareAt fills env's Base for date on and returns the index of the
-// epoch the date falls in.
-func (rs *RuleSet) prepareAt(on Date, env Env) (int, error) {
+// prepare fills env's Base for date on: the as-of date, the parameters in
+// force then and, for a child, the age.
+func (rs *RuleSet) prepare(on Date, env Env) error {
 	i := rs.epochIndex(on)
 	if i < 0 {
-		return -1, ErrNotInForce
+		return ErrNotInForce
 	}
 	ep := &rs.epochs[i]
 	b := env.base()
@@ -159,7 +164,7 @@ func (rs *RuleSet) prepareAt(on Date, env Env) (int, error) {
 	if c, ok := env.(*ChildEnv); ok && !c.Child.Born.IsZero() {
 		c.Child.Age = AgeOn(DateFromTime(c.Child.Born), on)
 	}
-	return i, nil
+	return nil
 }
 
 // message renders the rule's message with its placeholders replaced by the
@@ -183,16 +188,5 @@ func (p *Program) message(d Date) Text {
 	return Text{PL: render(p.rule.Message.PL), EN: render(p.rule.Message.EN)}
 }
 
-// compiledFor returns the rule compiled for lifecycle l, or nil. A switch
-// over the three lifecycles is cheaper than a map lookup on the hot path.
-func (p *Program) compiledFor(l Lifecycle) *compiled {
-	switch l {
-	case LifecycleFamily:
-		return p.byLife[0]
-	case LifecycleChild:
-		return p.byLife[1]
-	case LifecycleFosterFamily:
-		return p.byLife[2]
-	}
-	return nil
-}
+// compiledFor returns the rule compiled for lifecycle l, or nil.
+func (p *Program) compiledFor(l Lifecycle) *compiled { return p.compiled[l] }

@@ -129,15 +129,6 @@ func (rs *RuleSet) Program(id string) (*Program, bool) {
 // definition order.
 func (rs *RuleSet) ProgramsOn(t Trigger) []*Program { return slices.Clone(rs.byTrigger[t]) }
 
-// DateOnly reports whether rule id reads nothing of its environment, on
-// lifecycle l, but the date and the parameters (`on` and `param`): its
-// value is then the same for every environment, which the caller need not
-// fill. It reports false for an unknown rule or lifecycle.
-func (rs *RuleSet) DateOnly(id string, l Lifecycle) bool {
-	p := rs.programBy[id]
-	return p != nil && p.DateOnly(l)
-}
-
 // Guarded reports whether a guard rule is attached to the trigger, in
 // force on some date or not. Without one, [RuleSet.Decide] evaluates
 // nothing: its decision allows the trigger whatever the environment holds
@@ -170,15 +161,12 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 		if !statutory {
 			triggers = withReassignment(triggers)
 		}
-		compiled, e := compileRule(&r, pos, triggers, rs.paramByID, rs.epochs)
+		compiled, e := compileRule(&r, pos, triggers, rs.paramByID)
 		if len(e) > 0 {
 			errs = append(errs, e...)
 			continue
 		}
 		p := &Program{rule: r, triggers: triggers, compiled: compiled, rs: rs, placeholders: placeholders(r.Message), source: r.Source.String()}
-		for k, l := range Lifecycles {
-			p.byLife[k] = compiled[l]
-		}
 		rs.programs = append(rs.programs, p)
 		rs.programBy[r.ID] = p
 		for _, t := range triggers {

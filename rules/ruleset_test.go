@@ -330,11 +330,15 @@ func TestRuleSet_localRule_warn(t *testing.T) {
 
 func TestRuleSet_localRule_runtimeErrorFailsClosed(t *testing.T) {
 	tests := []struct {
-		name, expr, err string
+		name, expr string
+		want       rules.Failure
+		en         string
 	}{
-		{"integer division by zero", "worker.families % (worker.families - worker.families) == 0", "divide by zero"},
-		{"date arithmetic out of range", "addDays(on, worker.families * 100000) > on", "out of range"},
-		{"index out of range", "[1, 2, 3][worker.families] > 0", "out of range"},
+		{"integer division by zero", "worker.families % (worker.families - worker.families) == 0", rules.FailArithmetic, "run time: division by zero"},
+		{"date arithmetic out of range", "addDays(on, worker.families * 100000) > on", rules.FailDateRange, "a date shifted out of range"},
+		{"index out of range", "[1, 2, 3][worker.families] > 0", rules.FailLookup, "a lookup out of range"},
+		{"memory budget", "len(1..2000000000) > worker.families", rules.FailMemory, "the memory budget exceeded"},
+		{"conversion of a missing value", "int(first([])) > worker.families", rules.FailOther, "the expression failed at run time; correct the rule"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -351,10 +355,14 @@ func TestRuleSet_localRule_runtimeErrorFailsClosed(t *testing.T) {
 			require.Len(t, u, 1)
 			assert.Equal(t, "local.fragile", u[0].Rule)
 			assert.False(t, u[0].Passed)
-			assert.Contains(t, u[0].Error, tt.err)
+			assert.Equal(t, tt.want, u[0].Error)
 			assert.Equal(t, "The rule failed.", u[0].Message.EN)
-			assert.Contains(t, d.Err().Error(), tt.err)
-			assert.NotContains(t, u[0].Error, "A1", "errors name the rule, never the input")
+			assert.Contains(t, d.Err().Error(), tt.want.Text().EN)
+			assert.Contains(t, tt.want.Text().EN, tt.en)
+			var denied *rules.DeniedError
+			require.ErrorAs(t, d.Err(), &denied)
+			assert.Contains(t, denied.Localize(rules.Polish), "wyrażenie nie powiodło się w czasie wykonania")
+			assert.NotContains(t, d.Err().Error(), "5", "errors name the rule and the kind, never the input")
 		})
 	}
 }
@@ -465,28 +473,6 @@ func TestRuleSet_Guarded(t *testing.T) {
 		{rules.Trigger{Lifecycle: rules.LifecycleFosterFamily, Name: "nonexistent"}, false},
 	} {
 		assert.Equal(t, tc.want, rs.Guarded(tc.t), "%s", tc.t)
-	}
-}
-
-func TestRuleSet_DateOnly(t *testing.T) {
-	rs := rules.Statute()
-	for _, tc := range []struct {
-		id   string
-		l    rules.Lifecycle
-		want bool
-	}{
-		{"due.family_assessment", rules.LifecycleFamily, true},    // addMonths(on, param(…))
-		{"due.monitoring_end", rules.LifecycleFamily, true},       // addMonths(on, param(…))
-		{"due.interview", rules.LifecycleFamily, false},           // args.urgent
-		{"due.family_court_report", rules.LifecycleFamily, false}, // args, family
-		{"due.child_review", rules.LifecycleChild, false},         // child.born
-		{"due.court_report", rules.LifecycleChild, true},
-		{"due.foster_family_assessment", rules.LifecycleFosterFamily, false},
-		{"assistant.max_families", rules.LifecycleFamily, false},
-		{"due.family_assessment", rules.LifecycleChild, false}, // not compiled for children
-		{"no.such_rule", rules.LifecycleFamily, false},
-	} {
-		assert.Equal(t, tc.want, rs.DateOnly(tc.id, tc.l), "%s on %s", tc.id, tc.l)
 	}
 }
 

@@ -12,7 +12,7 @@
 //
 // Run it from this directory:
 //
-//	go test ./...                                          # the peers agree; allocation bound
+//	go test ./...                                          # the peers agree
 //	go test -run '^$' -bench . -benchmem -count 5          # the comparison
 //
 // or `make test` and `make bench` from the repository root.
