@@ -13,35 +13,27 @@ import (
 // suites' postgres runs.
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-// storeKind names a store the table suites run on.
-type storeKind string
-
-const (
-	memoryStore   storeKind = "memory"   // workflow.NewMemoryStore
-	postgresStore storeKind = "postgres" // workflow/pgstore, a fresh schema per world
-)
+// storeKind is the store a suite's subtest runs on: the memory store, or
+// pgstore on a schema of its own, lent by a pool of the forEachStore
+// subtest, emptied and reused after the subtest.
+type storeKind struct {
+	pg *pgstoretest.Pool // nil for the memory store
+}
 
 // forEachStore runs body as subtests memory and postgres, each with its
 // store kind, which body passes to newWorld. The postgres subtest is
 // skipped when no PostgreSQL server can be had, and fails instead under CI
 // (see internal/pgtest).
 func forEachStore(t *testing.T, body func(t *testing.T, st storeKind)) {
-	for _, st := range []storeKind{memoryStore, postgresStore} {
-		t.Run(string(st), func(t *testing.T) {
-			if st == postgresStore {
-				pgtest.URL(t)
-			}
-			body(t, st)
-		})
-	}
+	t.Run("memory", func(t *testing.T) { body(t, storeKind{}) })
+	t.Run("postgres", func(t *testing.T) { body(t, storeKind{pg: pgstoretest.NewPool(t)}) })
 }
 
-// open returns a new, empty store of the kind, dropped when the test ends.
+// open returns an empty store of the kind, for the test t.
 func (st storeKind) open(t testing.TB) workflow.Store {
 	t.Helper()
-	if st == postgresStore {
-		s, _ := pgstoretest.New(t)
-		return s
+	if st.pg != nil {
+		return st.pg.Store(t)
 	}
 	return workflow.NewMemoryStore()
 }
@@ -55,7 +47,7 @@ func (st storeKind) open(t testing.TB) workflow.Store {
 // value. The skip ends by itself once the engine leaves nil there.
 func (w *world) skipEmptyObligations(t testing.TB, cs ...*workflow.Case) {
 	t.Helper()
-	if w.kind != postgresStore {
+	if w.kind.pg == nil {
 		return
 	}
 	for _, c := range cs {
