@@ -2,11 +2,13 @@ package workflow_test
 
 import (
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/asysta/asysta/internal/pgstoretest"
 	"github.com/asysta/asysta/internal/pgtest"
 	"github.com/asysta/asysta/workflow"
+	"github.com/stretchr/testify/assert"
 )
 
 // TestMain stops the throwaway PostgreSQL cluster pgtest may start for the
@@ -38,21 +40,43 @@ func (st storeKind) open(t testing.TB) workflow.Store {
 	return workflow.NewMemoryStore()
 }
 
-// skipEmptyObligations skips the test on PostgreSQL when the engine gave
-// one of cs an empty but non-nil Obligations, as it does when a transition
+// assertSameCase asserts that want and got are equal. On PostgreSQL, when
+// one has empty and the other nil Obligations, it compares them with nil
+// Obligations both and marks t to be skipped at its end (a failure stays
+// a failure): the engine leaves an empty, non-nil slice when a transition
 // closes a case's last obligation (slices.DeleteFunc in applyObligations,
-// workflow/obligations.go). pgstore keeps a case as its JSON form, in which
-// Obligations is omitempty, so it gives the case back with nil Obligations
-// and the cases compare unequal; the memory store gives back the engine's
-// value. The skip ends by itself once the engine leaves nil there.
-func (w *world) skipEmptyObligations(t testing.TB, cs ...*workflow.Case) {
+// workflow/obligations.go), which the memory store gives back as it is,
+// while pgstore keeps a case as its JSON form, where Obligations is
+// omitempty, and gives it back nil. The skip ends by itself once the
+// engine leaves nil there.
+func (w *world) assertSameCase(t testing.TB, want, got *workflow.Case, msgAndArgs ...any) bool {
 	t.Helper()
-	if w.kind.pg == nil {
-		return
-	}
-	for _, c := range cs {
-		if c != nil && c.Obligations != nil && len(c.Obligations) == 0 {
-			t.Skipf("pgstore divergence: the engine leaves %s with empty, not nil, Obligations, which its JSON form does not keep", c.ID)
+	if w.kind.pg != nil && emptyNotNil(want) != emptyNotNil(got) {
+		want, got = nilObligations(want), nilObligations(got)
+		if _, marked := divergent.LoadOrStore(t, true); !marked {
+			id := want.ID
+			t.Cleanup(func() {
+				t.Skipf("pgstore divergence: the engine leaves %s with empty, not nil, Obligations, which pgstore's JSON snapshot gives back nil", id)
+			})
 		}
 	}
+	return assert.Equal(t, want, got, msgAndArgs...)
+}
+
+// divergent holds the tests assertSameCase has marked to be skipped.
+var divergent sync.Map
+
+func emptyNotNil(c *workflow.Case) bool {
+	return c != nil && c.Obligations != nil && len(c.Obligations) == 0
+}
+
+// nilObligations returns c, or a shallow copy of it with nil Obligations
+// when it has none.
+func nilObligations(c *workflow.Case) *workflow.Case {
+	if !emptyNotNil(c) {
+		return c
+	}
+	cp := *c
+	cp.Obligations = nil
+	return &cp
 }
