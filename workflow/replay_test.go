@@ -112,69 +112,69 @@ func (w *world) assertReplays(t testing.TB, e *workflow.Engine) {
 	require.NotZero(t, n)
 }
 
-func TestEngine_Replay(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st storeKind) {
+func TestEngine_Replay(t *testing.T) { forEachStore(t, testEngine_Replay) }
+
+func testEngine_Replay(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
+	declareStory(w)
+	w.play(story)
+	require.GreaterOrEqual(t, len(story), 30)
+
+	lifecycles := map[rules.Lifecycle]int{}
+	for _, id := range []string{"F1", "F2", "C1", "C2", rProf, rKinship, rEmerg} {
+		for _, ev := range w.history(id) {
+			lifecycles[ev.Lifecycle]++
+		}
+	}
+	assert.Len(t, lifecycles, 3, "the story crosses all three lifecycles")
+	w.assertReplays(t, w.e)
+
+	final := map[string]workflow.State{"F1": workflow.Closed, "F2": workflow.Closed, "C1": workflow.Adopted,
+		"C2": workflow.LeftCare, rProf: workflow.Active, rKinship: workflow.Dissolved, rEmerg: workflow.Active}
+	for id, want := range final {
+		assert.Equal(t, want, w.caseOf(id).State, id)
+	}
+	assert.Equal(t, []string{"A1", "A3"}, w.caseOf("F1").Family.FormerAssistants)
+	w.assertDue(rProf, workflow.OblFosterFamilyAssessment, "2027-10-15")
+
+	t.Run("every_prefix", func(t *testing.T) {
+		// Replaying each history event by event gives each intermediate
+		// snapshot the story passed through.
 		w := newWorld(t, st)
 		declareStory(w)
-		w.play(story)
-		require.GreaterOrEqual(t, len(story), 30)
-
-		lifecycles := map[rules.Lifecycle]int{}
-		for _, id := range []string{"F1", "F2", "C1", "C2", rProf, rKinship, rEmerg} {
-			for _, ev := range w.history(id) {
-				lifecycles[ev.Lifecycle]++
-			}
-		}
-		assert.Len(t, lifecycles, 3, "the story crosses all three lifecycles")
-		w.assertReplays(t, w.e)
-
-		final := map[string]workflow.State{"F1": workflow.Closed, "F2": workflow.Closed, "C1": workflow.Adopted,
-			"C2": workflow.LeftCare, rProf: workflow.Active, rKinship: workflow.Dissolved, rEmerg: workflow.Active}
-		for id, want := range final {
-			assert.Equal(t, want, w.caseOf(id).State, id)
-		}
-		assert.Equal(t, []string{"A1", "A3"}, w.caseOf("F1").Family.FormerAssistants)
-		w.assertDue(rProf, workflow.OblFosterFamilyAssessment, "2027-10-15")
-
-		t.Run("every_prefix", func(t *testing.T) {
-			// Replaying each history event by event gives each intermediate
-			// snapshot the story passed through.
-			w := newWorld(t, st)
-			declareStory(w)
-			for _, a := range story {
-				out := w.must(a.id, a.trigger, a.who, a.on, a.args)
-				got, err := w.e.Replay(w.ctx, a.id)
-				require.NoError(t, err)
-				require.True(t, w.assertSameCase(t, out.Case, got, "%s %s on %s", a.id, a.trigger, a.on))
-				for _, l := range out.Linked {
-					got, err := w.e.Replay(w.ctx, l.ID)
-					require.NoError(t, err)
-					require.True(t, w.assertSameCase(t, l, got))
-				}
-			}
-		})
-
-		t.Run("events_from_another_history", func(t *testing.T) {
-			cur := w.caseOf("C1")
-			evs := w.history("C1")
-			_, err := w.e.ReplayEvents(cur, nil)
-			require.Error(t, err, "a history must start with the declaration")
-			_, err = w.e.ReplayEvents(cur, evs[1:])
-			require.Error(t, err)
-			got, err := w.e.ReplayEvents(cur, evs[:3])
+		for _, a := range story {
+			out := w.must(a.id, a.trigger, a.who, a.on, a.args)
+			got, err := w.e.Replay(w.ctx, a.id)
 			require.NoError(t, err)
-			assert.Equal(t, int64(3), got.Version)
-			assert.Equal(t, workflow.PlacedProfessional, got.State)
-		})
+			require.True(t, w.assertSameCase(t, out.Case, got, "%s %s on %s", a.id, a.trigger, a.on))
+			for _, l := range out.Linked {
+				got, err := w.e.Replay(w.ctx, l.ID)
+				require.NoError(t, err)
+				require.True(t, w.assertSameCase(t, l, got))
+			}
+		}
+	})
 
-		t.Run("unknown_revision", func(t *testing.T) {
-			cur := w.caseOf("F1")
-			evs := w.history("F1")
-			evs[2].Revision = "0000000000000000"
-			_, err := w.e.ReplayEvents(cur, evs)
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), "unknown")
-		})
+	t.Run("events_from_another_history", func(t *testing.T) {
+		cur := w.caseOf("C1")
+		evs := w.history("C1")
+		_, err := w.e.ReplayEvents(cur, nil)
+		require.Error(t, err, "a history must start with the declaration")
+		_, err = w.e.ReplayEvents(cur, evs[1:])
+		require.Error(t, err)
+		got, err := w.e.ReplayEvents(cur, evs[:3])
+		require.NoError(t, err)
+		assert.Equal(t, int64(3), got.Version)
+		assert.Equal(t, workflow.PlacedProfessional, got.State)
+	})
+
+	t.Run("unknown_revision", func(t *testing.T) {
+		cur := w.caseOf("F1")
+		evs := w.history("F1")
+		evs[2].Revision = "0000000000000000"
+		_, err := w.e.ReplayEvents(cur, evs)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "unknown")
 	})
 }
 
@@ -200,99 +200,102 @@ func parseRules(t *testing.T, text string) *rules.RuleSet {
 	return rs
 }
 
-func TestEngine_Replay_liveRules(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st storeKind) {
-		path := filepath.Join(t.TempDir(), "gmina.yaml")
-		require.NoError(t, os.WriteFile(path, []byte(gminaV1), 0o600))
-		live, err := rules.OpenLive(path)
+func TestEngine_Replay_liveRules(t *testing.T) { forEachStore(t, testEngine_Replay_liveRules) }
+
+func testEngine_Replay_liveRules(t *testing.T, st storeKind) {
+	path := filepath.Join(t.TempDir(), "gmina.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(gminaV1), 0o600))
+	live, err := rules.OpenLive(path)
+	require.NoError(t, err)
+	v1 := live.RuleSet()
+	w := newWorld(t, st, workflow.WithLiveRules(live))
+	declareStory(w)
+	w.play(story[:splitAt])
+	w.assertDue("F1", workflow.OblMonitoringEnd, "2023-12-30") // 6 months under v1
+	snap := w.snapshot()
+
+	require.NoError(t, os.WriteFile(path, []byte(gminaV2), 0o600))
+	changed, err := live.Reload()
+	require.NoError(t, err)
+	require.True(t, changed)
+	v2 := live.RuleSet()
+	require.NotEqual(t, v1.Revision(), v2.Revision())
+	require.Equal(t, v2.Revision(), w.e.RuleSet().Revision())
+
+	// The history made under v1 replays to the same states and due dates.
+	w.assertReplays(t, w.e)
+	for id, s := range snap {
+		assert.Equal(t, s.c, w.caseOf(id))
+	}
+	w.assertDue("F1", workflow.OblMonitoringEnd, "2023-12-30")
+
+	// New acts are decided under v2, and the history replays across the
+	// change of revision.
+	w.play(story[splitAt:checkAt])
+	w.assertDue("C1", workflow.OblCourtReport, "2024-08-31")       // 3 months under v2
+	w.assertDue("C1", workflow.OblLegalStatusMotion, "2025-05-31") // 12 months under v2
+	w.assertDue("F1", workflow.OblFamilyAssessment, "2024-06-01")  // 3 months under v2
+	w.assertReplays(t, w.e)
+	w.play(story[checkAt:])
+	w.assertReplays(t, w.e)
+
+	revs := map[string]int{}
+	for _, ev := range w.history("F1") {
+		revs[ev.Revision]++
+	}
+	assert.Len(t, revs, 2, "F1's history spans both revisions")
+
+	t.Run("second_engine_with_old_revisions", func(t *testing.T) {
+		e2, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(v2),
+			workflow.WithRevisions(v1))
 		require.NoError(t, err)
-		v1 := live.RuleSet()
-		w := newWorld(t, st, workflow.WithLiveRules(live))
-		declareStory(w)
-		w.play(story[:splitAt])
-		w.assertDue("F1", workflow.OblMonitoringEnd, "2023-12-30") // 6 months under v1
-		snap := w.snapshot()
-
-		require.NoError(t, os.WriteFile(path, []byte(gminaV2), 0o600))
-		changed, err := live.Reload()
+		w.assertReplays(t, e2)
+	})
+	t.Run("second_engine_without_them", func(t *testing.T) {
+		e3, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(v2))
 		require.NoError(t, err)
-		require.True(t, changed)
-		v2 := live.RuleSet()
-		require.NotEqual(t, v1.Revision(), v2.Revision())
-		require.Equal(t, v2.Revision(), w.e.RuleSet().Revision())
-
-		// The history made under v1 replays to the same states and due dates.
-		w.assertReplays(t, w.e)
-		for id, s := range snap {
-			assert.Equal(t, s.c, w.caseOf(id))
-		}
-		w.assertDue("F1", workflow.OblMonitoringEnd, "2023-12-30")
-
-		// New acts are decided under v2, and the history replays across the
-		// change of revision.
-		w.play(story[splitAt:checkAt])
-		w.assertDue("C1", workflow.OblCourtReport, "2024-08-31")       // 3 months under v2
-		w.assertDue("C1", workflow.OblLegalStatusMotion, "2025-05-31") // 12 months under v2
-		w.assertDue("F1", workflow.OblFamilyAssessment, "2024-06-01")  // 3 months under v2
-		w.assertReplays(t, w.e)
-		w.play(story[checkAt:])
-		w.assertReplays(t, w.e)
-
-		revs := map[string]int{}
-		for _, ev := range w.history("F1") {
-			revs[ev.Revision]++
-		}
-		assert.Len(t, revs, 2, "F1's history spans both revisions")
-
-		t.Run("second_engine_with_old_revisions", func(t *testing.T) {
-			e2, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(v2),
-				workflow.WithRevisions(v1))
-			require.NoError(t, err)
-			w.assertReplays(t, e2)
-		})
-		t.Run("second_engine_without_them", func(t *testing.T) {
-			e3, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(v2))
-			require.NoError(t, err)
-			_, err = e3.Replay(w.ctx, "F1")
-			require.Error(t, err, "a revision the engine does not know")
-			assert.Contains(t, err.Error(), "WithRevisions")
-			// A case made entirely under v2 still replays.
-			got, err := e3.Replay(w.ctx, rKinship)
-			require.NoError(t, err)
-			w.assertSameCase(t, w.caseOf(rKinship), got)
-		})
+		_, err = e3.Replay(w.ctx, "F1")
+		require.Error(t, err, "a revision the engine does not know")
+		assert.Contains(t, err.Error(), "WithRevisions")
+		// A case made entirely under v2 still replays.
+		got, err := e3.Replay(w.ctx, rKinship)
+		require.NoError(t, err)
+		w.assertSameCase(t, w.caseOf(rKinship), got)
 	})
 }
 
-func TestEngine_Replay_secondEngine(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st storeKind) {
-		old, cur := parseRules(t, gminaV1), parseRules(t, gminaV2)
-		w := newWorld(t, st, workflow.WithRules(old))
-		declareStory(w)
-		w.play(story)
+func TestEngine_Replay_secondEngine(t *testing.T) { forEachStore(t, testEngine_Replay_secondEngine) }
 
-		e2, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(cur),
-			workflow.WithRevisions(old))
-		require.NoError(t, err)
-		w.assertReplays(t, e2)
+func testEngine_Replay_secondEngine(t *testing.T, st storeKind) {
+	old, cur := parseRules(t, gminaV1), parseRules(t, gminaV2)
+	w := newWorld(t, st, workflow.WithRules(old))
+	declareStory(w)
+	w.play(story)
 
-		e3, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(cur))
-		require.NoError(t, err)
-		for _, id := range []string{"F1", "C1", rProf} {
-			_, err := e3.Replay(w.ctx, id)
-			require.Error(t, err, id)
-		}
-		_, err = e3.Replay(w.ctx, "nope")
-		require.ErrorIs(t, err, workflow.ErrNotFound)
-	})
+	e2, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(cur),
+		workflow.WithRevisions(old))
+	require.NoError(t, err)
+	w.assertReplays(t, e2)
+
+	e3, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(cur))
+	require.NoError(t, err)
+	for _, id := range []string{"F1", "C1", rProf} {
+		_, err := e3.Replay(w.ctx, id)
+		require.Error(t, err, id)
+	}
+	_, err = e3.Replay(w.ctx, "nope")
+	require.ErrorIs(t, err, workflow.ErrNotFound)
 }
 
 // TestEngine_Fire_localGuardOnUnguardedTrigger: the statute guards no
 // family assess, so the engine builds no environment for it; a local
 // guard on assess reads the family's placed children and is honoured.
 func TestEngine_Fire_localGuardOnUnguardedTrigger(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st storeKind) {
-		rs := parseRules(t, `name: Gmina Testowa
+	forEachStore(t, testEngine_Fire_localGuardOnUnguardedTrigger)
+}
+
+func testEngine_Fire_localGuardOnUnguardedTrigger(t *testing.T, st storeKind) {
+	rs := parseRules(t, `name: Gmina Testowa
 rules:
   - id: local.assess_after_placement
     on: family.assess
@@ -301,38 +304,37 @@ rules:
       pl: "Rodzina ma dziecko w pieczy: ocena nie może być pozytywna bez zespołu."
       en: "The family has a child in care: no positive assessment without the team."
 `)
-		assert.True(t, rs.Guarded(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}))
-		w := newWorld(t, st, workflow.WithRules(rs))
-		w.familyIn("F1", "implementing/consent")
-		w.must("F1", "assess", asst, "2024-09-01", workflow.Args{"result": "positive"})
-		w.childIn("C1", "placed."+workflow.FormProfessional)
-		err := w.refuse("F1", "assess", asst, "2024-10-01", workflow.Args{"result": "positive"})
-		var de *workflow.DeniedError
-		require.ErrorAs(t, err, &de)
-		assert.Equal(t, "local.assess_after_placement", de.Decision.Unmet()[0].Rule)
-		w.must("F1", "assess", asst, "2024-10-01", workflow.Args{"result": "negative"})
-	})
+	assert.True(t, rs.Guarded(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}))
+	w := newWorld(t, st, workflow.WithRules(rs))
+	w.familyIn("F1", "implementing/consent")
+	w.must("F1", "assess", asst, "2024-09-01", workflow.Args{"result": "positive"})
+	w.childIn("C1", "placed."+workflow.FormProfessional)
+	err := w.refuse("F1", "assess", asst, "2024-10-01", workflow.Args{"result": "positive"})
+	var de *workflow.DeniedError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "local.assess_after_placement", de.Decision.Unmet()[0].Rule)
+	w.must("F1", "assess", asst, "2024-10-01", workflow.Args{"result": "negative"})
 }
 
 // TestEngine_Check_version: Check, like Fire, refuses a command based on
 // another version of the case with a *ConflictError, and checks one based
 // on the current version.
-func TestEngine_Check_version(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st storeKind) {
-		w := newWorld(t, st)
-		w.familyIn("F1", "implementing/consent")
-		c := w.caseOf("F1")
-		cmd := workflow.Command{Trigger: "assess", Actor: asst, On: rules.MustParseDate("2024-09-01"),
-			Args: workflow.Args{"result": "positive"}, Version: c.Version}
-		_, err := w.e.Check(w.ctx, "F1", cmd)
-		require.NoError(t, err)
-		cmd.Version = c.Version - 1
-		_, err = w.e.Check(w.ctx, "F1", cmd)
-		var ce *workflow.ConflictError
-		require.ErrorAs(t, err, &ce)
-		assert.Equal(t, c.Version, ce.Got)
-		assert.ErrorIs(t, err, workflow.ErrConflict)
-	})
+func TestEngine_Check_version(t *testing.T) { forEachStore(t, testEngine_Check_version) }
+
+func testEngine_Check_version(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
+	w.familyIn("F1", "implementing/consent")
+	c := w.caseOf("F1")
+	cmd := workflow.Command{Trigger: "assess", Actor: asst, On: rules.MustParseDate("2024-09-01"),
+		Args: workflow.Args{"result": "positive"}, Version: c.Version}
+	_, err := w.e.Check(w.ctx, "F1", cmd)
+	require.NoError(t, err)
+	cmd.Version = c.Version - 1
+	_, err = w.e.Check(w.ctx, "F1", cmd)
+	var ce *workflow.ConflictError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, c.Version, ce.Got)
+	assert.ErrorIs(t, err, workflow.ErrConflict)
 }
 
 // TestEngine_Fire_earlierVersionsUnchanged: an outcome's case is the
@@ -340,139 +342,143 @@ func TestEngine_Check_version(t *testing.T) {
 // change: no later transition may change an earlier version, whatever it
 // changes (facts, obligations, the list of former assistants).
 func TestEngine_Fire_earlierVersionsUnchanged(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st storeKind) {
-		w := newWorld(t, st)
-		w.familyIn("F1", "implementing/consent")
-		w.childIn("C1", "in_family")
-		type version struct {
-			c    *workflow.Case
-			json string
-		}
-		var seen []version
-		keep := func(out *workflow.Outcome) {
-			b, err := json.Marshal(out.Case)
-			require.NoError(t, err)
-			seen = append(seen, version{out.Case, string(b)})
-		}
-		on := d("2024-05-01")
-		at := func() string { on = on.AddDays(7); return on.String() }
-		assistants := []workflow.Actor{asst2, {ID: "A3", Role: workflow.FamilyAssistant}, asst}
-		current := asst
-		for i := range 20 { // past the capacity a copied list of former assistants may have
-			next := assistants[i%3]
-			keep(w.must("F1", "reassign_assistant", head, at(), workflow.Args{"assistant": next.ID}))
-			current = next
-			keep(w.must("F1", "assess", current, at(), workflow.Args{"result": []string{"positive", "negative"}[i%2]}))
-			keep(w.must("F1", "assess", current, at(), workflow.Args{"result": "negative"}))
-		}
-		keep(w.must("F1", "court_obligation", head, at(), workflow.Args{"court_ref": courtRef, "report_every_months": 3}))
-		keep(w.must("F1", "report_to_court", current, at(), nil))
-		keep(w.must("C1", "place", org, at(), placeArgs(workflow.FormProfessional)))
-		keep(w.must("C1", "review", org, at(), nil))
-		keep(w.must("C1", "move", org, at(), workflow.Args{"form": workflow.FormProfessional, "carer": rProf2}))
-		keep(w.must("C1", "review", org, at(), nil))
-		keep(w.must("F1", "end_work", current, at(), workflow.Args{"reason": "goals_achieved"}))
-		for i, v := range seen {
-			b, err := json.Marshal(v.c)
-			require.NoError(t, err)
-			assert.JSONEq(t, v.json, string(b), "version %d of %s changed afterwards", v.c.Version, v.c.ID)
-			_ = i
-		}
-	})
+	forEachStore(t, testEngine_Fire_earlierVersionsUnchanged)
+}
+
+func testEngine_Fire_earlierVersionsUnchanged(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
+	w.familyIn("F1", "implementing/consent")
+	w.childIn("C1", "in_family")
+	type version struct {
+		c    *workflow.Case
+		json string
+	}
+	var seen []version
+	keep := func(out *workflow.Outcome) {
+		b, err := json.Marshal(out.Case)
+		require.NoError(t, err)
+		seen = append(seen, version{out.Case, string(b)})
+	}
+	on := d("2024-05-01")
+	at := func() string { on = on.AddDays(7); return on.String() }
+	assistants := []workflow.Actor{asst2, {ID: "A3", Role: workflow.FamilyAssistant}, asst}
+	current := asst
+	for i := range 20 { // past the capacity a copied list of former assistants may have
+		next := assistants[i%3]
+		keep(w.must("F1", "reassign_assistant", head, at(), workflow.Args{"assistant": next.ID}))
+		current = next
+		keep(w.must("F1", "assess", current, at(), workflow.Args{"result": []string{"positive", "negative"}[i%2]}))
+		keep(w.must("F1", "assess", current, at(), workflow.Args{"result": "negative"}))
+	}
+	keep(w.must("F1", "court_obligation", head, at(), workflow.Args{"court_ref": courtRef, "report_every_months": 3}))
+	keep(w.must("F1", "report_to_court", current, at(), nil))
+	keep(w.must("C1", "place", org, at(), placeArgs(workflow.FormProfessional)))
+	keep(w.must("C1", "review", org, at(), nil))
+	keep(w.must("C1", "move", org, at(), workflow.Args{"form": workflow.FormProfessional, "carer": rProf2}))
+	keep(w.must("C1", "review", org, at(), nil))
+	keep(w.must("F1", "end_work", current, at(), workflow.Args{"reason": "goals_achieved"}))
+	for i, v := range seen {
+		b, err := json.Marshal(v.c)
+		require.NoError(t, err)
+		assert.JSONEq(t, v.json, string(b), "version %d of %s changed afterwards", v.c.Version, v.c.ID)
+		_ = i
+	}
 }
 
 // TestEngine_datesACaseCanRecord: a command's date, a child's date of
 // birth and every due date a transition computes must be days a store can
 // write and read back (years 1000–9999); anything else is refused as an
 // argument error, and nothing changes.
-func TestEngine_datesACaseCanRecord(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st storeKind) {
-		w := newWorld(t, st)
-		w.familyIn("F1", "implementing/consent")
-		before := w.snapshot()
-		var ae *workflow.ArgumentError
-		for _, on := range []rules.Date{{Year: 10000, Month: 1, Day: 1}, {Year: 2024, Month: 2, Day: 30}, {}} {
-			_, err := w.e.Fire(w.ctx, "F1", workflow.Command{Trigger: "assess", Actor: asst, On: on, Args: workflow.Args{"result": "positive"}})
-			require.ErrorAs(t, err, &ae, "%#v", on)
-			assert.Equal(t, "on", ae.Arg)
-		}
-		// 9999-10-01 is a real day, but the assessment it renews would fall due in 10000.
-		_, err := w.fire("F1", "assess", asst, "9999-10-01", workflow.Args{"result": "positive"})
-		require.ErrorAs(t, err, &ae)
-		assert.Equal(t, "on", ae.Arg)
-		assert.Contains(t, ae.Error(), "family_assessment")
-		assert.Equal(t, before, w.snapshot(), "a refused command changed something")
+func TestEngine_datesACaseCanRecord(t *testing.T) { forEachStore(t, testEngine_datesACaseCanRecord) }
 
-		err = w.e.DeclareChild(w.ctx, "C9", workflow.ChildInfo{Family: "F1", Born: rules.Date{Year: 212, Month: 5, Day: 10}})
-		require.ErrorAs(t, err, &ae)
-		assert.Equal(t, "born", ae.Arg)
-		assert.NotContains(t, ae.Error(), "212", "the date of birth is personal")
-		_, err = w.e.Case(w.ctx, "C9")
-		assert.ErrorIs(t, err, workflow.ErrNotFound)
-	})
+func testEngine_datesACaseCanRecord(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
+	w.familyIn("F1", "implementing/consent")
+	before := w.snapshot()
+	var ae *workflow.ArgumentError
+	for _, on := range []rules.Date{{Year: 10000, Month: 1, Day: 1}, {Year: 2024, Month: 2, Day: 30}, {}} {
+		_, err := w.e.Fire(w.ctx, "F1", workflow.Command{Trigger: "assess", Actor: asst, On: on, Args: workflow.Args{"result": "positive"}})
+		require.ErrorAs(t, err, &ae, "%#v", on)
+		assert.Equal(t, "on", ae.Arg)
+	}
+	// 9999-10-01 is a real day, but the assessment it renews would fall due in 10000.
+	_, err := w.fire("F1", "assess", asst, "9999-10-01", workflow.Args{"result": "positive"})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "on", ae.Arg)
+	assert.Contains(t, ae.Error(), "family_assessment")
+	assert.Equal(t, before, w.snapshot(), "a refused command changed something")
+
+	err = w.e.DeclareChild(w.ctx, "C9", workflow.ChildInfo{Family: "F1", Born: rules.Date{Year: 212, Month: 5, Day: 10}})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "born", ae.Arg)
+	assert.NotContains(t, ae.Error(), "212", "the date of birth is personal")
+	_, err = w.e.Case(w.ctx, "C9")
+	assert.ErrorIs(t, err, workflow.ErrNotFound)
 }
 
 // TestEngine_argumentErrorsNameNoValue: a value typed into the wrong
 // argument may be anything, a name included: the error names the argument
 // and what it wants, never the value.
 func TestEngine_argumentErrorsNameNoValue(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st storeKind) {
-		w := newWorld(t, st)
-		w.familyIn("F1", "implementing/consent")
-		w.declareFamily("F2")
-		for _, tc := range []struct {
-			id, trigger string
-			who         workflow.Actor
-			args        workflow.Args
-		}{
-			{"F2", "refer", sw, workflow.Args{"urgent": "Jan Kowalski"}},
-			{"F1", "assess", asst, workflow.Args{"result": "Jan Kowalski"}},
-			{"F1", "court_obligation", head, workflow.Args{"court_ref": courtRef, "report_every_months": "Jan Kowalski"}},
-			{"F1", "court_obligation", head, workflow.Args{"court_ref": 19.5}},
-		} {
-			_, err := w.fire(tc.id, tc.trigger, tc.who, "2024-09-01", tc.args)
-			var ae *workflow.ArgumentError
-			require.ErrorAs(t, err, &ae, "%s %v", tc.trigger, tc.args)
-			for _, lang := range []rules.Lang{rules.Polish, rules.English} {
-				msg := workflow.Localize(err, lang)
-				assert.NotContains(t, msg, "Kowalski", "%s: %s", tc.trigger, msg)
-				assert.NotContains(t, msg, "19.5", "%s: %s", tc.trigger, msg)
-			}
+	forEachStore(t, testEngine_argumentErrorsNameNoValue)
+}
+
+func testEngine_argumentErrorsNameNoValue(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
+	w.familyIn("F1", "implementing/consent")
+	w.declareFamily("F2")
+	for _, tc := range []struct {
+		id, trigger string
+		who         workflow.Actor
+		args        workflow.Args
+	}{
+		{"F2", "refer", sw, workflow.Args{"urgent": "Jan Kowalski"}},
+		{"F1", "assess", asst, workflow.Args{"result": "Jan Kowalski"}},
+		{"F1", "court_obligation", head, workflow.Args{"court_ref": courtRef, "report_every_months": "Jan Kowalski"}},
+		{"F1", "court_obligation", head, workflow.Args{"court_ref": 19.5}},
+	} {
+		_, err := w.fire(tc.id, tc.trigger, tc.who, "2024-09-01", tc.args)
+		var ae *workflow.ArgumentError
+		require.ErrorAs(t, err, &ae, "%s %v", tc.trigger, tc.args)
+		for _, lang := range []rules.Lang{rules.Polish, rules.English} {
+			msg := workflow.Localize(err, lang)
+			assert.NotContains(t, msg, "Kowalski", "%s: %s", tc.trigger, msg)
+			assert.NotContains(t, msg, "19.5", "%s: %s", tc.trigger, msg)
 		}
-	})
+	}
 }
 
 // TestEngine_plainText: IDs, codes and references are one line of valid
 // UTF-8: a control character or invalid UTF-8 in an ID, an argument or a
 // directory entry is refused, so that no store is handed what it cannot
 // keep (PostgreSQL refuses a NUL).
-func TestEngine_plainText(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st storeKind) {
-		w := newWorld(t, st)
-		var ae *workflow.ArgumentError
-		for _, bad := range []string{"F\x00", "F\x1b[31m", "F\xff", "F\u0085"} {
-			require.ErrorAs(t, w.e.DeclareFamily(w.ctx, bad, workflow.FamilyInfo{}), &ae, "%q", bad)
-			assert.Equal(t, "id", ae.Arg)
-			assert.NotContains(t, ae.Error(), bad)
-		}
-		require.ErrorAs(t, w.e.DeclareFamily(w.ctx, "F8", workflow.FamilyInfo{Area: "R\x00"}), &ae)
-		assert.Equal(t, "area", ae.Arg)
-		require.ErrorAs(t, w.e.DeclareFamily(w.ctx, "F8", workflow.FamilyInfo{Difficulty: math.NaN()}), &ae)
-		assert.Equal(t, "difficulty", ae.Arg)
-		require.ErrorAs(t, w.e.DeclareChild(w.ctx, "C8", workflow.ChildInfo{Family: "F\x00", Born: d("2015-01-01")}), &ae)
-		assert.Equal(t, "family", ae.Arg)
+func TestEngine_plainText(t *testing.T) { forEachStore(t, testEngine_plainText) }
 
-		w.familyIn("F1", "implementing/consent")
-		_, err := w.fire("F1", "court_obligation", head, "2024-09-01", workflow.Args{"court_ref": "III Nsm\x00 1/24"})
-		require.ErrorAs(t, err, &ae)
-		assert.Equal(t, "court_ref", ae.Arg)
-		w.must("F1", "court_obligation", head, "2024-09-01", workflow.Args{"court_ref": "III Nsm 1/24 — sąd żółć"})
+func testEngine_plainText(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
+	var ae *workflow.ArgumentError
+	for _, bad := range []string{"F\x00", "F\x1b[31m", "F\xff", "F\u0085"} {
+		require.ErrorAs(t, w.e.DeclareFamily(w.ctx, bad, workflow.FamilyInfo{}), &ae, "%q", bad)
+		assert.Equal(t, "id", ae.Arg)
+		assert.NotContains(t, ae.Error(), bad)
+	}
+	require.ErrorAs(t, w.e.DeclareFamily(w.ctx, "F8", workflow.FamilyInfo{Area: "R\x00"}), &ae)
+	assert.Equal(t, "area", ae.Arg)
+	require.ErrorAs(t, w.e.DeclareFamily(w.ctx, "F8", workflow.FamilyInfo{Difficulty: math.NaN()}), &ae)
+	assert.Equal(t, "difficulty", ae.Arg)
+	require.ErrorAs(t, w.e.DeclareChild(w.ctx, "C8", workflow.ChildInfo{Family: "F\x00", Born: d("2015-01-01")}), &ae)
+	assert.Equal(t, "family", ae.Arg)
 
-		dir := workflow.NewMemoryDirectory()
-		assert.Error(t, dir.AddWorker(workflow.Worker{ID: "A\x00", Role: workflow.FamilyAssistant}))
-		assert.Error(t, dir.AddWorker(workflow.Worker{ID: "A1", Role: workflow.FamilyAssistant, Area: "\xff"}))
-		assert.Error(t, dir.AddInstitution(workflow.Institution{ID: "D\x00"}))
-		assert.True(t, workflow.PlainText("ŻŁOBEK-1 ąę"))
-		assert.False(t, workflow.PlainText("tab\there"))
-	})
+	w.familyIn("F1", "implementing/consent")
+	_, err := w.fire("F1", "court_obligation", head, "2024-09-01", workflow.Args{"court_ref": "III Nsm\x00 1/24"})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "court_ref", ae.Arg)
+	w.must("F1", "court_obligation", head, "2024-09-01", workflow.Args{"court_ref": "III Nsm 1/24 — sąd żółć"})
+
+	dir := workflow.NewMemoryDirectory()
+	assert.Error(t, dir.AddWorker(workflow.Worker{ID: "A\x00", Role: workflow.FamilyAssistant}))
+	assert.Error(t, dir.AddWorker(workflow.Worker{ID: "A1", Role: workflow.FamilyAssistant, Area: "\xff"}))
+	assert.Error(t, dir.AddInstitution(workflow.Institution{ID: "D\x00"}))
+	assert.True(t, workflow.PlainText("ŻŁOBEK-1 ąę"))
+	assert.False(t, workflow.PlainText("tab\there"))
 }
