@@ -25,7 +25,7 @@ type storeKind struct {
 // forEachStore runs body as subtests memory and postgres, each with its
 // store kind, which body passes to newWorld. The postgres subtest is
 // skipped when no PostgreSQL server can be had, and fails instead under CI
-// (see internal/pgtest).
+// (see internal/pgtest); `go test -skip /postgres` leaves it out.
 func forEachStore(t *testing.T, body func(t *testing.T, st storeKind)) {
 	t.Run("memory", func(t *testing.T) { body(t, storeKind{}) })
 	t.Run("postgres", func(t *testing.T) { body(t, storeKind{pg: pgstoretest.NewPool(t)}) })
@@ -44,7 +44,7 @@ func (st storeKind) open(t testing.TB) workflow.Store {
 // one has empty and the other nil Obligations, it compares them with nil
 // Obligations both and marks t to be skipped at its end (a failure stays
 // a failure): the engine leaves an empty, non-nil slice when a transition
-// closes a case's last obligation (slices.DeleteFunc in applyObligations,
+// closes a case's last obligation (slices.DeleteFunc in
 // workflow/obligations.go), which the memory store gives back as it is,
 // while pgstore keeps a case as its JSON form, where Obligations is
 // omitempty, and gives it back nil. The skip ends by itself once the
