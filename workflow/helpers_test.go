@@ -72,18 +72,20 @@ func carerFor(form string) string {
 var forms = []string{workflow.FormKinship, workflow.FormNonProfessional, workflow.FormProfessional,
 	workflow.FormEmergency, workflow.FormFamilyChildrensHome, workflow.FormInstitution}
 
-// world is an engine over a memory store and directory with the staff and
-// carers above declared.
+// world is an engine over a store of a kind (see forEachStore) and a
+// directory, with the staff and carers above declared.
 type world struct {
 	t     testing.TB
 	ctx   context.Context
 	e     *workflow.Engine
 	dir   *workflow.MemoryDirectory
-	store *workflow.MemoryStore
+	store workflow.Store
+	kind  storeKind
 }
 
-// newWorld builds a world; opts are applied after the store and directory.
-func newWorld(t testing.TB, opts ...workflow.Option) *world {
+// newWorld builds a world on a new store of kind st; opts are applied
+// after the store and directory.
+func newWorld(t testing.TB, st storeKind, opts ...workflow.Option) *world {
 	t.Helper()
 	dir := workflow.NewMemoryDirectory()
 	for _, w := range []workflow.Worker{
@@ -98,10 +100,10 @@ func newWorld(t testing.TB, opts ...workflow.Option) *world {
 	}
 	require.NoError(t, dir.AddInstitution(workflow.Institution{ID: inst}))
 	require.NoError(t, dir.AddInstitution(workflow.Institution{ID: inst2}))
-	store := workflow.NewMemoryStore()
+	store := st.open(t)
 	e, err := workflow.New(append([]workflow.Option{workflow.WithDirectory(dir), workflow.WithStore(store)}, opts...)...)
 	require.NoError(t, err)
-	w := &world{t: t, ctx: context.Background(), e: e, dir: dir, store: store}
+	w := &world{t: t, ctx: context.Background(), e: e, dir: dir, store: store, kind: st}
 	for _, f := range forms[:5] {
 		w.declareFoster(carerFor(f), f)
 	}
@@ -160,7 +162,7 @@ type snapshot map[string]struct {
 func (w *world) snapshot() snapshot {
 	w.t.Helper()
 	out := snapshot{}
-	require.NoError(w.t, w.store.Scan(w.ctx, func(c *workflow.Case) error {
+	require.NoError(w.t, w.scan(func(c *workflow.Case) error {
 		out[c.ID] = struct {
 			c      *workflow.Case
 			events int
@@ -168,6 +170,14 @@ func (w *world) snapshot() snapshot {
 		return nil
 	}))
 	return out
+}
+
+// scan visits every case of the store: both kinds are Scanners.
+func (w *world) scan(fn func(*workflow.Case) error) error {
+	w.t.Helper()
+	sc, ok := w.store.(workflow.Scanner)
+	require.True(w.t, ok, "the store %T visits no cases", w.store)
+	return sc.Scan(w.ctx, fn)
 }
 
 // refuse fires a command that must be refused and checks that nothing in

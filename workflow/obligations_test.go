@@ -66,7 +66,9 @@ var (
 	sGoals     = step{"end_work", asst, workflow.Args{"reason": "goals_achieved"}}
 )
 
-func TestObligations_interview(t *testing.T) {
+func TestObligations_interview(t *testing.T) { forEachStore(t, testObligations_interview) }
+
+func testObligations_interview(t *testing.T, st storeKind) {
 	rows := []struct {
 		name, on string
 		urgent   bool
@@ -85,7 +87,7 @@ func TestObligations_interview(t *testing.T) {
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			w.declareFamily("F1")
 			out := w.must("F1", "refer", sw, r.on, workflow.Args{"urgent": r.urgent})
 			o, ok := out.Case.Obligation(workflow.OblInterview)
@@ -98,7 +100,7 @@ func TestObligations_interview(t *testing.T) {
 		})
 	}
 	t.Run("closed_when_a_court_order_skips_the_interview", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("F1")
 		w.must("F1", "refer", sw, "2024-03-01", nil)
 		w.must("F1", "court_obligation", head, "2024-03-05", workflow.Args{"court_ref": courtRef})
@@ -106,7 +108,7 @@ func TestObligations_interview(t *testing.T) {
 		w.assertDue("F1", workflow.OblCourtReport, "2024-09-05")
 	})
 	t.Run("none_for_za_zyciem", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("F1")
 		out := w.must("F1", "apply_za_zyciem", sw, "2024-03-01", workflow.Args{"kind": "pregnancy"})
 		assert.Empty(t, out.Case.Obligations)
@@ -114,8 +116,12 @@ func TestObligations_interview(t *testing.T) {
 }
 
 func TestObligations_familyAssessment(t *testing.T) {
+	forEachStore(t, testObligations_familyAssessment)
+}
+
+func testObligations_familyAssessment(t *testing.T, st storeKind) {
 	t.Run("month_end_then_each_assess", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("F1")
 		w.fireAll("F1", "2024-08-01", sRefer, sInterview, sRequest, sConsent)
 		w.fireAll("F1", "2024-08-31", sAssign)
@@ -131,21 +137,21 @@ func TestObligations_familyAssessment(t *testing.T) {
 		w.notDue("F1", workflow.OblMonitoringEnd)
 	})
 	t.Run("leap_year", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("F1")
 		w.fireAll("F1", "2023-08-01", sRefer, sInterview, sRequest, sConsent)
 		w.fireAll("F1", "2023-08-31", sAssign)
 		w.assertDue("F1", workflow.OblFamilyAssessment, "2024-02-29")
 	})
 	t.Run("closed_when_consent_is_withdrawn", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("F1")
 		w.fireAll("F1", "2024-08-01", sRefer, sInterview, sRequest, sConsent, sAssign)
 		w.fireAll("F1", "2024-09-01", step{"withdraw_consent", sw, nil})
 		assert.Empty(t, w.caseOf("F1").Obligations)
 	})
 	t.Run("runs_on_after_reassignment", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("F1")
 		w.fireAll("F1", "2024-08-31", sRefer, sInterview, sRequest, sConsent, sAssign)
 		w.fireAll("F1", "2024-10-01", step{"reassign_assistant", head, workflow.Args{"assistant": "A2"}})
@@ -154,8 +160,12 @@ func TestObligations_familyAssessment(t *testing.T) {
 }
 
 func TestObligations_familyCourtReport(t *testing.T) {
+	forEachStore(t, testObligations_familyCourtReport)
+}
+
+func testObligations_familyCourtReport(t *testing.T, st storeKind) {
 	t.Run("court_interval_then_each_report", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("F1")
 		w.fireAll("F1", "2024-11-04", sRefer, sInterview)
 		w.fireAll("F1", "2024-11-30", step{"court_obligation", head, workflow.Args{"court_ref": courtRef, "report_every_months": 3}})
@@ -171,7 +181,7 @@ func TestObligations_familyCourtReport(t *testing.T) {
 		w.notDue("F1", workflow.OblCourtReport)
 	})
 	t.Run("default_interval", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.familyIn("F1", "implementing/consent")
 		w.fireAll("F1", "2024-08-31", step{"court_obligation", sw, workflow.Args{"court_ref": courtRef}})
 		w.assertDue("F1", workflow.OblCourtReport, "2025-02-28")
@@ -179,7 +189,7 @@ func TestObligations_familyCourtReport(t *testing.T) {
 		w.assertDue("F1", workflow.OblCourtReport, "2025-08-28")
 	})
 	t.Run("a_new_order_restarts_the_period", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.familyIn("F1", "implementing/court")
 		w.fireAll("F1", "2024-05-31", step{"court_obligation", head, workflow.Args{"court_ref": courtRef2, "report_every_months": 2}})
 		w.assertDue("F1", workflow.OblCourtReport, "2024-07-31")
@@ -198,9 +208,11 @@ func (w *world) placeOn(id, born, form, on string, extra workflow.Args) {
 	w.must(id, "place", org, on, args)
 }
 
-func TestObligations_childReview(t *testing.T) {
+func TestObligations_childReview(t *testing.T) { forEachStore(t, testObligations_childReview) }
+
+func testObligations_childReview(t *testing.T, st storeKind) {
 	t.Run("under_3_then_turning_3_between_reviews", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", "2021-05-10", workflow.FormProfessional, "2023-11-30", nil)
 		w.assertDue("C1", workflow.OblChildReview, "2024-02-29")
 		w.must("C1", "review", org, "2024-02-29", nil)
@@ -215,7 +227,7 @@ func TestObligations_childReview(t *testing.T) {
 		{"review_on_the_3rd_birthday", "2024-05-10", "2024-11-10"},
 	} {
 		t.Run(r.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			w.placeOn("C1", "2021-05-10", workflow.FormKinship, "2024-03-01", nil)
 			w.assertDue("C1", workflow.OblChildReview, "2024-06-01")
 			w.must("C1", "review", org, r.review, nil)
@@ -223,24 +235,24 @@ func TestObligations_childReview(t *testing.T) {
 		})
 	}
 	t.Run("aged_3_on_placement", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", "2021-08-31", workflow.FormNonProfessional, "2024-08-31", nil)
 		w.assertDue("C1", workflow.OblChildReview, "2025-02-28")
 	})
 	t.Run("institution_over_3", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", childBorn, workflow.FormInstitution, "2024-08-31", nil)
 		w.assertDue("C1", workflow.OblChildReview, "2025-02-28")
 		w.must("C1", "review", director, "2024-11-30", nil)
 		w.assertDue("C1", workflow.OblChildReview, "2025-05-30")
 	})
 	t.Run("institution_under_3_with_exception", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", "2023-01-01", workflow.FormInstitution, "2024-11-30", workflow.Args{"exception": "health"})
 		w.assertDue("C1", workflow.OblChildReview, "2025-02-28")
 	})
 	t.Run("a_move_keeps_the_review_date", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", childBorn, workflow.FormEmergency, "2024-08-31", nil)
 		w.must("C1", "move", org, "2024-10-01", placeArgs(workflow.FormKinship))
 		w.assertDue("C1", workflow.OblChildReview, "2025-02-28")
@@ -248,22 +260,26 @@ func TestObligations_childReview(t *testing.T) {
 }
 
 func TestObligations_childCourtReport(t *testing.T) {
+	forEachStore(t, testObligations_childCourtReport)
+}
+
+func testObligations_childCourtReport(t *testing.T, st storeKind) {
 	t.Run("family_care_then_each_report", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", childBorn, workflow.FormProfessional, "2024-08-31", nil)
 		w.assertDue("C1", workflow.OblCourtReport, "2025-02-28")
 		w.must("C1", "report_to_court", org, "2025-02-28", nil)
 		w.assertDue("C1", workflow.OblCourtReport, "2025-08-28")
 	})
 	t.Run("not_in_an_institution", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", childBorn, workflow.FormInstitution, "2024-08-31", nil)
 		w.notDue("C1", workflow.OblCourtReport)
 		w.must("C1", "report_to_court", org, "2024-10-01", nil)
 		w.notDue("C1", workflow.OblCourtReport)
 	})
 	t.Run("moves_between_institution_and_family_care", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", childBorn, workflow.FormKinship, "2024-08-31", nil)
 		w.assertDue("C1", workflow.OblCourtReport, "2025-02-28")
 		w.must("C1", "move", org, "2024-09-30", placeArgs(workflow.FormNonProfessional))
@@ -276,8 +292,12 @@ func TestObligations_childCourtReport(t *testing.T) {
 }
 
 func TestObligations_legalStatusMotion(t *testing.T) {
+	forEachStore(t, testObligations_legalStatusMotion)
+}
+
+func testObligations_legalStatusMotion(t *testing.T, st storeKind) {
 	t.Run("18_months_kept_over_moves_closed_when_settled", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", childBorn, workflow.FormEmergency, "2023-08-31", nil)
 		w.assertDue("C1", workflow.OblLegalStatusMotion, "2025-02-28")
 		w.must("C1", "move", org, "2023-10-02", placeArgs(workflow.FormInstitution))
@@ -286,12 +306,12 @@ func TestObligations_legalStatusMotion(t *testing.T) {
 		w.notDue("C1", workflow.OblLegalStatusMotion)
 	})
 	t.Run("leap_day", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", childBorn, workflow.FormKinship, "2022-08-31", nil)
 		w.assertDue("C1", workflow.OblLegalStatusMotion, "2024-02-29")
 	})
 	t.Run("reopened_on_a_new_placement", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", childBorn, workflow.FormKinship, "2023-01-31", nil)
 		w.must("C1", "propose_return", org, "2023-05-02", nil)
 		w.must("C1", "return_home", org, "2023-06-01", workflow.Args{"court_ref": courtRef2})
@@ -300,7 +320,7 @@ func TestObligations_legalStatusMotion(t *testing.T) {
 		w.assertDue("C1", workflow.OblLegalStatusMotion, "2025-07-31")
 	})
 	t.Run("not_reopened_once_settled", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", childBorn, workflow.FormKinship, "2023-01-31", nil)
 		w.must("C1", "settle_legal_status", org, "2023-03-01", nil)
 		w.must("C1", "propose_return", org, "2023-05-02", nil)
@@ -311,8 +331,12 @@ func TestObligations_legalStatusMotion(t *testing.T) {
 }
 
 func TestObligations_emergencyStayEnd(t *testing.T) {
+	forEachStore(t, testObligations_emergencyStayEnd)
+}
+
+func testObligations_emergencyStayEnd(t *testing.T, st storeKind) {
 	t.Run("4_then_8_months_single_extension", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", "2020-01-01", workflow.FormEmergency, "2024-10-31", nil)
 		w.assertDue("C1", workflow.OblEmergencyStayEnd, "2025-02-28")
 		w.must("C1", "extend_stay", org, "2024-12-16", nil)
@@ -324,7 +348,7 @@ func TestObligations_emergencyStayEnd(t *testing.T) {
 		w.assertDue("C1", workflow.OblEmergencyStayEnd, "2025-06-30")
 	})
 	t.Run("closed_on_moving_out_reopened_on_moving_in", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", "2020-01-01", workflow.FormEmergency, "2024-01-02", nil)
 		w.must("C1", "move", org, "2024-02-01", placeArgs(workflow.FormProfessional))
 		w.notDue("C1", workflow.OblEmergencyStayEnd)
@@ -332,15 +356,19 @@ func TestObligations_emergencyStayEnd(t *testing.T) {
 		w.assertDue("C1", workflow.OblEmergencyStayEnd, "2025-02-28")
 	})
 	t.Run("none_elsewhere", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", "2020-01-01", workflow.FormProfessional, "2024-01-02", nil)
 		w.notDue("C1", workflow.OblEmergencyStayEnd)
 	})
 }
 
 func TestObligations_fosterFamilyAssessment(t *testing.T) {
+	forEachStore(t, testObligations_fosterFamilyAssessment)
+}
+
+func testObligations_fosterFamilyAssessment(t *testing.T, st storeKind) {
 	t.Run("12_12_36", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", "2020-01-01", workflow.FormProfessional, "2024-02-29", nil)
 		w.assertDue(rProf, workflow.OblFosterFamilyAssessment, "2025-02-28")
 		pos := workflow.Args{"result": "positive"}
@@ -354,7 +382,7 @@ func TestObligations_fosterFamilyAssessment(t *testing.T) {
 		w.assertDue(rProf, workflow.OblFosterFamilyAssessment, "2032-02-29")
 	})
 	t.Run("negative_first", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", "2020-01-01", workflow.FormKinship, "2024-01-31", nil)
 		w.assertDue(rKinship, workflow.OblFosterFamilyAssessment, "2025-01-31")
 		w.must(rKinship, "assess", coord, "2025-01-31", workflow.Args{"result": "negative"})
@@ -363,7 +391,7 @@ func TestObligations_fosterFamilyAssessment(t *testing.T) {
 		w.assertDue(rKinship, workflow.OblFosterFamilyAssessment, "2028-07-31")
 	})
 	t.Run("kept_while_suspended_closed_when_dissolved", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.placeOn("C1", "2020-01-01", workflow.FormFamilyChildrensHome, "2024-08-31", nil)
 		w.must(rHome, "suspend", org, "2024-10-01", nil)
 		w.assertDue(rHome, workflow.OblFosterFamilyAssessment, "2025-08-31")
@@ -371,7 +399,7 @@ func TestObligations_fosterFamilyAssessment(t *testing.T) {
 		assert.Empty(t, w.caseOf(rHome).Obligations)
 	})
 	t.Run("none_before_the_first_child", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.must(rProf, "assign_coordinator", org, "2024-01-02", workflow.Args{"coordinator": "K1"})
 		assert.Empty(t, w.caseOf(rProf).Obligations)
 	})
@@ -392,20 +420,22 @@ parameters:
 	return rs
 }
 
-func TestObligations_monitoringEnd(t *testing.T) {
+func TestObligations_monitoringEnd(t *testing.T) { forEachStore(t, testObligations_monitoringEnd) }
+
+func testObligations_monitoringEnd(t *testing.T, st storeKind) {
 	work := func(w *world) {
 		w.declareFamily("F1")
 		w.fireAll("F1", "2023-06-01", sRefer, sInterview, sRequest, sConsent, sAssign)
 	}
 	t.Run("none_by_default", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		work(w)
 		w.fireAll("F1", "2024-08-31", sGoals)
 		assert.Equal(t, workflow.Monitoring, w.caseOf("F1").State)
 		assert.Empty(t, w.caseOf("F1").Obligations, "0 months: until end_monitoring")
 	})
 	t.Run("months_from_a_rules_file", func(t *testing.T) {
-		w := newWorld(t, workflow.WithRules(monitoringRules(t)))
+		w := newWorld(t, st, workflow.WithRules(monitoringRules(t)))
 		work(w)
 		w.fireAll("F1", "2024-08-31", sGoals)
 		w.assertDue("F1", workflow.OblMonitoringEnd, "2025-02-28")
@@ -413,20 +443,20 @@ func TestObligations_monitoringEnd(t *testing.T) {
 		assert.Empty(t, w.caseOf("F1").Obligations)
 	})
 	t.Run("not_before_the_file_applies", func(t *testing.T) {
-		w := newWorld(t, workflow.WithRules(monitoringRules(t)))
+		w := newWorld(t, st, workflow.WithRules(monitoringRules(t)))
 		work(w)
 		w.fireAll("F1", "2023-12-29", sGoals)
 		w.notDue("F1", workflow.OblMonitoringEnd)
 	})
 	t.Run("not_when_work_ends_otherwise", func(t *testing.T) {
-		w := newWorld(t, workflow.WithRules(monitoringRules(t)))
+		w := newWorld(t, st, workflow.WithRules(monitoringRules(t)))
 		work(w)
 		w.fireAll("F1", "2024-08-31", step{"end_work", asst, workflow.Args{"reason": "moved_away"}})
 		assert.Equal(t, workflow.Closed, w.caseOf("F1").State)
 		assert.Empty(t, w.caseOf("F1").Obligations)
 	})
 	t.Run("closed_on_reopen", func(t *testing.T) {
-		w := newWorld(t, workflow.WithRules(monitoringRules(t)))
+		w := newWorld(t, st, workflow.WithRules(monitoringRules(t)))
 		work(w)
 		w.fireAll("F1", "2024-08-31", sGoals)
 		w.fireAll("F1", "2024-10-01", step{"reopen", sw, nil})
@@ -436,7 +466,9 @@ func TestObligations_monitoringEnd(t *testing.T) {
 
 // TestObligations_lifecycleEnds checks which states close every
 // obligation and which keep a child's open.
-func TestObligations_lifecycleEnds(t *testing.T) {
+func TestObligations_lifecycleEnds(t *testing.T) { forEachStore(t, testObligations_lifecycleEnds) }
+
+func testObligations_lifecycleEnds(t *testing.T, st storeKind) {
 	for _, r := range []struct {
 		name  string
 		reach func(w *world)
@@ -461,7 +493,7 @@ func TestObligations_lifecycleEnds(t *testing.T) {
 		{"foster_family/suspended", func(w *world) { w.fosterIn("X", "suspended") }, "X", []string{workflow.OblFosterFamilyAssessment}},
 	} {
 		t.Run(r.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			r.reach(w)
 			var ids []string
 			for _, o := range w.caseOf(r.id).Obligations {

@@ -98,22 +98,24 @@ func (w *world) play(acts []act) {
 }
 
 // assertReplays replays every case of the store on e and compares it with
-// the stored case.
-func (w *world) assertReplays(e *workflow.Engine) {
-	w.t.Helper()
+// the stored case; t is the running test.
+func (w *world) assertReplays(t testing.TB, e *workflow.Engine) {
+	t.Helper()
 	n := 0
-	require.NoError(w.t, w.store.Scan(w.ctx, func(c *workflow.Case) error {
+	require.NoError(t, w.scan(func(c *workflow.Case) error {
 		got, err := e.Replay(w.ctx, c.ID)
-		require.NoError(w.t, err, c.ID)
-		assert.Equal(w.t, c, got, "replay of %s", c.ID)
+		require.NoError(t, err, c.ID)
+		w.assertSameCase(t, c, got, "replay of %s", c.ID)
 		n++
 		return nil
 	}))
-	require.NotZero(w.t, n)
+	require.NotZero(t, n)
 }
 
-func TestEngine_Replay(t *testing.T) {
-	w := newWorld(t)
+func TestEngine_Replay(t *testing.T) { forEachStore(t, testEngine_Replay) }
+
+func testEngine_Replay(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
 	declareStory(w)
 	w.play(story)
 	require.GreaterOrEqual(t, len(story), 30)
@@ -125,7 +127,7 @@ func TestEngine_Replay(t *testing.T) {
 		}
 	}
 	assert.Len(t, lifecycles, 3, "the story crosses all three lifecycles")
-	w.assertReplays(w.e)
+	w.assertReplays(t, w.e)
 
 	final := map[string]workflow.State{"F1": workflow.Closed, "F2": workflow.Closed, "C1": workflow.Adopted,
 		"C2": workflow.LeftCare, rProf: workflow.Active, rKinship: workflow.Dissolved, rEmerg: workflow.Active}
@@ -138,17 +140,17 @@ func TestEngine_Replay(t *testing.T) {
 	t.Run("every_prefix", func(t *testing.T) {
 		// Replaying each history event by event gives each intermediate
 		// snapshot the story passed through.
-		w := newWorld(t)
+		w := newWorld(t, st)
 		declareStory(w)
 		for _, a := range story {
 			out := w.must(a.id, a.trigger, a.who, a.on, a.args)
 			got, err := w.e.Replay(w.ctx, a.id)
 			require.NoError(t, err)
-			require.Equal(t, out.Case, got, "%s %s on %s", a.id, a.trigger, a.on)
+			require.True(t, w.assertSameCase(t, out.Case, got, "%s %s on %s", a.id, a.trigger, a.on))
 			for _, l := range out.Linked {
 				got, err := w.e.Replay(w.ctx, l.ID)
 				require.NoError(t, err)
-				require.Equal(t, l, got)
+				require.True(t, w.assertSameCase(t, l, got))
 			}
 		}
 	})
@@ -198,13 +200,15 @@ func parseRules(t *testing.T, text string) *rules.RuleSet {
 	return rs
 }
 
-func TestEngine_Replay_liveRules(t *testing.T) {
+func TestEngine_Replay_liveRules(t *testing.T) { forEachStore(t, testEngine_Replay_liveRules) }
+
+func testEngine_Replay_liveRules(t *testing.T, st storeKind) {
 	path := filepath.Join(t.TempDir(), "gmina.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(gminaV1), 0o600))
 	live, err := rules.OpenLive(path)
 	require.NoError(t, err)
 	v1 := live.RuleSet()
-	w := newWorld(t, workflow.WithLiveRules(live))
+	w := newWorld(t, st, workflow.WithLiveRules(live))
 	declareStory(w)
 	w.play(story[:splitAt])
 	w.assertDue("F1", workflow.OblMonitoringEnd, "2023-12-30") // 6 months under v1
@@ -219,7 +223,7 @@ func TestEngine_Replay_liveRules(t *testing.T) {
 	require.Equal(t, v2.Revision(), w.e.RuleSet().Revision())
 
 	// The history made under v1 replays to the same states and due dates.
-	w.assertReplays(w.e)
+	w.assertReplays(t, w.e)
 	for id, s := range snap {
 		assert.Equal(t, s.c, w.caseOf(id))
 	}
@@ -231,9 +235,9 @@ func TestEngine_Replay_liveRules(t *testing.T) {
 	w.assertDue("C1", workflow.OblCourtReport, "2024-08-31")       // 3 months under v2
 	w.assertDue("C1", workflow.OblLegalStatusMotion, "2025-05-31") // 12 months under v2
 	w.assertDue("F1", workflow.OblFamilyAssessment, "2024-06-01")  // 3 months under v2
-	w.assertReplays(w.e)
+	w.assertReplays(t, w.e)
 	w.play(story[checkAt:])
-	w.assertReplays(w.e)
+	w.assertReplays(t, w.e)
 
 	revs := map[string]int{}
 	for _, ev := range w.history("F1") {
@@ -245,7 +249,7 @@ func TestEngine_Replay_liveRules(t *testing.T) {
 		e2, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(v2),
 			workflow.WithRevisions(v1))
 		require.NoError(t, err)
-		w.assertReplays(e2)
+		w.assertReplays(t, e2)
 	})
 	t.Run("second_engine_without_them", func(t *testing.T) {
 		e3, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(v2))
@@ -256,20 +260,22 @@ func TestEngine_Replay_liveRules(t *testing.T) {
 		// A case made entirely under v2 still replays.
 		got, err := e3.Replay(w.ctx, rKinship)
 		require.NoError(t, err)
-		assert.Equal(t, w.caseOf(rKinship), got)
+		w.assertSameCase(t, w.caseOf(rKinship), got)
 	})
 }
 
-func TestEngine_Replay_secondEngine(t *testing.T) {
+func TestEngine_Replay_secondEngine(t *testing.T) { forEachStore(t, testEngine_Replay_secondEngine) }
+
+func testEngine_Replay_secondEngine(t *testing.T, st storeKind) {
 	old, cur := parseRules(t, gminaV1), parseRules(t, gminaV2)
-	w := newWorld(t, workflow.WithRules(old))
+	w := newWorld(t, st, workflow.WithRules(old))
 	declareStory(w)
 	w.play(story)
 
 	e2, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(cur),
 		workflow.WithRevisions(old))
 	require.NoError(t, err)
-	w.assertReplays(e2)
+	w.assertReplays(t, e2)
 
 	e3, err := workflow.New(workflow.WithStore(w.store), workflow.WithDirectory(w.dir), workflow.WithRules(cur))
 	require.NoError(t, err)
@@ -285,6 +291,10 @@ func TestEngine_Replay_secondEngine(t *testing.T) {
 // family assess, so the engine builds no environment for it; a local
 // guard on assess reads the family's placed children and is honoured.
 func TestEngine_Fire_localGuardOnUnguardedTrigger(t *testing.T) {
+	forEachStore(t, testEngine_Fire_localGuardOnUnguardedTrigger)
+}
+
+func testEngine_Fire_localGuardOnUnguardedTrigger(t *testing.T, st storeKind) {
 	rs := parseRules(t, `name: Gmina Testowa
 rules:
   - id: local.assess_after_placement
@@ -295,7 +305,7 @@ rules:
       en: "The family has a child in care: no positive assessment without the team."
 `)
 	assert.True(t, rs.Guarded(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}))
-	w := newWorld(t, workflow.WithRules(rs))
+	w := newWorld(t, st, workflow.WithRules(rs))
 	w.familyIn("F1", "implementing/consent")
 	w.must("F1", "assess", asst, "2024-09-01", workflow.Args{"result": "positive"})
 	w.childIn("C1", "placed."+workflow.FormProfessional)
@@ -309,8 +319,10 @@ rules:
 // TestEngine_Check_version: Check, like Fire, refuses a command based on
 // another version of the case with a *ConflictError, and checks one based
 // on the current version.
-func TestEngine_Check_version(t *testing.T) {
-	w := newWorld(t)
+func TestEngine_Check_version(t *testing.T) { forEachStore(t, testEngine_Check_version) }
+
+func testEngine_Check_version(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
 	w.familyIn("F1", "implementing/consent")
 	c := w.caseOf("F1")
 	cmd := workflow.Command{Trigger: "assess", Actor: asst, On: rules.MustParseDate("2024-09-01"),
@@ -329,7 +341,11 @@ func TestEngine_Check_version(t *testing.T) {
 // caller's own: no later transition changes it, whatever it changes
 // (facts, obligations, the list of former assistants).
 func TestEngine_Fire_earlierVersionsUnchanged(t *testing.T) {
-	w := newWorld(t)
+	forEachStore(t, testEngine_Fire_earlierVersionsUnchanged)
+}
+
+func testEngine_Fire_earlierVersionsUnchanged(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
 	w.familyIn("F1", "implementing/consent")
 	w.childIn("C1", "in_family")
 	type version struct {
@@ -372,8 +388,10 @@ func TestEngine_Fire_earlierVersionsUnchanged(t *testing.T) {
 // birth and every due date a transition computes must be days a store can
 // write and read back (years 1000–9999); anything else is refused as an
 // argument error, and nothing changes.
-func TestEngine_datesACaseCanRecord(t *testing.T) {
-	w := newWorld(t)
+func TestEngine_datesACaseCanRecord(t *testing.T) { forEachStore(t, testEngine_datesACaseCanRecord) }
+
+func testEngine_datesACaseCanRecord(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
 	w.familyIn("F1", "implementing/consent")
 	before := w.snapshot()
 	var ae *workflow.ArgumentError
@@ -401,7 +419,11 @@ func TestEngine_datesACaseCanRecord(t *testing.T) {
 // argument may be anything, a name included: the error names the argument
 // and what it wants, never the value.
 func TestEngine_argumentErrorsNameNoValue(t *testing.T) {
-	w := newWorld(t)
+	forEachStore(t, testEngine_argumentErrorsNameNoValue)
+}
+
+func testEngine_argumentErrorsNameNoValue(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
 	w.familyIn("F1", "implementing/consent")
 	w.declareFamily("F2")
 	for _, tc := range []struct {
@@ -429,8 +451,10 @@ func TestEngine_argumentErrorsNameNoValue(t *testing.T) {
 // UTF-8: a control character or invalid UTF-8 in an ID, an argument or a
 // directory entry is refused, so that no store is handed what it cannot
 // keep (PostgreSQL refuses a NUL).
-func TestEngine_plainText(t *testing.T) {
-	w := newWorld(t)
+func TestEngine_plainText(t *testing.T) { forEachStore(t, testEngine_plainText) }
+
+func testEngine_plainText(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
 	var ae *workflow.ArgumentError
 	for _, bad := range []string{"F\x00", "F\x1b[31m", "F\xff", "F\u0085"} {
 		require.ErrorAs(t, w.e.DeclareFamily(w.ctx, bad, workflow.FamilyInfo{}), &ae, "%q", bad)

@@ -71,7 +71,7 @@ type matrix struct {
 	reach    func(w *world, id, setup string)
 }
 
-func (m matrix) run(t *testing.T) {
+func (m matrix) run(t *testing.T, st storeKind) {
 	for _, setup := range m.setups {
 		for _, trig := range m.triggers {
 			want, isAllowed := m.allowed[setup][trig]
@@ -85,7 +85,7 @@ func (m matrix) run(t *testing.T) {
 				name += "invalid"
 			}
 			t.Run(name, func(t *testing.T) {
-				w := newWorld(t)
+				w := newWorld(t, st)
 				m.reach(w, "X", setup)
 				def := m.defaults[trig]
 				before := w.caseOf("X")
@@ -119,7 +119,7 @@ func assertTransition(t *testing.T, w *world, before *workflow.Case, out *workfl
 	after := w.caseOf(before.ID)
 	assert.Equal(t, want, after.State)
 	assert.Equal(t, before.Version+1, after.Version)
-	assert.Equal(t, after, out.Case)
+	w.assertSameCase(t, after, out.Case)
 	evs := w.history(before.ID)
 	require.Len(t, evs, int(after.Version))
 	ev := evs[len(evs)-1]
@@ -197,7 +197,7 @@ var familyMatrix = matrix{
 }
 
 // TestEngine_Fire_family fires every family trigger in every family state.
-func TestEngine_Fire_family(t *testing.T) { familyMatrix.run(t) }
+func TestEngine_Fire_family(t *testing.T) { forEachStore(t, familyMatrix.run) }
 
 var childMatrix = func() matrix {
 	m := matrix{
@@ -247,7 +247,7 @@ var childMatrix = func() matrix {
 }()
 
 // TestEngine_Fire_child fires every child trigger in every child state.
-func TestEngine_Fire_child(t *testing.T) { childMatrix.run(t) }
+func TestEngine_Fire_child(t *testing.T) { forEachStore(t, childMatrix.run) }
 
 var fosterMatrix = matrix{
 	setups:   []string{"candidate", "qualified", "active", "suspended", "dissolved"},
@@ -273,7 +273,7 @@ var fosterMatrix = matrix{
 
 // TestEngine_Fire_fosterFamily fires every foster_family trigger in every
 // state; activate, the engine's own trigger, is never a user's.
-func TestEngine_Fire_fosterFamily(t *testing.T) { fosterMatrix.run(t) }
+func TestEngine_Fire_fosterFamily(t *testing.T) { forEachStore(t, fosterMatrix.run) }
 
 // allowedRow is an accepted transition beyond the matrices' defaults:
 // dynamic destinations, other allowed roles, arguments and the facts they
@@ -286,10 +286,10 @@ type allowedRow struct {
 	check func(t *testing.T, c *workflow.Case)
 }
 
-func runAllowed(t *testing.T, reach func(w *world, id, setup string), rows []allowedRow) {
+func runAllowed(t *testing.T, st storeKind, reach func(w *world, id, setup string), rows []allowedRow) {
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			reach(w, "X", r.setup)
 			before := w.caseOf("X")
 			out := w.must("X", r.trigger, r.who, testDay, r.args)
@@ -301,7 +301,9 @@ func runAllowed(t *testing.T, reach func(w *world, id, setup string), rows []all
 	}
 }
 
-func TestEngine_Fire_family_allowed(t *testing.T) {
+func TestEngine_Fire_family_allowed(t *testing.T) { forEachStore(t, testEngine_Fire_family_allowed) }
+
+func testEngine_Fire_family_allowed(t *testing.T, st storeKind) {
 	var rows []allowedRow
 	for _, reason := range []string{"goals_achieved", "no_cooperation", "moved_away", "child_placed_permanently", "court_decision", "other"} {
 		want := workflow.Closed
@@ -426,10 +428,12 @@ func TestEngine_Fire_family_allowed(t *testing.T) {
 				}
 			}})
 	}
-	runAllowed(t, func(w *world, id, setup string) { w.familyIn(id, setup) }, rows)
+	runAllowed(t, st, func(w *world, id, setup string) { w.familyIn(id, setup) }, rows)
 }
 
-func TestEngine_Fire_child_allowed(t *testing.T) {
+func TestEngine_Fire_child_allowed(t *testing.T) { forEachStore(t, testEngine_Fire_child_allowed) }
+
+func testEngine_Fire_child_allowed(t *testing.T, st storeKind) {
 	var rows []allowedRow
 	for _, f := range forms {
 		placed := func(t *testing.T, c *workflow.Case) {
@@ -480,12 +484,12 @@ func TestEngine_Fire_child_allowed(t *testing.T) {
 				assert.Equal(t, workflow.PlacedFamilyChildrensHome, c.Child.ReturnTo)
 			}},
 	)
-	runAllowed(t, func(w *world, id, setup string) { w.childIn(id, setup) }, rows)
+	runAllowed(t, st, func(w *world, id, setup string) { w.childIn(id, setup) }, rows)
 
 	// return_refused goes back to the placed state the child came from.
 	for _, f := range []string{workflow.FormInstitution, workflow.FormKinship, workflow.FormEmergency} {
 		t.Run("return_refused/to_"+f, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			w.childIn("X", "placed."+f)
 			w.must("X", "propose_return", org, "2024-02-01", nil)
 			out := w.must("X", "return_refused", org, testDay, nil)
@@ -497,7 +501,7 @@ func TestEngine_Fire_child_allowed(t *testing.T) {
 	// refer_for_adoption by each of its roles once the legal status is settled.
 	for _, who := range []workflow.Actor{coord, org, director} {
 		t.Run("refer_for_adoption/"+string(who.Role), func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			w.childIn("X", "placed.institution")
 			w.must("X", "settle_legal_status", org, "2024-02-01", nil)
 			out := w.must("X", "refer_for_adoption", who, testDay, nil)
@@ -507,6 +511,10 @@ func TestEngine_Fire_child_allowed(t *testing.T) {
 }
 
 func TestEngine_Fire_fosterFamily_allowed(t *testing.T) {
+	forEachStore(t, testEngine_Fire_fosterFamily_allowed)
+}
+
+func testEngine_Fire_fosterFamily_allowed(t *testing.T, st storeKind) {
 	rows := []allowedRow{
 		{name: "assign_coordinator/qualified", setup: "qualified", step: step{"assign_coordinator", org, workflow.Args{"coordinator": "K2"}},
 			want: workflow.Qualified, check: func(t *testing.T, c *workflow.Case) { assert.Equal(t, "K2", c.FosterFamily.Coordinator) }},
@@ -518,10 +526,10 @@ func TestEngine_Fire_fosterFamily_allowed(t *testing.T) {
 		{name: "dissolve/suspended", setup: "suspended", step: step{"dissolve", org, nil}, want: workflow.Dissolved,
 			check: func(t *testing.T, c *workflow.Case) { assert.Empty(t, c.Obligations) }},
 	}
-	runAllowed(t, func(w *world, id, setup string) { w.fosterIn(id, setup) }, rows)
+	runAllowed(t, st, func(w *world, id, setup string) { w.fosterIn(id, setup) }, rows)
 
 	t.Run("assign_coordinator/reassign", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.fosterIn("X", "active")
 		w.must("X", "assign_coordinator", org, "2024-02-01", workflow.Args{"coordinator": "K1"})
 		w.must("X", "assign_coordinator", org, testDay, workflow.Args{"coordinator": "K2"})
@@ -564,7 +572,9 @@ func matrixOf(l rules.Lifecycle) matrix {
 
 // TestEngine_Fire_forbidden fires every trigger with every role the
 // contract does not allow, and the assigned-assistant and directory checks.
-func TestEngine_Fire_forbidden(t *testing.T) {
+func TestEngine_Fire_forbidden(t *testing.T) { forEachStore(t, testEngine_Fire_forbidden) }
+
+func testEngine_Fire_forbidden(t *testing.T, st storeKind) {
 	for _, l := range rules.Lifecycles {
 		m := matrixOf(l)
 		for trig, roles := range contractRoles[l] {
@@ -573,7 +583,7 @@ func TestEngine_Fire_forbidden(t *testing.T) {
 					continue
 				}
 				t.Run(fmt.Sprintf("%s/%s/%s", l, trig, role), func(t *testing.T) {
-					w := newWorld(t)
+					w := newWorld(t, st)
 					m.reach(w, "X", triggerSetup[l][trig])
 					err := w.refuse("X", trig, actorOf(role), testDay, m.defaults[trig].args)
 					assertKind(t, forbidden, err)
@@ -600,7 +610,7 @@ func TestEngine_Fire_forbidden(t *testing.T) {
 		{"implementing/court", "report_to_court"}, {"implementing/consent", "withdraw_consent"}, {"monitoring", "end_monitoring"},
 	} {
 		t.Run("not_assigned/"+r.trigger, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			w.familyIn("X", r.setup)
 			err := w.refuse("X", r.trigger, asst2, testDay, familyMatrix.defaults[r.trigger].args)
 			assertKind(t, forbidden, err)
@@ -621,7 +631,7 @@ func TestEngine_Fire_forbidden(t *testing.T) {
 		{"not_yet_employed", workflow.Actor{ID: "SW9", Role: workflow.SocialWorker}},
 	} {
 		t.Run("actor/"+r.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			require.NoError(t, w.dir.AddWorker(workflow.Worker{ID: "SW8", Role: workflow.SocialWorker, To: d("2023-12-31")}))
 			require.NoError(t, w.dir.AddWorker(workflow.Worker{ID: "SW9", Role: workflow.SocialWorker, From: d("2024-06-01")}))
 			w.declareFamily("X")
@@ -633,7 +643,9 @@ func TestEngine_Fire_forbidden(t *testing.T) {
 // TestEngine_Fire_invalid covers the refusals for the state that the
 // matrices do not name: unknown triggers, the engine's own activate, and
 // the conditions on the basis.
-func TestEngine_Fire_invalid(t *testing.T) {
+func TestEngine_Fire_invalid(t *testing.T) { forEachStore(t, testEngine_Fire_invalid) }
+
+func testEngine_Fire_invalid(t *testing.T, st storeKind) {
 	rows := []struct {
 		name       string
 		lifecycle  rules.Lifecycle
@@ -665,7 +677,7 @@ func TestEngine_Fire_invalid(t *testing.T) {
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			matrixOf(r.lifecycle).reach(w, "X", r.setup)
 			err := w.refuse("X", r.step.trigger, r.step.who, testDay, r.step.args)
 			assertKind(t, invalid, err)
@@ -678,7 +690,7 @@ func TestEngine_Fire_invalid(t *testing.T) {
 	}
 
 	t.Run("declared/message", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("X")
 		err := w.refuse("X", "assess", asst, testDay, workflow.Args{"result": "positive"})
 		assert.Contains(t, workflow.Localize(err, rules.English), "no case opened")
@@ -686,7 +698,7 @@ func TestEngine_Fire_invalid(t *testing.T) {
 	})
 
 	t.Run("no_such_case", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		_, err := w.fire("NOPE", "refer", sw, testDay, nil)
 		require.ErrorIs(t, err, workflow.ErrNotFound)
 	})
@@ -694,7 +706,9 @@ func TestEngine_Fire_invalid(t *testing.T) {
 
 // TestEngine_Fire_denied is every statutory rule of contract.md section 3
 // refusing a transition.
-func TestEngine_Fire_denied(t *testing.T) {
+func TestEngine_Fire_denied(t *testing.T) { forEachStore(t, testEngine_Fire_denied) }
+
+func testEngine_Fire_denied(t *testing.T, st storeKind) {
 	type row struct {
 		name  string
 		setup func(w *world) // prepares the world; the case under test is X
@@ -856,7 +870,7 @@ func TestEngine_Fire_denied(t *testing.T) {
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			r.setup(w)
 			if r.rule == "" {
 				w.must("X", r.step.trigger, r.step.who, r.on, r.step.args)
@@ -882,7 +896,9 @@ func toMove(s step) step { s.trigger = "move"; return s }
 
 // TestEngine_Fire_arguments covers missing, mistyped and unknown arguments
 // and IDs that name nothing suitable.
-func TestEngine_Fire_arguments(t *testing.T) {
+func TestEngine_Fire_arguments(t *testing.T) { forEachStore(t, testEngine_Fire_arguments) }
+
+func testEngine_Fire_arguments(t *testing.T, st storeKind) {
 	type row struct {
 		name      string
 		lifecycle rules.Lifecycle
@@ -956,7 +972,7 @@ func TestEngine_Fire_arguments(t *testing.T) {
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			matrixOf(r.lifecycle).reach(w, "X", r.setup)
 			err := w.refuse("X", r.step.trigger, r.step.who, testDay, r.step.args)
 			assertKind(t, badArg, err)
@@ -978,7 +994,7 @@ func TestEngine_Fire_arguments(t *testing.T) {
 	// a failed placement into a qualified one does not activate it.
 	for _, state := range []string{"suspended", "dissolved", "candidate"} {
 		t.Run("carer/"+state, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			w.fosterIn("RF", state)
 			w.declareChild("X", "", childBorn)
 			err := w.refuse("X", "place", org, testDay, workflow.Args{"form": workflow.FormProfessional, "carer": "RF"})
@@ -990,20 +1006,20 @@ func TestEngine_Fire_arguments(t *testing.T) {
 		})
 	}
 	t.Run("carer/move_to_suspended", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.fosterIn("RF", "suspended")
 		w.childIn("X", "placed.institution")
 		err := w.refuse("X", "move", org, testDay, workflow.Args{"form": workflow.FormProfessional, "carer": "RF"})
 		assertKind(t, badArg, err)
 	})
 	t.Run("on/before_the_statute", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("X")
 		err := w.refuse("X", "refer", sw, "2011-06-01", nil)
 		assertKind(t, badArg, err)
 	})
 	t.Run("declare/bad", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		for _, err := range []error{
 			w.e.DeclareFamily(w.ctx, "", workflow.FamilyInfo{}),
 			w.e.DeclareFamily(w.ctx, "FX", workflow.FamilyInfo{Difficulty: -1}),
@@ -1020,9 +1036,11 @@ func TestEngine_Fire_arguments(t *testing.T) {
 
 // TestEngine_Fire_linked covers the transitions that reach across
 // lifecycles.
-func TestEngine_Fire_linked(t *testing.T) {
+func TestEngine_Fire_linked(t *testing.T) { forEachStore(t, testEngine_Fire_linked) }
+
+func testEngine_Fire_linked(t *testing.T, st storeKind) {
 	t.Run("foster_family_activated_by_first_child", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareChild("C1", "", "2018-04-04")
 		w.declareChild("C2", "", "2019-04-04")
 		before := w.caseOf(rProf)
@@ -1061,7 +1079,7 @@ func TestEngine_Fire_linked(t *testing.T) {
 	})
 
 	t.Run("foster_family_activated_by_a_move", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.childIn("C1", "placed.institution")
 		out := w.must("C1", "move", org, testDay, workflow.Args{"form": workflow.FormNonProfessional, "carer": rNonProf})
 		require.Len(t, out.Linked, 1)
@@ -1070,14 +1088,14 @@ func TestEngine_Fire_linked(t *testing.T) {
 	})
 
 	t.Run("institution_has_no_lifecycle", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareChild("C1", "", childBorn)
 		out := w.must("C1", "place", org, testDay, placeArgs(workflow.FormInstitution))
 		assert.Empty(t, out.Linked)
 	})
 
 	t.Run("family_children_via_index", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		w.declareFamily("F1")
 		w.declareChild("C1", "F1", "2018-04-04")
 		w.declareChild("C2", "F1", "2019-04-04")
@@ -1095,7 +1113,7 @@ func TestEngine_Fire_linked(t *testing.T) {
 
 	t.Run("place_does_not_need_the_family_case", func(t *testing.T) {
 		for _, setup := range []string{"declared", "referred", "implementing/court", "closed"} {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			w.familyIn("F1", setup)
 			w.declareChild("C1", "F1", childBorn)
 			w.must("C1", "place", org, testDay, placeArgs(workflow.FormKinship))
@@ -1124,7 +1142,7 @@ func TestEngine_Fire_linked(t *testing.T) {
 		{"family_support_first/former_assistant_after_reopen", "closed+reopen", false},
 	} {
 		t.Run(r.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, st)
 			fam := ""
 			if r.family != "" {
 				fam = "F1"
@@ -1154,7 +1172,7 @@ func TestEngine_Fire_linked(t *testing.T) {
 	}
 
 	t.Run("coordinator_cap_counts_foster_families", func(t *testing.T) {
-		w := newWorld(t)
+		w := newWorld(t, st)
 		for i := range 15 {
 			id := fmt.Sprintf("Q%02d", i)
 			w.declareFoster(id, workflow.FormKinship)
@@ -1184,7 +1202,7 @@ func TestEngine_Fire_linked(t *testing.T) {
 				w.must("X", s.trigger, s.who, "2018-03-01", s.args)
 			}
 		}
-		w := newWorld(t)
+		w := newWorld(t, st)
 		load(w)
 		assertKind(t, denied, w.refuse("X", "assign_assistant", head, "2018-03-02", workflow.Args{"assistant": "A1"}))
 
@@ -1192,7 +1210,7 @@ func TestEngine_Fire_linked(t *testing.T) {
 		require.NoError(t, err)
 		rs, err := rules.New(cfg)
 		require.NoError(t, err)
-		w = newWorld(t, workflow.WithRules(rs))
+		w = newWorld(t, st, workflow.WithRules(rs))
 		load(w)
 		w.must("X", "assign_assistant", head, "2018-03-02", workflow.Args{"assistant": "A1"})
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/asysta/asysta/internal/pgstoretest"
 	"github.com/asysta/asysta/internal/pgtest"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -130,7 +131,7 @@ const benchCases = 1_000_000
 // rows listed per operation.
 func BenchmarkDueBefore(b *testing.B) {
 	ctx := context.Background()
-	s, _ := fresh(b)
+	s, _ := pgstoretest.New(b)
 	start := time.Now()
 	loadCaseload(b, s.Pool(), benchCases)
 	b.Logf("loaded %d cases and obligations in %v", benchCases, time.Since(start).Round(time.Millisecond))

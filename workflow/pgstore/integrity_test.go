@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/asysta/asysta/internal/pgstoretest"
 	"github.com/asysta/asysta/internal/pgtest"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -92,7 +93,7 @@ func TestCommitRefusesUnstorableText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := fresh(t)
+			s, _ := pgstoretest.New(t)
 			ctx := context.Background()
 			err := s.Commit(ctx, tt.batch())
 			require.Error(t, err)
@@ -141,7 +142,7 @@ func TestCommitRefusesUnreadableDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := fresh(t)
+			s, _ := pgstoretest.New(t)
 			ctx := context.Background()
 			other := declared(familyCase("F0"), nil, nil)
 			err := s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{other, tt.write()}})
@@ -184,7 +185,7 @@ func TestEventsExact(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := fresh(t)
+			s, _ := pgstoretest.New(t)
 			mem := workflow.NewMemoryStore()
 			ctx := context.Background()
 			w := declared(familyCase("F1"), tt.args, tt.d)
@@ -210,7 +211,7 @@ func TestEventsExact(t *testing.T) {
 // opposite orders do not wait on each other until PostgreSQL's deadlock
 // detector fires: one commits, the other conflicts, at once.
 func TestCreateInOppositeOrders(t *testing.T) {
-	s, _ := fresh(t)
+	s, _ := pgstoretest.New(t)
 	ctx := context.Background()
 	for round := range 100 {
 		a, b := fmt.Sprintf("N%d_1", round), fmt.Sprintf("N%d_2", round)
@@ -251,7 +252,7 @@ func TestCreateInOppositeOrders(t *testing.T) {
 func TestTruncateRefused(t *testing.T) {
 	for _, sql := range []string{`TRUNCATE events`, `TRUNCATE cases, events, index_entries, obligations`, `TRUNCATE cases CASCADE`} {
 		t.Run(sql, func(t *testing.T) {
-			s, _ := fresh(t)
+			s, _ := pgstoretest.New(t)
 			ctx := context.Background()
 			require.NoError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{declared(familyCase("F1"), nil, nil)}}))
 			_, err := s.Pool().Exec(ctx, sql)
@@ -270,7 +271,7 @@ func TestTruncateRefused(t *testing.T) {
 // lost race: it is returned as the error it is, with the case it came
 // from, not as a conflict on the batch's first case.
 func TestUniqueViolationNotAConflict(t *testing.T) {
-	s, _ := fresh(t)
+	s, _ := pgstoretest.New(t)
 	ctx := context.Background()
 	require.NoError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{
 		declared(familyCase("F0"), nil, nil), declared(familyCase("F1"), nil, nil)}}))
@@ -310,7 +311,7 @@ func TestRetriesExhausted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, _ := fresh(t)
+			s, _ := pgstoretest.New(t)
 			ctx := context.Background()
 			require.NoError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{declared(familyCase("F1"), nil, nil)}}))
 			_, err := s.Pool().Exec(ctx, `CREATE FUNCTION abort_always() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/asysta/asysta/internal/pgstoretest"
 	"github.com/asysta/asysta/internal/pgtest"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -35,22 +36,10 @@ func openPool(t testing.TB, u string) *pgxpool.Pool {
 	return pool
 }
 
-// fresh returns a migrated store in a schema of its own, and the schema's
-// URL.
-func fresh(t testing.TB) (*pgstore.Store, string) {
-	t.Helper()
-	u := pgtest.Schema(t)
-	pool := openPool(t, u)
-	if err := pgstore.Migrate(context.Background(), pool); err != nil {
-		t.Fatalf("Migrate: %v", err)
-	}
-	return pgstore.New(pool), u
-}
-
 // TestConformance runs workflow/storetest, each subtest on a fresh schema.
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) workflow.Store {
-		s, _ := fresh(t)
+		s, _ := pgstoretest.New(t)
 		return s
 	})
 }
@@ -118,7 +107,7 @@ func TestOpen(t *testing.T) {
 
 // TestEventsAppendOnly: the trigger refuses UPDATE and DELETE of events.
 func TestEventsAppendOnly(t *testing.T) {
-	s, _ := fresh(t)
+	s, _ := pgstoretest.New(t)
 	ctx := context.Background()
 	e := engine(t, s)
 	declareFamily(t, e, "F1")
@@ -135,7 +124,7 @@ func TestEventsAppendOnly(t *testing.T) {
 // TestObligationRows: the obligations table follows each snapshot, and
 // DueBefore lists them by due date with who answers.
 func TestObligationRows(t *testing.T) {
-	s, _ := fresh(t)
+	s, _ := pgstoretest.New(t)
 	ctx := context.Background()
 	e := engine(t, s)
 	assigned(t, e, "F1", "A1") // refer opens the interview; assign_assistant the assessment
@@ -234,7 +223,7 @@ func checkObligationRows(t testing.TB, s *pgstore.Store) {
 // TestSnapshotRoundTrip: a case with every kind of fact reads back as it
 // was written, and the event never carries the child's date of birth.
 func TestSnapshotRoundTrip(t *testing.T) {
-	s, _ := fresh(t)
+	s, _ := pgstoretest.New(t)
 	ctx := context.Background()
 	e := engine(t, s)
 	born := rules.MustParseDate("2012-05-10")
@@ -258,7 +247,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 // appended, decisions included (their rules' kinds and severities and
 // their triggers).
 func TestEventsRoundTrip(t *testing.T) {
-	s, _ := fresh(t)
+	s, _ := pgstoretest.New(t)
 	ctx := context.Background()
 	e := engine(t, s)
 	requested(t, e, "F1")

@@ -24,6 +24,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/asysta/asysta/internal/pgstoretest"
 	"github.com/asysta/asysta/internal/pgtest"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -203,7 +204,7 @@ func checkSuccesses(t *testing.T, s *pgstore.Store, got []success) map[string]in
 // Afterwards every history is whole and holds every success, and replays
 // to its snapshot.
 func TestProcessesAssess(t *testing.T) {
-	s, u := fresh(t)
+	s, u := pgstoretest.New(t)
 	e := engine(t, s)
 	var cases []string
 	for i := 1; i <= 6; i++ {
@@ -239,7 +240,7 @@ func TestProcessesAssess(t *testing.T) {
 // eight processes' goroutines assign eight more families to them at once,
 // retrying on conflict. Exactly one assignment succeeds; the load is 15.
 func TestProcessesCap(t *testing.T) {
-	s, u := fresh(t)
+	s, u := pgstoretest.New(t)
 	e := engine(t, s)
 	for i := 1; i <= 14; i++ {
 		id := fmt.Sprintf("F%02d", i)
@@ -271,7 +272,7 @@ func TestProcessesCap(t *testing.T) {
 // (pg_terminate_backend), many of them inside a transaction. No case is
 // left half-written, and every success is in the history.
 func TestProcessesConnectionsKilled(t *testing.T) {
-	s, u := fresh(t)
+	s, u := pgstoretest.New(t)
 	e := engine(t, s)
 	var cases []string
 	for i := 1; i <= 6; i++ {
@@ -342,7 +343,7 @@ func TestRestartLosesNothing(t *testing.T) {
 }
 
 func testRestart(t *testing.T, mode string) {
-	s, u := fresh(t)
+	s, u := pgstoretest.New(t)
 	e := engine(t, s)
 	for i := 1; i <= 4; i++ {
 		assigned(t, e, fmt.Sprintf("F%d", i), fmt.Sprintf("A%d", i))
