@@ -31,8 +31,10 @@ func TestTriggerConstants(t *testing.T) {
 
 // TestUnknownTriggerSuggests checks that a mistyped trigger is invalid and
 // names the nearest triggers of the case's lifecycle.
-func TestUnknownTriggerSuggests(t *testing.T) {
-	w := newWorld(t)
+func TestUnknownTriggerSuggests(t *testing.T) { forEachStore(t, testUnknownTriggerSuggests) }
+
+func testUnknownTriggerSuggests(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
 	w.declareFamily("F1")
 	_, err := w.fire("F1", "refer", sw, "2024-03-01", nil)
 	require.NoError(t, err)

@@ -17,7 +17,11 @@ import (
 // not permit, bad arguments or an impossible date fails at the first bad
 // event with a *ReplayError naming the case and the event, never a value.
 func TestReplayEvents_refusesWhatTheLifecycleDoesNot(t *testing.T) {
-	w := newWorld(t)
+	forEachStore(t, testReplayEventsRefuses)
+}
+
+func testReplayEventsRefuses(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
 	declareStory(w)
 	w.play(story)
 	for _, id := range []string{"F1", "C1"} {

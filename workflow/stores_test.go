@@ -2,7 +2,6 @@ package workflow_test
 
 import (
 	"os"
-	"sync"
 	"testing"
 
 	"github.com/asysta/asysta/internal/pgstoretest"
@@ -40,43 +39,9 @@ func (st storeKind) open(t testing.TB) workflow.Store {
 	return workflow.NewMemoryStore()
 }
 
-// assertSameCase asserts that want and got are equal. On PostgreSQL, when
-// one has empty and the other nil Obligations, it compares them with nil
-// Obligations both and marks t to be skipped at its end (a failure stays
-// a failure): the engine leaves an empty, non-nil slice when a transition
-// closes a case's last obligation (slices.DeleteFunc in
-// workflow/obligations.go), which the memory store gives back as it is,
-// while pgstore keeps a case as its JSON form, where Obligations is
-// omitempty, and gives it back nil. The skip ends by itself once the
-// engine leaves nil there.
+// assertSameCase asserts that want and got are equal: the same case on
+// every store.
 func (w *world) assertSameCase(t testing.TB, want, got *workflow.Case, msgAndArgs ...any) bool {
 	t.Helper()
-	if w.kind.pg != nil && emptyNotNil(want) != emptyNotNil(got) {
-		want, got = nilObligations(want), nilObligations(got)
-		if _, marked := divergent.LoadOrStore(t, true); !marked {
-			id := want.ID
-			t.Cleanup(func() {
-				t.Skipf("pgstore divergence: the engine leaves %s with empty, not nil, Obligations, which pgstore's JSON snapshot gives back nil", id)
-			})
-		}
-	}
 	return assert.Equal(t, want, got, msgAndArgs...)
-}
-
-// divergent holds the tests assertSameCase has marked to be skipped.
-var divergent sync.Map
-
-func emptyNotNil(c *workflow.Case) bool {
-	return c != nil && c.Obligations != nil && len(c.Obligations) == 0
-}
-
-// nilObligations returns c, or a shallow copy of it with nil Obligations
-// when it has none.
-func nilObligations(c *workflow.Case) *workflow.Case {
-	if !emptyNotNil(c) {
-		return c
-	}
-	cp := *c
-	cp.Obligations = nil
-	return &cp
 }
