@@ -62,8 +62,10 @@ func TestEngine_panickingStore(t *testing.T) {
 
 // TestEngine_nilContext checks that a nil context is an error of every
 // engine method, not a panic.
-func TestEngine_nilContext(t *testing.T) {
-	w := newWorld(t)
+func TestEngine_nilContext(t *testing.T) { forEachStore(t, testEngineNilContext) }
+
+func testEngineNilContext(t *testing.T, st storeKind) {
+	w := newWorld(t, st)
 	w.declareFamily("F1")
 	var errs map[string]error
 	//lint:ignore SA1012 a nil context on purpose
