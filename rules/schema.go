@@ -5,12 +5,19 @@ import (
 	"sort"
 )
 
+// SchemaURL is the stable address of the configuration schema: the raw
+// docs/config.schema.json of the main branch. It is the schema's $id, and a
+// configuration file anywhere can name it on its first line:
+//
+//	# yaml-language-server: $schema=https://raw.githubusercontent.com/asysta/asysta/main/docs/config.schema.json
+const SchemaURL = "https://raw.githubusercontent.com/asysta/asysta/main/docs/config.schema.json"
+
 // ConfigSchema returns a JSON Schema (draft 2020-12) of configuration
 // files, generated from the catalogue: every parameter with its type, unit,
 // legal basis and allowed range, and the shape of local rules. Editors that
 // understand JSON Schema (VS Code with the YAML extension, JetBrains IDEs)
 // validate and complete municipal files with it; docs/config.schema.json is
-// this output.
+// this output, and so is `asysta schema`.
 func ConfigSchema() []byte {
 	rs := Statute()
 	params := map[string]any{}
@@ -25,7 +32,7 @@ func ConfigSchema() []byte {
 	triggers = compactStrings(triggers)
 	schema := map[string]any{
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",
-		"$id":                  "https://github.com/asysta/asysta/docs/config.schema.json",
+		"$id":                  SchemaURL,
 		"title":                "asysta: municipal, county or voivodeship configuration",
 		"description":          "Konfiguracja gminy, powiatu lub województwa: obniżone limity, polityka lokalna i reguły local.* / A file that tightens and extends the statute.",
 		"type":                 "object",

@@ -29,6 +29,7 @@ func TestConfigSchema_docs(t *testing.T) {
 // its range and the local rule ID pattern.
 func TestConfigSchema_catalogue(t *testing.T) {
 	var schema struct {
+		ID         string `json:"$id"`
 		Properties struct {
 			Parameters struct {
 				Properties map[string]struct {
@@ -38,6 +39,7 @@ func TestConfigSchema_catalogue(t *testing.T) {
 		} `json:"properties"`
 	}
 	require.NoError(t, json.Unmarshal(rules.ConfigSchema(), &schema))
+	assert.Equal(t, rules.SchemaURL, schema.ID, "the schema's $id is its stable address")
 	params := schema.Properties.Parameters.Properties
 	for _, p := range rules.Statute().Parameters() {
 		s, ok := params[p.ID]

@@ -21,6 +21,10 @@
 //	        leaves, by worker and due date, with a lead time
 //	staffing  a centre's staffing norms (art. 110 UPS) and its assistants'
 //	        and coordinators' loads in the state a scenario leaves
+//	schema  print the JSON Schema of configuration files, for editors
+//	        (the bytes of docs/config.schema.json)
+//	version print the version, the source revision the binary was built
+//	        from and the Go version
 //	help    print this usage, or a verb's: asysta help VERB
 //
 // Every verb takes --lang pl|en (default: from LC_ALL, LC_MESSAGES or LANG)

@@ -182,7 +182,8 @@ func TestBinary(t *testing.T) {
 		t.Skip("no go tool in PATH")
 	}
 	bin := filepath.Join(t.TempDir(), "asysta")
-	build := exec.Command(goTool, "build", "-o", bin, ".")
+	// The version make dist stamps, to see that the stamp reaches the verb.
+	build := exec.Command(goTool, "build", "-ldflags", "-X main.version=v0.0.0-binary-test", "-o", bin, ".")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 
@@ -202,6 +203,9 @@ func TestBinary(t *testing.T) {
 		{[]string{"graph", "family", "--format", "svg"}, exitUsage, `unknown format "svg"`},
 		{[]string{"help"}, exitOK, "params"},
 		{nil, exitUsage, "params"},
+		{[]string{"version"}, exitOK, "asysta v0.0.0-binary-test\n"},
+		{[]string{"version", "--json"}, exitOK, `"version": "v0.0.0-binary-test"`},
+		{[]string{"schema"}, exitOK, `"$id": "https://raw.githubusercontent.com/asysta/asysta/main/docs/config.schema.json"`},
 	}
 	for _, tt := range tests {
 		cmd := exec.Command(bin, tt.args...)

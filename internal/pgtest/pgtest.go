@@ -23,7 +23,10 @@
 // When no server can be had, tests are skipped with a message naming
 // ASYSTA_PG_URL and `apt-get install postgresql`; under CI (CI set and not
 // "false") they fail instead, so that a CI machine without PostgreSQL
-// cannot pass by skipping.
+// cannot pass by skipping. go test shows no skip of a passing package, so
+// when ASYSTA_PGTEST_REPORT names a file, Main appends to it one line
+// saying how many tests of the package were skipped and why; `make test`
+// prints that file at the end.
 package pgtest
 
 import (
@@ -59,6 +62,13 @@ const EnvURL = "ASYSTA_PG_URL"
 // same disk.
 const EnvDurable = "ASYSTA_PGTEST_DURABLE"
 
+// EnvReport names the environment variable holding the path of a file to
+// which Main appends a line when tests were skipped for want of a server.
+const EnvReport = "ASYSTA_PGTEST_REPORT"
+
+// skipped counts the tests skipped for want of a server.
+var skipped atomic.Int64
+
 var server struct {
 	once    sync.Once
 	url     string
@@ -76,7 +86,41 @@ func Main(m *testing.M) int {
 			fmt.Fprintf(os.Stderr, "pgtest: stopping the test cluster: %v\n", err)
 		}
 	}
+	if n := skipped.Load(); n > 0 {
+		if err := report(os.Getenv(EnvReport), n, server.err); err != nil {
+			fmt.Fprintf(os.Stderr, "pgtest: %s: %v\n", EnvReport, err)
+		}
+	}
 	return code
+}
+
+// report appends to the file at path (nothing when path is empty) a line
+// naming the package directory and saying that n of its tests were skipped
+// for want of a server, and why.
+func report(path string, n int64, why error) error {
+	if path == "" {
+		return nil
+	}
+	dir, err := os.Getwd() // go test runs a package's tests in its directory
+	if err != nil {
+		return err
+	}
+	for root := dir; filepath.Dir(root) != root; root = filepath.Dir(root) {
+		if isFile(filepath.Join(root, "go.mod")) {
+			dir, _ = filepath.Rel(root, dir)
+			break
+		}
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(f, "%s: %d PostgreSQL tests skipped: %v (set %s, or apt-get install postgresql)\n",
+		filepath.ToSlash(dir), n, strings.ReplaceAll(why.Error(), "\n", " "), EnvURL)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // URL returns the URL of a database the test may use: ASYSTA_PG_URL, or
@@ -109,6 +153,7 @@ func unavailable(t testing.TB, err error) {
 	if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
 		t.Fatal(msg + "\n\tCI is set: failing rather than skipping")
 	}
+	skipped.Add(1)
 	t.Skip(msg)
 }
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/asysta/asysta/internal/yamltext"
 	"github.com/asysta/asysta/rules"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // The codes of scenario problems beyond those of package rules.

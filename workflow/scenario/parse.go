@@ -9,7 +9,7 @@ import (
 
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // ParseFile reads and parses a scenario file. Configuration files it names

@@ -3,7 +3,7 @@ package scenario
 import (
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // step decodes a step, returning it and its keys' values.
