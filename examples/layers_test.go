@@ -105,13 +105,6 @@ func TestLayers_importsPointDown(t *testing.T) {
 	}
 }
 
-// stillCiting names the files whose comments still cite the vocabulary
-// files kept outside the repository; to be emptied.
-var stillCiting = map[string]bool{
-	"rules/env.go":                 true,
-	"workflow/transitions_test.go": true,
-}
-
 // outsideDocs matches a citation of a file that is not in the repository.
 var outsideDocs = regexp.MustCompile(`\b(contract|domain)\.md\b`)
 
@@ -120,23 +113,16 @@ var outsideDocs = regexp.MustCompile(`\b(contract|domain)\.md\b`)
 func TestComments_citeRepositoryDocs(t *testing.T) {
 	files, _ := goFiles(t)
 	fset := token.NewFileSet()
-	citing := map[string]bool{}
 	for _, rel := range files {
 		f, err := parser.ParseFile(fset, filepath.Join("..", rel), nil, parser.ParseComments)
 		require.NoError(t, err)
 		for _, g := range f.Comments {
 			for _, c := range g.List {
 				if m := outsideDocs.FindString(c.Text); m != "" {
-					citing[rel] = true
-					if !stillCiting[rel] {
-						t.Errorf("%s: a comment cites %s, which is not in the repository; cite the docs/ page and section instead",
-							fset.Position(c.Pos()), m)
-					}
+					t.Errorf("%s: a comment cites %s, which is not in the repository; cite the docs/ page and section instead",
+						fset.Position(c.Pos()), m)
 				}
 			}
 		}
-	}
-	for rel := range stillCiting {
-		assert.True(t, citing[rel], "%s no longer cites a document outside the repository: remove it from stillCiting", rel)
 	}
 }

@@ -28,8 +28,8 @@ type Base struct {
 
 func (b *Base) base() *Base { return b }
 
-// Actor is who fires a trigger: a worker ID and a role (contract.md
-// section 1).
+// Actor is who fires a trigger: a worker ID and a role (docs/glossary.md,
+// "Roles — role").
 type Actor struct {
 	ID   string `expr:"id"`
 	Role string `expr:"role"`
@@ -74,7 +74,8 @@ type Family struct {
 }
 
 // FamilyArgs are the arguments of a family trigger: `args.*`. Each trigger
-// fills the ones it takes (contract.md section 2).
+// fills the ones it takes (docs/workflow.md, "Lifecycles, triggers, roles
+// and arguments").
 type FamilyArgs struct {
 	Urgent            bool   `expr:"urgent"`              // refer
 	Mandatory         bool   `expr:"mandatory"`           // request_assistant
@@ -160,7 +161,7 @@ type FosterFamily struct {
 	Children int `expr:"children"`
 	// Assessments is the number of assessments recorded, on assess
 	// including the one being recorded (0 on activate): due dates count
-	// from it (contract.md section 4).
+	// from it (docs/workflow.md, "Obligations").
 	Assessments int    `expr:"assessments"`
 	Coordinator string `expr:"coordinator"` // ID of the assigned coordinator
 }

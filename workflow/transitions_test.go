@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The "who" column of contract.md section 2, written out independently of
+// The "who" column of docs/workflow.md's lifecycle tables, written out independently of
 // the engine's tables, with the engine's additions (qualify,
 // reassign_assistant) as docs/workflow.md documents them.
 var contractRoles = map[rules.Lifecycle]map[string][]workflow.Role{
@@ -704,7 +704,7 @@ func testEngine_Fire_invalid(t *testing.T, st storeKind) {
 	})
 }
 
-// TestEngine_Fire_denied is every statutory rule of contract.md section 3
+// TestEngine_Fire_denied is every statutory rule of docs/glossary.md ("Statutory guards")
 // refusing a transition.
 func TestEngine_Fire_denied(t *testing.T) { forEachStore(t, testEngine_Fire_denied) }
 
