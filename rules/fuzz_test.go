@@ -201,9 +201,10 @@ func FuzzCompileRule(f *testing.F) {
 		const name = "fuzz.yaml"
 		cfg, err := rules.ParseConfig(name, []byte(src))
 		if err != nil {
-			// Only characters YAML does not allow in a file at all.
+			// Only characters YAML does not allow in a file at all, or
+			// control characters, which no text may hold.
 			checkErrors(t, err, name)
-			if !rules.AsErrors(err).Has(rules.CodeSyntax) {
+			if errs := rules.AsErrors(err); !errs.Has(rules.CodeSyntax) && !errs.Has(rules.CodeControlChar) {
 				t.Fatalf("a generated file is malformed: %v\n%s", err, src)
 			}
 			return

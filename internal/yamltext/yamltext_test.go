@@ -37,7 +37,7 @@ func TestLocate(t *testing.T) {
 	}{
 		{"control characters are not allowed", "a: b\nc: \x01\n", 2, 4},
 		{"unknown anchor 'nope' referenced", "a: 1\nparameters:\n  x: *nope\n", 3, 6},
-		{"mapping values are not allowed in this context", "name: a: b\n", 1, 0},
+		{"mapping values are not allowed in this context", "name: a: b\n", 1, 1},
 	} {
 		line, col := Locate(tc.msg, []byte(tc.data))
 		assert.Equal(t, [2]int{tc.line, tc.col}, [2]int{line, col}, tc.msg)
