@@ -259,6 +259,9 @@ func IOProblem(path string, err error) *Error {
 // [Errors]; problems of substance (a raised ceiling, an expression that does
 // not type-check) are found by [New].
 func ParseConfig(name string, data []byte) (*Config, error) {
+	if line, col, over := yamltext.TooManyMarks(data); over {
+		return nil, Errors{tooManyNodes(name, line, col)}
+	}
 	d := &decoder{file: name, lines: strings.Split(string(data), "\n")}
 	cfg := &Config{File: name, Level: LevelMunicipality}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -312,11 +315,12 @@ func (d *decoder) syntaxError(err error, data []byte) *Error {
 const MaxRules = 1000
 
 // tooManyNodes is the problem of a file that holds more than
-// yamltext.MaxNodes nodes once its aliases are expanded.
+// yamltext.MaxNodes nodes once its aliases are expanded (or more
+// structural marks than they could take, yamltext.MaxMarks).
 func tooManyNodes(file string, line, col int) *Error {
 	return &Error{File: file, Line: line, Col: col, Code: CodeLimit, Msg: textf(
-		"plik zawiera więcej niż %d węzłów YAML po rozwinięciu aliasów (*nazwa); zapisz wartości wprost albo podziel plik",
-		"the file holds more than %d YAML nodes once its aliases (*name) are expanded; write the values out or split the file",
+		"plik zawiera więcej niż %d węzłów YAML (po rozwinięciu aliasów *nazwa); zapisz wartości wprost albo podziel plik",
+		"the file holds more than %d YAML nodes (once its aliases *name are expanded); write the values out or split the file",
 		yamltext.MaxNodes)}
 }
 

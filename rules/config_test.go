@@ -598,7 +598,7 @@ func TestParseConfig_secondDocumentAndUnplacedErrors(t *testing.T) {
 		pl        string
 	}{
 		{"name: A\n---\nparameters:\n  assistant.max_families: 12\n", 2, 1, "drugi dokument"}, // at the ---
-		{"name: a: b\n", 1, 1, "dwukropek"}, // the column the parser leaves out: the line's first character
+		{"name: a: b\n", 1, 1, "dwukropek"},                                                   // the column the parser leaves out: the line's first character
 		{"parameters:\n  assistant.max_families: *nope\n", 2, 27, "kotwic"},
 	} {
 		_, err := rules.ParseConfig("gmina.yaml", []byte(tc.data))

@@ -48,6 +48,12 @@ func checkErrors(t *testing.T, err error, file string) {
 		if e.Line < 0 || e.Col < 0 {
 			t.Errorf("a negative position: %v", e)
 		}
+		if e.Code == rules.CodeSyntax && (e.Line < 1 || e.Col < 1) {
+			t.Errorf("a syntax error without a line and a column: %v", e)
+		}
+		if e.Code == rules.CodeTooMany && len(list) != rules.MaxErrors+1 {
+			t.Errorf("%d problems, then %v", len(list)-1, e)
+		}
 		_ = e.Localize(rules.Polish)
 	}
 }
@@ -102,6 +108,19 @@ func FuzzParseConfig(f *testing.F) {
 		"rules:\n  - id: local.f\n    on: refer\n    expr: '" + strings.Repeat("(", 150) + "1" + strings.Repeat(")", 150) + " > 0'\n    message: {pl: a, en: b}\n",
 		"\ufeffname: BOM\n",
 		"name: \"\\x80\"\nparameters:\n  \"\": 1\n",
+		// Hardening (docs/security.md): control characters, files that are
+		// not configurations, alias bombs, syntax errors the parser leaves
+		// without a column.
+		"name: \"Gmina\\0\"\n",
+		"rules:\n  - {id: \"local.\\e[31mred\", on: refer, expr: 'true', message: {pl: \"a\\r\\nOK\", en: b}}\n",
+		"parameters:\n  \"assistant.max_families\\x1b\": 12\n",
+		"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
+		"password: hunter2\napi_key: s3cr3t\n",
+		"secret: [hunter2\n",
+		"name: *hunter2\n",
+		"a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nname: *e\n",
+		"name: a\n\tlevel: county\n",
+		"rules:\n  - {id: local.a\nname: x\n",
 	} {
 		f.Add([]byte(seed))
 	}

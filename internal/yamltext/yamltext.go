@@ -209,6 +209,33 @@ func Control(s string) int {
 // "Limits").
 const MaxNodes = 200_000
 
+// MaxMarks is the largest number of structural marks a file may hold
+// before it is given to the YAML parser: 400,000 (see [TooManyMarks]).
+const MaxMarks = 2 * MaxNodes
+
+// TooManyMarks reports whether data holds more than [MaxMarks] of the
+// characters that begin or separate YAML nodes (line breaks and
+// , : - [ { ?), and if so the line and column of the mark that passes the
+// limit. Every node but the first begins after one of them and at most two
+// nodes begin at one place (a block mapping and its first key), so a file
+// within the limit gives the parser at most about 800,000 nodes, whose tree
+// takes under 200 MB: the parser's memory is bounded before it runs. A
+// real file holds about one mark per node, well within the limit where
+// [MaxNodes] is.
+func TooManyMarks(data []byte) (line, col int, over bool) {
+	n := 0
+	for i, b := range data {
+		switch b {
+		case '\n', ',', ':', '-', '[', '{', '?':
+			if n++; n > MaxMarks {
+				line, col = position(data[:i])
+				return line, col, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
 // TooManyNodes reports whether doc holds more than [MaxNodes] nodes with
 // every alias expanded, and if so the node at which the count passes the
 // limit (an alias, or the node that begins the excess). The count stops

@@ -40,6 +40,12 @@ type options struct {
 // never read (docs/security.md).
 func WithRoot(dir string) Option { return func(o *options) { o.root = dir } }
 
+// tooLarge is the problem of a file of more than yamltext.MaxNodes nodes
+// (or of more structural marks than they could take).
+var tooLarge = rules.Text{
+	PL: "plik zawiera więcej niż %d węzłów YAML (po rozwinięciu aliasów *nazwa); zapisz kroki wprost albo podziel plik",
+	EN: "the file holds more than %d YAML nodes (once its aliases *name are expanded); write the steps out or split the file"}
+
 // MaxSteps is the largest number of steps a scenario file may hold:
 // 10,000 (docs/security.md, "Limits").
 const MaxSteps = 10_000
@@ -61,6 +67,10 @@ func Parse(name string, data []byte, opts ...Option) (*Scenario, *rules.RuleSet,
 		o.root = filepath.Dir(name)
 	}
 	d := &decoder{file: name}
+	if line, col, over := yamltext.TooManyMarks(data); over {
+		d.failAt(Pos{File: name, Line: line, Col: col}, "", rules.CodeLimit, tooLarge.PL, tooLarge.EN, yamltext.MaxNodes)
+		return nil, nil, d.errs
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
@@ -68,10 +78,7 @@ func Parse(name string, data []byte, opts ...Option) (*Scenario, *rules.RuleSet,
 		return nil, nil, d.errs
 	}
 	if at, over := yamltext.TooManyNodes(&doc); over {
-		d.failAt(d.pos(at), "", rules.CodeLimit,
-			"plik zawiera więcej niż %d węzłów YAML po rozwinięciu aliasów (*nazwa); zapisz kroki wprost albo podziel plik",
-			"the file holds more than %d YAML nodes once its aliases (*name) are expanded; write the steps out or split the file",
-			yamltext.MaxNodes)
+		d.failAt(d.pos(at), "", rules.CodeLimit, tooLarge.PL, tooLarge.EN, yamltext.MaxNodes)
 		return nil, nil, d.errs
 	}
 	s := &Scenario{File: name, at: map[string]field{}, origin: Pos{File: name, Line: 1, Col: 1}}
