@@ -7,9 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"regexp"
+	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -103,6 +102,16 @@ func ReadConfig(path string) (*Config, error) {
 	return ParseConfig(path, data)
 }
 
+// ReadConfigIn is [ReadConfig] for a file that must lie inside the folder
+// root (see [ReadFileIn]).
+func ReadConfigIn(root *os.Root, path string) (*Config, error) {
+	data, err := ReadFileIn(root, path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfig(path, data)
+}
+
 // MaxFileSize is the largest configuration or scenario file asysta reads:
 // 10 MiB. Real files are a few kilobytes; the limit keeps a path naming a
 // huge file (or a device such as /dev/zero) from exhausting memory.
@@ -113,14 +122,64 @@ const MaxFileSize = 10 << 20
 // most [MaxFileSize] bytes. A problem is returned as [Errors] with code
 // [CodeIO] and a message in Polish and English (see [IOProblem]).
 func ReadFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
+	return readFile(path, func() (fs.FileInfo, error) { return os.Stat(path) }, func() (*os.File, error) { return os.Open(path) })
+}
+
+// ReadFileIn is [ReadFile] for a file that must lie inside the folder
+// root: path (as given, relative to the working folder or absolute) is
+// refused with code [CodeOutsideRoot] when it leads outside root, by ".."
+// or by a symbolic link anywhere along it (the file is opened through
+// [os.Root], which resolves links without leaving the folder). The path is
+// used as the file name in errors.
+func ReadFileIn(root *os.Root, path string) ([]byte, error) {
+	name, ok := inside(root.Name(), path)
+	if !ok {
+		return nil, Errors{outsideRoot(path)}
+	}
+	data, err := readFile(path, func() (fs.FileInfo, error) { return root.Stat(name) }, func() (*os.File, error) { return root.Open(name) })
+	if e := AsErrors(err); len(e) == 1 && e[0].Err != nil && escapes(e[0].Err) {
+		return nil, Errors{outsideRoot(path)}
+	}
+	return data, err
+}
+
+// inside returns path relative to the folder root, and whether it stays
+// inside root as written (a symbolic link is checked on opening).
+func inside(root, path string) (string, bool) {
+	absRoot, err1 := filepath.Abs(root)
+	abs, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(absRoot, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", false
+	}
+	return rel, true
+}
+
+// escapes reports whether err is os.Root's refusal of a path leading out
+// of its folder (through a symbolic link).
+func escapes(err error) bool {
+	return strings.Contains(err.Error(), "path escapes from parent")
+}
+
+func outsideRoot(path string) *Error {
+	return &Error{File: path, Code: CodeOutsideRoot, Msg: Text{
+		PL: "plik leży poza folderem, z którego wolno czytać (folder scenariusza albo podany katalog główny), wprost, przez .. albo dowiązanie symboliczne; przenieś plik do tego folderu",
+		EN: "the file lies outside the folder files may be read from (the scenario's folder or the root given), directly, through .. or through a symbolic link; move the file into that folder"}}
+}
+
+// readFile reads a file for a loader, stat and open giving the file.
+func readFile(path string, stat func() (fs.FileInfo, error), open func() (*os.File, error)) ([]byte, error) {
+	info, err := stat()
 	if err != nil {
 		return nil, Errors{IOProblem(path, err)}
 	}
 	if err := regular(path, info); err != nil {
 		return nil, Errors{err}
 	}
-	f, err := os.Open(path)
+	f, err := open()
 	if err != nil {
 		return nil, Errors{IOProblem(path, err)}
 	}
@@ -200,6 +259,9 @@ func IOProblem(path string, err error) *Error {
 // [Errors]; problems of substance (a raised ceiling, an expression that does
 // not type-check) are found by [New].
 func ParseConfig(name string, data []byte) (*Config, error) {
+	if line, col, over := yamltext.TooManyMarks(data); over {
+		return nil, Errors{tooManyNodes(name, line, col)}
+	}
 	d := &decoder{file: name, lines: strings.Split(string(data), "\n")}
 	cfg := &Config{File: name, Level: LevelMunicipality}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -224,6 +286,9 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	if len(doc.Content) == 0 {
 		return cfg, d.errs.err()
 	}
+	if at, over := yamltext.TooManyNodes(&doc); over {
+		return nil, Errors{tooManyNodes(name, at.Line, at.Column)}
+	}
 	d.config(doc.Content[0], cfg)
 	cfg.ruleAt = d.ruleAt
 	return cfg, d.errs.err()
@@ -237,21 +302,49 @@ type decoder struct {
 	ruleAt map[Source]*rulePos
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-// syntaxError reports a YAML or JSON syntax error in data. When the parser
-// gives no line (a control character or invalid UTF-8), the line and
-// column are those of the first character YAML does not allow.
+// syntaxError reports a YAML or JSON syntax error in data at its line and
+// column (see [yamltext.Syntax]), without quoting the file.
 func (d *decoder) syntaxError(err error, data []byte) *Error {
-	e := &Error{File: d.file, Code: CodeSyntax, Err: err}
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
-	} else {
-		e.Line, e.Col = yamltext.Locate(msg, data)
+	line, col, msg := yamltext.Syntax(strings.TrimPrefix(err.Error(), "yaml: "), data)
+	return &Error{File: d.file, Line: line, Col: col, Code: CodeSyntax, Err: err,
+		Msg: Text{PL: "plik nie jest poprawnym YAML ani JSON: " + yamltext.Polish(msg), EN: "the file is not valid YAML or JSON: " + msg}}
+}
+
+// MaxRules is the largest number of rules one configuration file may hold:
+// 1,000. The statute has a few dozen; a municipality adds a handful.
+const MaxRules = 1000
+
+// tooManyNodes is the problem of a file that holds more than
+// yamltext.MaxNodes nodes once its aliases are expanded (or more
+// structural marks than they could take, yamltext.MaxMarks).
+func tooManyNodes(file string, line, col int) *Error {
+	return &Error{File: file, Line: line, Col: col, Code: CodeLimit, Msg: textf(
+		"plik zawiera więcej niż %d węzłów YAML (po rozwinięciu aliasów *nazwa); zapisz wartości wprost albo podziel plik",
+		"the file holds more than %d YAML nodes (once its aliases *name are expanded); write the values out or split the file",
+		yamltext.MaxNodes)}
+}
+
+// control reports a control character in s, the text of node n, at the
+// character's position when it can be found, else at the node; it returns
+// whether there was one. Expressions may span lines and hold tabs; every
+// other text is one line.
+func (d *decoder) control(n *yaml.Node, s, id, what string) bool {
+	check := s
+	if what == "expr" {
+		check = strings.NewReplacer("\n", " ", "\t", " ", "\r", " ").Replace(s)
 	}
-	e.Msg = Text{PL: "plik nie jest poprawnym YAML ani JSON: " + yamltext.Polish(msg), EN: "the file is not valid YAML or JSON: " + msg}
-	return e
+	i := yamltext.Control(check)
+	if i < 0 {
+		return false
+	}
+	at := d.source(n)
+	if pos := d.scalarPositions(n, s); i < len(pos) {
+		at = pos[i]
+	}
+	d.errs = append(d.errs, &Error{File: d.file, Line: at.Line, Col: at.Col, ID: id, Code: CodeControlChar, Msg: textf(
+		"%s: znak sterujący (np. NUL, ESC) albo błędny znak; usuń go",
+		"%s: a control character (such as NUL or ESC) or an invalid character; remove it", what)})
+	return true
 }
 
 func (d *decoder) fail(n *yaml.Node, id string, code Code, msg Text) {
@@ -294,8 +387,11 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// configKeys are the keys of a configuration file's top level.
+var configKeys = []string{"$schema", "name", "level", "parameters", "rules"}
+
 func (d *decoder) config(n *yaml.Node, cfg *Config) {
-	f := d.fields(n, "", Text{"plik", "the file"}, "$schema", "name", "level", "parameters", "rules")
+	f := d.top(n)
 	if f == nil {
 		return
 	}
@@ -313,6 +409,42 @@ func (d *decoder) config(n *yaml.Node, cfg *Config) {
 	}
 }
 
+// top returns the values of the top of a file, n, by key, when it is a
+// mapping with at least one key of a configuration file; else it reports
+// the file as not a configuration, returns nil and nothing of the file is
+// read further. An unknown key at the
+// top is reported at its place without its text. Nothing of a file that
+// is not a configuration is quoted: it may be any file a path named by
+// mistake, or on purpose (a scenario's config: [/etc/passwd]).
+func (d *decoder) top(n *yaml.Node) map[string]*yaml.Node {
+	n = resolveAlias(n)
+	known := false
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			known = known || slices.Contains(configKeys, n.Content[i].Value)
+		}
+	}
+	if !known && (n.Kind != yaml.MappingNode || len(n.Content) > 0) {
+		d.fail(n, "", CodeNotConfig, textf(
+			"to nie jest plik konfiguracji: oczekiwano mapy z kluczami %s; sprawdź ścieżkę",
+			"this is not a configuration file: want a mapping of the keys %s; check the path", strings.Join(configKeys, ", ")))
+		return nil
+	}
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch k := n.Content[i]; {
+		case !slices.Contains(configKeys, k.Value):
+			d.fail(k, "", CodeUnknownKey, textf("nieznany klucz pliku; dozwolone: %s; sprawdź pisownię",
+				"an unknown key of the file; allowed: %s; check the spelling", strings.Join(configKeys, ", ")))
+		case out[k.Value] != nil:
+			d.fail(k, "", CodeDuplicate, textf("klucz %q podano dwa razy", "key %q is given twice", k.Value))
+		default:
+			out[k.Value] = resolveAlias(n.Content[i+1])
+		}
+	}
+	return out
+}
+
 func (d *decoder) level(n *yaml.Node) Level {
 	s, ok := d.str(n, "", "level")
 	for i, name := range levelNames {
@@ -327,9 +459,14 @@ func (d *decoder) level(n *yaml.Node) Level {
 	return LevelMunicipality
 }
 
+// str returns the text of n, refusing any other kind of value and a
+// control character (see control).
 func (d *decoder) str(n *yaml.Node, id, what string) (string, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" && n.Tag != "!!timestamp" {
 		d.fail(n, id, CodeWrongType, textf("%s: oczekiwano tekstu", "%s: want a string", what))
+		return "", false
+	}
+	if d.control(n, n.Value, id, what) {
 		return "", false
 	}
 	return n.Value, true
@@ -369,6 +506,9 @@ func (d *decoder) parameters(n *yaml.Node) []Override {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolveAlias(n.Content[i+1])
+		if d.control(k, k.Value, "", "parameters") {
+			continue // the ID would carry the character into every message
+		}
 		if seen[k.Value] {
 			d.fail(k, k.Value, CodeDuplicate, Text{"parametr podano dwa razy", "the parameter is given twice"})
 			continue
@@ -452,6 +592,11 @@ func (d *decoder) rules(n *yaml.Node) []Rule {
 		d.fail(n, "", CodeWrongType, Text{"rules: oczekiwano listy reguł", "rules: want a list of rules"})
 		return nil
 	}
+	if len(n.Content) > MaxRules {
+		d.fail(n, "", CodeLimit, textf("plik zawiera %d reguł, najwyżej %d; podziel go na kilka plików",
+			"the file holds %d rules, at most %d; split it into several files", len(n.Content), MaxRules))
+		return nil
+	}
 	var out []Rule
 	for _, item := range n.Content {
 		if r, ok := d.rule(resolveAlias(item)); ok {
@@ -468,7 +613,10 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 	}
 	r := Rule{Source: d.source(n)}
 	if v := f["id"]; v != nil {
-		r.ID, _ = d.str(v, "", "id")
+		var ok bool
+		if r.ID, ok = d.str(v, "", "id"); !ok && yamltext.Control(v.Value) >= 0 {
+			return Rule{}, false // reported; the rule cannot be named
+		}
 		r.Source = d.source(v)
 	} else {
 		d.fail(n, "", CodeMissing, Text{"reguła bez klucza id", "a rule without an id"})

@@ -302,7 +302,7 @@ func TestParseConfig_shapes(t *testing.T) {
 		{"empty file", "", nil},
 		{"comment only", "# nothing yet\n", nil},
 		{"name only", "name: Gmina\n", nil},
-		{"top level is a list", "- a\n- b\n", []rules.Code{rules.CodeWrongType}},
+		{"top level is a list", "- a\n- b\n", []rules.Code{rules.CodeNotConfig}},
 		{"parameters is a list", "parameters: [a]\n", []rules.Code{rules.CodeWrongType}},
 		{"rules is a mapping", "rules: {a: b}\n", []rules.Code{rules.CodeWrongType}},
 		{"duplicate key", "name: a\nname: b\n", []rules.Code{rules.CodeDuplicate}},
@@ -601,7 +601,7 @@ func TestParseConfig_secondDocumentAndUnplacedErrors(t *testing.T) {
 		pl        string
 	}{
 		{"name: A\n---\nparameters:\n  assistant.max_families: 12\n", 2, 1, "drugi dokument"}, // at the ---
-		{"name: a: b\n", 1, 0, "dwukropek"},
+		{"name: a: b\n", 1, 1, "dwukropek"},                                                   // the column the parser leaves out: the line's first character
 		{"parameters:\n  assistant.max_families: *nope\n", 2, 27, "kotwic"},
 	} {
 		_, err := rules.ParseConfig("gmina.yaml", []byte(tc.data))

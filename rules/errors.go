@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/asysta/asysta/internal/yamltext"
 )
 
 // Code is the stable identifier of a kind of configuration problem. Tools
@@ -32,6 +35,11 @@ const (
 	CodeExprType           Code = "expr_type"           // an expression that does not type-check
 	CodeMessagePlaceholder Code = "message_placeholder" // a message naming an unknown parameter
 	CodeIO                 Code = "io"                  // a file that cannot be read
+	CodeOutsideRoot        Code = "outside_root"        // a file named by a scenario outside the folder it may read
+	CodeNotConfig          Code = "not_config"          // a file that is not a configuration (its top level)
+	CodeControlChar        Code = "control_char"        // a control character in a name, ID, message or path
+	CodeLimit              Code = "limit"               // a file beyond a limit: nodes after aliases, rules, steps
+	CodeTooMany            Code = "too_many"            // the count of problems left out after the first MaxErrors
 )
 
 // Error is one problem in a configuration file or rule: where it is, which
@@ -46,6 +54,8 @@ type Error struct {
 	Msg     Text
 	Snippet string // for expression errors: the expression line and a caret under the spot
 	Err     error  // the underlying error, if any
+
+	more int // for CodeTooMany: the number of problems it stands for
 }
 
 // Error returns the problem in English as FILE:LINE:COL: ID: message [CODE].
@@ -73,9 +83,10 @@ func (e *Error) Localize(lang Lang) string {
 	return b.String()
 }
 
-// Position returns FILE:LINE:COL, leaving out what is unknown.
+// Position returns FILE:LINE:COL, leaving out what is unknown. A file
+// name holding a control character is quoted (see [SafePath]).
 func (e *Error) Position() string {
-	file := e.File
+	file := SafePath(e.File)
 	if file == "" {
 		file = "statute"
 	}
@@ -145,7 +156,54 @@ func (es Errors) err() error {
 	if len(es) == 0 {
 		return nil
 	}
-	return es.sorted()
+	return es.Limit()
+}
+
+// MaxErrors is the largest number of problems a load reports: 100. The
+// rest are counted in one last problem with code [CodeTooMany].
+const MaxErrors = 100
+
+// Limit returns es sorted by position, keeping the first [MaxErrors]
+// problems and counting the others in a last problem with code
+// [CodeTooMany] ("and N more problems"). A list that was limited before
+// (a load merging the problems of several steps) is limited again with the
+// counts added up.
+func (es Errors) Limit() Errors {
+	var kept Errors
+	more := 0
+	for _, e := range es {
+		if e.Code == CodeTooMany && e.more > 0 {
+			more += e.more
+			continue
+		}
+		kept = append(kept, e)
+	}
+	kept = kept.sorted()
+	if len(kept) > MaxErrors {
+		more += len(kept) - MaxErrors
+		kept = kept[:MaxErrors:MaxErrors]
+	}
+	if more == 0 {
+		return kept
+	}
+	file := ""
+	if len(kept) > 0 {
+		file = kept[len(kept)-1].File
+	}
+	return append(kept, &Error{File: file, Code: CodeTooMany, more: more, Msg: textf(
+		"i %d innych problemów (pokazano pierwsze %d); popraw te i sprawdź ponownie",
+		"and %d more problems (the first %d are shown); correct these and check again", more, MaxErrors)})
+}
+
+// SafePath returns path as it is when it is plain text, else quoted as a
+// Go string ("a\r\nb"), so that a file name printed in a message or a
+// report never holds a control character a terminal would obey (a line
+// break forging a line, an escape sequence).
+func SafePath(path string) string {
+	if yamltext.Control(path) < 0 {
+		return path
+	}
+	return strconv.Quote(path)
 }
 
 // AsErrors returns the problems in err: the items of an Errors, or a single

@@ -50,6 +50,12 @@ func checkErrors(t *testing.T, err error, file string) {
 		if e.Line < 0 || e.Col < 0 {
 			t.Errorf("a negative position: %v", e)
 		}
+		if e.Code == rules.CodeSyntax && (e.Line < 1 || e.Col < 1) {
+			t.Errorf("a syntax error without a line and a column: %v", e)
+		}
+		if e.Code == rules.CodeTooMany && len(list) != rules.MaxErrors+1 {
+			t.Errorf("%d problems, then %v", len(list)-1, e)
+		}
 		_ = e.Localize(rules.Polish)
 	}
 }
@@ -134,6 +140,19 @@ func FuzzParseConfig(f *testing.F) {
 		"name: \"\\x80\"\nparameters:\n  \"\": 1\n",
 		"rules:\n  - {id: local.leak, on: place, severity: warn, expr: 'int(string(child.born)) > 0', message: {pl: odmowa, en: denied}}\n",
 		"rules:\n  - {id: local.leak, on: place, kind: due, expr: 'addYears(child.born, int(string(child.born)))'}\n",
+		// Hardening (docs/security.md): control characters, files that are
+		// not configurations, alias bombs, syntax errors the parser leaves
+		// without a column.
+		"name: \"Gmina\\0\"\n",
+		"rules:\n  - {id: \"local.\\e[31mred\", on: refer, expr: 'true', message: {pl: \"a\\r\\nOK\", en: b}}\n",
+		"parameters:\n  \"assistant.max_families\\x1b\": 12\n",
+		"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
+		"password: hunter2\napi_key: s3cr3t\n",
+		"secret: [hunter2\n",
+		"name: *hunter2\n",
+		"a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nname: *e\n",
+		"name: a\n\tlevel: county\n",
+		"rules:\n  - {id: local.a\nname: x\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -244,9 +263,10 @@ func FuzzCompileRule(f *testing.F) {
 		const name = "fuzz.yaml"
 		cfg, err := rules.ParseConfig(name, []byte(src))
 		if err != nil {
-			// Only characters YAML does not allow in a file at all.
+			// Only characters YAML does not allow in a file at all, or
+			// control characters, which no text may hold.
 			checkErrors(t, err, name)
-			if !rules.AsErrors(err).Has(rules.CodeSyntax) {
+			if errs := rules.AsErrors(err); !errs.Has(rules.CodeSyntax) && !errs.Has(rules.CodeControlChar) {
 				t.Fatalf("a generated file is malformed: %v\n%s", err, src)
 			}
 			return

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -40,11 +41,21 @@ var statute = sync.OnceValue(func() *RuleSet {
 
 // LoadFiles reads, parses and applies configuration files to the statute.
 // It returns every problem in every file at once, as [Errors].
-func LoadFiles(paths ...string) (*RuleSet, error) {
+func LoadFiles(paths ...string) (*RuleSet, error) { return loadFiles(ReadConfig, paths) }
+
+// LoadFilesIn is [LoadFiles] for files that must lie inside the folder
+// root: a path leading outside it, directly, through ".." or a symbolic
+// link, is refused with code [CodeOutsideRoot] and not read (see
+// [ReadFileIn]). Scenarios load their configuration this way.
+func LoadFilesIn(root *os.Root, paths ...string) (*RuleSet, error) {
+	return loadFiles(func(p string) (*Config, error) { return ReadConfigIn(root, p) }, paths)
+}
+
+func loadFiles(read func(string) (*Config, error), paths []string) (*RuleSet, error) {
 	var configs []*Config
 	var errs Errors
 	for _, p := range paths {
-		cfg, err := ReadConfig(p)
+		cfg, err := read(p)
 		errs = append(errs, AsErrors(err)...)
 		if cfg != nil {
 			configs = append(configs, cfg)
@@ -56,7 +67,7 @@ func LoadFiles(paths ...string) (*RuleSet, error) {
 		if _, err := New(configs...); err != nil {
 			errs = append(errs, AsErrors(err)...)
 		}
-		return nil, errs.sorted()
+		return nil, errs.Limit()
 	}
 	return New(configs...)
 }

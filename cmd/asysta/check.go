@@ -145,7 +145,7 @@ func (inv *invocation) printValid(rs *rules.RuleSet, files []string) {
 		if inv.lang == rules.Polish {
 			level = levelsPL[cfg.Level]
 		}
-		fmt.Fprintf(inv.stdout, "%s: OK (%s, %s, %s, %s)\n", cfg.File, name, level,
+		fmt.Fprintf(inv.stdout, "%s: OK (%s, %s, %s, %s)\n", rules.SafePath(cfg.File), name, level,
 			inv.count(len(cfg.Parameters), "parametr", "parametry", "parametrów", "parameter", "parameters"),
 			inv.count(len(cfg.Rules), "reguła", "reguły", "reguł", "rule", "rules"))
 	}

@@ -15,7 +15,7 @@ import (
 func init() {
 	register(&command{
 		name:     "test",
-		synopsis: rules.Text{PL: "[--json] [--lang pl|en] ŚCIEŻKA...", EN: "[--json] [--lang pl|en] PATH..."},
+		synopsis: rules.Text{PL: "[--json] [--root FOLDER] [--lang pl|en] ŚCIEŻKA...", EN: "[--json] [--root DIR] [--lang pl|en] PATH..."},
 		summary: rules.Text{
 			PL: "uruchamia scenariusze (pliki lub foldery plików *.yaml) i wypisuje każde niespełnione oczekiwanie",
 			EN: "run scenario files (or folders of *.yaml files), printing each failed expectation",
@@ -66,6 +66,9 @@ func (r scenarioResult) malformed() bool { return len(r.problems) > 0 }
 func runTest(inv *invocation, cmd *command, args []string) int {
 	fs := inv.newFlags(cmd)
 	asJSON := fs.jsonFlag()
+	root := fs.String("root", "", inv.tr(
+		"pliki config scenariuszy wolno czytać w całym folderze `FOLDER` (domyślnie: tylko w folderze każdego scenariusza)",
+		"scenarios may read config files anywhere inside `DIR` (default: only inside each scenario's own folder)"))
 	paths, status, ok := fs.parse(args)
 	if !ok {
 		return status
@@ -76,7 +79,7 @@ func runTest(inv *invocation, cmd *command, args []string) int {
 	}
 	var results []scenarioResult
 	for _, p := range paths {
-		rs, ok := inv.runPath(p)
+		rs, ok := inv.runPath(p, *root)
 		if !ok {
 			return exitUsage
 		}
@@ -92,25 +95,30 @@ func runTest(inv *invocation, cmd *command, args []string) int {
 // runPath runs the scenario files a path names: the file itself, or every
 // *.yaml file of a folder. A path that does not exist is a malformed file;
 // a folder without scenarios is a usage error (ok false).
-func (inv *invocation) runPath(path string) ([]scenarioResult, bool) {
+func (inv *invocation) runPath(path, root string) ([]scenarioResult, bool) {
 	files, err := scenario.Files(path)
 	if err != nil {
 		return []scenarioResult{{file: path, problems: rules.Errors{rules.IOProblem(path, err)}}}, true
 	}
 	if len(files) == 0 {
-		inv.errorf("brak plików scenariuszy (*.yaml) w %s", "no scenario files (*.yaml) in %s", path)
+		inv.errorf("brak plików scenariuszy (*.yaml) w %s", "no scenario files (*.yaml) in %s", rules.SafePath(path))
 		return nil, false
 	}
 	out := make([]scenarioResult, len(files))
 	for i, f := range files {
-		out[i] = runScenarioFile(f)
+		out[i] = runScenarioFile(f, root)
 	}
 	return out, true
 }
 
-// runScenarioFile parses and plays one file.
-func runScenarioFile(file string) scenarioResult {
-	rep, err := scenario.RunFile(context.Background(), file)
+// runScenarioFile parses and plays one file; its config files must lie
+// inside root ("": the file's own folder).
+func runScenarioFile(file, root string) scenarioResult {
+	var opts []scenario.Option
+	if root != "" {
+		opts = append(opts, scenario.WithRoot(root))
+	}
+	rep, err := scenario.RunFile(context.Background(), file, opts...)
 	if err == nil {
 		return scenarioResult{file: file, report: rep}
 	}
@@ -167,7 +175,7 @@ func (inv *invocation) printTest(w io.Writer, results []scenarioResult) {
 			fmt.Fprintln(w, f.Localize(inv.lang))
 		}
 		n := len(r.report.Failures)
-		fmt.Fprintf(w, "%s %s: %s (%s)\n", inv.tr("NIEZALICZONY", "FAIL"), r.file, r.report.Name,
+		fmt.Fprintf(w, "%s %s: %s (%s)\n", inv.tr("NIEZALICZONY", "FAIL"), rules.SafePath(r.file), r.report.Name,
 			inv.count(n, "niespełnione oczekiwanie", "niespełnione oczekiwania", "niespełnionych oczekiwań",
 				"failed expectation", "failed expectations"))
 	}
@@ -202,11 +210,11 @@ func (inv *invocation) printMalformed(w io.Writer, r scenarioResult) {
 	n := len(r.problems)
 	if inv.lang == rules.Polish {
 		fmt.Fprintf(w, "BŁĘDNY PLIK %s: %s; nie uruchomiono (nie liczy się ani do zaliczonych, ani do niezaliczonych)\n",
-			r.file, inv.count(n, "problem", "problemy", "problemów", "", ""))
+			rules.SafePath(r.file), inv.count(n, "problem", "problemy", "problemów", "", ""))
 		return
 	}
 	fmt.Fprintf(w, "MALFORMED %s: %s; not run (counted neither as passed nor failed)\n",
-		r.file, inv.count(n, "", "", "", "problem", "problems"))
+		rules.SafePath(r.file), inv.count(n, "", "", "", "problem", "problems"))
 }
 
 // writeTestJSON prints the results as a JSON object and returns the exit

@@ -223,7 +223,7 @@ func TestTestVerb_usage(t *testing.T) {
 		stderr []string
 		golden string
 	}{
-		{name: "no path", args: []string{"test"}, stderr: []string{"asysta test: give at least one PATH", "Usage: asysta test [--json] [--lang pl|en] PATH..."},
+		{name: "no path", args: []string{"test"}, stderr: []string{"asysta test: give at least one PATH", "Usage: asysta test [--json] [--root DIR] [--lang pl|en] PATH..."},
 			golden: "test_usage_en.txt"},
 		{name: "no path pl", args: []string{"test", "--lang", "pl"}, stderr: []string{"asysta test: podaj co najmniej jedną ŚCIEŻKĘ", "Użycie: asysta test"},
 			golden: "test_usage_pl.txt"},
@@ -251,7 +251,7 @@ func TestTestVerb_usage(t *testing.T) {
 func TestTestVerb_help(t *testing.T) {
 	res := runArgs("help", "test")
 	assert.Equal(t, exitOK, res.code)
-	assert.Contains(t, res.stdout, "Usage: asysta test [--json] [--lang pl|en] PATH...")
+	assert.Contains(t, res.stdout, "Usage: asysta test [--json] [--root DIR] [--lang pl|en] PATH...")
 	assert.Contains(t, res.stdout, "--json")
 	res = runArgs("help")
 	assert.Contains(t, res.stdout, "\n  test ")

@@ -34,7 +34,7 @@ func (inv *invocation) playWorld(verb, path string) (*world, int, bool) {
 		rep, e, err = s.Play(context.Background(), rs, reg)
 	}
 	if err != nil {
-		fmt.Fprintf(inv.stderr, "asysta %s: %s: %s\n", verb, path, inv.localize(err))
+		fmt.Fprintf(inv.stderr, "asysta %s: %s: %s\n", verb, rules.SafePath(path), inv.localize(err))
 		return nil, exitProblem, false
 	}
 	status := exitOK

@@ -6,8 +6,12 @@
 package yamltext
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // Polish says the parser's message msg in Polish: its usual complaints
@@ -38,10 +42,62 @@ var polish = []struct{ en, pl string }{
 	{"block sequence entries are not allowed", "element listy (-) w niedozwolonym miejscu; sprawdź wcięcia"},
 }
 
+var linePrefix = regexp.MustCompile(`^line (\d+): `)
+
+// parserErrors are the messages of the parser proper (not the scanner):
+// for them the parser gives the 0-based number of the line, one less than
+// the line an editor shows.
+var parserErrors = []string{
+	"did not find expected <document start>",
+	"did not find expected node content",
+	"did not find expected key",
+	"did not find expected '-' indicator",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+}
+
+// Syntax returns where the parser's error message msg (without its
+// "yaml: " lead) puts the problem in data, 1-based line and column, and
+// the message without its position. Every syntax error gets a line and a
+// column: the parser gives only a line, and often none; see [Locate] and
+// [Column]. The message never quotes data: the name of an unknown anchor
+// is left out (the position shows it), so that a file that is not a
+// configuration is not echoed.
+func Syntax(msg string, data []byte) (line, col int, text string) {
+	text = msg
+	if _, _, ok := strings.Cut(msg, "unknown anchor '"); ok {
+		text = "unknown anchor referenced"
+	}
+	m := linePrefix.FindStringSubmatch(msg)
+	if m == nil {
+		line, col = Locate(msg, data)
+		return line, col, text
+	}
+	text = strings.TrimPrefix(text, m[0])
+	line, _ = strconv.Atoi(m[1])
+	for _, p := range parserErrors {
+		if strings.Contains(text, p) {
+			line++
+			break
+		}
+	}
+	if bl, bc := BadChar(data); bl > 0 && bl <= line {
+		return bl, bc, text // the parser stopped after the character
+	}
+	if lines := strings.Split(string(data), "\n"); line > len(lines) {
+		// The end of a file without a final line break: just after its
+		// last character.
+		last := strings.TrimSuffix(lines[len(lines)-1], "\r")
+		return len(lines), utf8.RuneCountInString(last) + 1, text
+	}
+	return line, Column(data, line, text), text
+}
+
 // Locate returns the 1-based line and column of the problem the parser
 // reported as msg without a line: the first character YAML does not
 // allow, or the use of an unknown anchor; else line 1 (the parser leaves
-// the line out of its messages about the first line), column 0.
+// the line out of its messages about the first line) at its first
+// character that is not blank.
 func Locate(msg string, data []byte) (line, col int) {
 	if line, col = BadChar(data); line > 0 {
 		return line, col
@@ -53,7 +109,32 @@ func Locate(msg string, data []byte) (line, col int) {
 			}
 		}
 	}
-	return 1, 0
+	return 1, Column(data, 1, msg)
+}
+
+// Column returns the best column (1-based, in characters) for a problem
+// the parser reported on line (1-based) of data without a column: the
+// first tab for a complaint about a tab or a character that cannot start
+// a token, else the first character that is not blank; 1 for a blank line
+// or one past the end of data.
+func Column(data []byte, line int, msg string) int {
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) {
+		return 1
+	}
+	text := strings.TrimSuffix(lines[line-1], "\r")
+	tab := strings.Contains(msg, "tab") || strings.Contains(msg, "cannot start any token")
+	col, first := 1, 0
+	for _, r := range text {
+		if tab && r == '\t' {
+			return col
+		}
+		if first == 0 && r != ' ' && r != '\t' {
+			first = col
+		}
+		col++
+	}
+	return max(first, 1)
 }
 
 // position returns the line and column just after before.
@@ -100,4 +181,127 @@ func yamlPrintable(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// Control returns the index, in characters, of the first control
+// character of s (C0 including NUL, DEL and C1, where escape sequences
+// start), the first byte that is not valid UTF-8, or the first mark that
+// reorders text on screen (U+202A–U+202E, U+2066–U+2069); -1 when there is
+// none. Names, IDs and messages are one line of plain text: a loader
+// refuses such characters where the file is read, because a store may not
+// keep them (PostgreSQL refuses NUL) and a terminal would obey them.
+func Control(s string) int {
+	i := 0
+	for _, r := range s {
+		if r == utf8.RuneError || r < 0x20 || r >= 0x7f && r < 0xa0 ||
+			r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			return i
+		}
+		i++
+	}
+	return -1
+}
+
+// MaxNodes is the largest number of YAML nodes a configuration or
+// scenario file may hold once every alias is expanded: 200,000. A file of
+// ten thousand steps holds about 150,000; a handful of anchors aliased
+// into one another could otherwise stand for billions (docs/security.md,
+// "Limits").
+const MaxNodes = 200_000
+
+// MaxMarks is the largest number of structural marks a file may hold
+// before it is given to the YAML parser: 400,000 (see [TooManyMarks]).
+const MaxMarks = 2 * MaxNodes
+
+// TooManyMarks reports whether data holds more than [MaxMarks] of the
+// characters that begin or separate YAML nodes (line breaks and
+// , : - [ { ?), and if so the line and column of the mark that passes the
+// limit. Every node but the first begins after one of them and at most two
+// nodes begin at one place (a block mapping and its first key), so a file
+// within the limit gives the parser at most about 800,000 nodes, whose tree
+// takes under 200 MB: the parser's memory is bounded before it runs. A
+// real file holds about one mark per node, well within the limit where
+// [MaxNodes] is.
+func TooManyMarks(data []byte) (line, col int, over bool) {
+	n := 0
+	for i, b := range data {
+		switch b {
+		case '\n', ',', ':', '-', '[', '{', '?':
+			if n++; n > MaxMarks {
+				line, col = position(data[:i])
+				return line, col, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// TooManyNodes reports whether doc holds more than [MaxNodes] nodes with
+// every alias expanded, and if so the node at which the count passes the
+// limit (an alias, or the node that begins the excess). The count stops
+// there, and the size of each anchored node is computed once, so the check
+// takes time and memory in proportion to the file, never to the expansion.
+func TooManyNodes(doc *yaml.Node) (*yaml.Node, bool) {
+	c := counter{sizes: map[*yaml.Node]int{}}
+	at := c.walk(doc)
+	return at, at != nil
+}
+
+type counter struct {
+	total int
+	sizes map[*yaml.Node]int // expanded size of anchored nodes, capped past MaxNodes
+}
+
+// walk adds n's expanded size to the total and returns the node at which
+// it passes MaxNodes, or nil.
+func (c *counter) walk(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		c.total += c.size(n.Alias)
+	} else {
+		c.total++
+	}
+	if c.total > MaxNodes {
+		return n
+	}
+	if n.Kind == yaml.AliasNode {
+		return nil
+	}
+	for _, k := range n.Content {
+		if at := c.walk(k); at != nil {
+			return at
+		}
+	}
+	return nil
+}
+
+// size returns n's expanded size, capped just past MaxNodes. An anchored
+// node counts as too large while it is being measured, so an alias inside
+// its own anchor (an endless expansion) is too large.
+func (c *counter) size(n *yaml.Node) int {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil {
+		return 1
+	}
+	if s, ok := c.sizes[n]; ok {
+		return s
+	}
+	if n.Anchor != "" {
+		c.sizes[n] = MaxNodes + 1
+	}
+	s := 1
+	for _, k := range n.Content {
+		if s += c.size(k); s > MaxNodes {
+			s = MaxNodes + 1
+			break
+		}
+	}
+	if n.Anchor != "" {
+		c.sizes[n] = s
+	}
+	return s
 }

@@ -2,9 +2,7 @@ package scenario
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/asysta/asysta/internal/yamltext"
@@ -40,23 +38,12 @@ func (d *decoder) failAt(p Pos, id string, code rules.Code, pl, en string, a ...
 		Msg: rules.Text{PL: fmt.Sprintf(pl, a...), EN: fmt.Sprintf(en, a...)}})
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): `)
-
-// syntax reports a YAML syntax error. When the parser gives no line (a
-// control character or invalid UTF-8), the line and column are those of
-// the first character YAML does not allow in data.
+// syntax reports a YAML syntax error at its line and column (see
+// [yamltext.Syntax]), without quoting the file.
 func (d *decoder) syntax(err error, data []byte) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line, col := 0, 0
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = strings.Replace(msg, m[0], "", 1) // the position is the error's own
-	} else {
-		line, col = yamltext.Locate(msg, data)
-	}
-	e := &rules.Error{File: d.file, Line: line, Col: col, Code: rules.CodeSyntax, Err: err,
-		Msg: rules.Text{PL: "plik nie jest poprawnym YAML: " + yamltext.Polish(msg), EN: "the file is not valid YAML: " + msg}}
-	d.errs = append(d.errs, e)
+	line, col, msg := yamltext.Syntax(strings.TrimPrefix(err.Error(), "yaml: "), data)
+	d.errs = append(d.errs, &rules.Error{File: d.file, Line: line, Col: col, Code: rules.CodeSyntax, Err: err,
+		Msg: rules.Text{PL: "plik nie jest poprawnym YAML: " + yamltext.Polish(msg), EN: "the file is not valid YAML: " + msg}})
 }
 
 // mapping checks that n is a mapping of allowed keys, each once, and
@@ -116,6 +103,18 @@ func (d *decoder) str(n *yaml.Node, what string) string {
 		return ""
 	}
 	return n.Value
+}
+
+// text is str for a name or a path, which is printed: a control
+// character in it is a problem at its place.
+func (d *decoder) text(n *yaml.Node, what string) string {
+	s := d.str(n, what)
+	if yamltext.Control(s) >= 0 {
+		d.fail(n, "", rules.CodeControlChar, "%s: znak sterujący (np. NUL, ESC) albo błędny znak; usuń go",
+			"%s: a control character (such as NUL or ESC) or an invalid character; remove it", what)
+		return ""
+	}
+	return s
 }
 
 func (d *decoder) date(n *yaml.Node, what string) rules.Date {

@@ -42,8 +42,8 @@ func Files(paths ...string) ([]string, error) {
 
 // RunFile parses and runs one scenario file. A malformed file gives a
 // [rules.Errors] error and no report.
-func RunFile(ctx context.Context, path string) (*Report, error) {
-	s, rs, err := ParseFile(path)
+func RunFile(ctx context.Context, path string, opts ...Option) (*Report, error) {
+	s, rs, err := ParseFile(path, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -60,17 +60,27 @@ func Test(t *testing.T, paths ...string) { TestLang(t, rules.English, paths...) 
 // TestLang is [Test] with messages in lang.
 func TestLang(t *testing.T, lang rules.Lang, paths ...string) {
 	t.Helper()
+	TestWith(t, lang, nil, paths...)
+}
+
+// TestWith is [TestLang] with options for loading each file: [WithRoot]
+// lets the scenarios read configuration files anywhere inside a folder of
+// the test suite, e.g.
+//
+//	scenario.TestWith(t, rules.English, []scenario.Option{scenario.WithRoot("testdata")}, "testdata/scenarios")
+func TestWith(t *testing.T, lang rules.Lang, opts []Option, paths ...string) {
+	t.Helper()
 	files, err := Files(paths...)
 	if err != nil {
 		t.Fatalf("scenario: %v", err)
 	}
 	if len(files) == 0 {
-		t.Fatalf("scenario: no scenario files in %v", paths)
+		t.Fatalf("scenario: no scenario files in %q", paths)
 	}
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)), func(t *testing.T) {
 			t.Helper()
-			rep, err := RunFile(t.Context(), f)
+			rep, err := RunFile(t.Context(), f, opts...)
 			report(t, lang, rep, err)
 		})
 	}

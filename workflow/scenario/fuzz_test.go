@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/asysta/asysta/rules"
@@ -31,6 +32,13 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("name: x\nsteps: [{at: 2016-01-01, check: {load: {A: 1}}}]\n"))
 	f.Add([]byte("- a\n- b\n"))
 	f.Add([]byte("name: &a [*a]\n"))
+	// Hardening (docs/security.md): files outside the folder, control
+	// characters, alias bombs, a birth date the engine refuses.
+	f.Add([]byte("name: x\nconfig: [/etc/passwd, ../../go.mod, \"a\\0b\"]\nsteps: [{at: 2016-01-01, check: {load: {A: 1}}}]\n"))
+	f.Add([]byte("name: \"x\\e[2J\"\nsteps: [{at: 2016-01-01, check: {load: {A: 1}}}]\n"))
+	f.Add([]byte("name: x\nsteps:\n  - &s {at: 2016-01-01, check: {load: {A: 1}}}\n" + strings.Repeat("  - *s\n", 1000)))
+	f.Add([]byte("name: x\nfamilies: [{id: F}]\nchildren: [{id: C, family: F, born: 1000-01-01}]\nsteps: [{at: 2016-01-01, check: {load: {A: 1}}}]\n"))
+	f.Add([]byte("name: x\n  steps: 1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// Configuration files are read from disk: keep the fuzzer away from
 		// device and process files.
@@ -59,6 +67,9 @@ func FuzzParse(f *testing.F) {
 			}
 			if e.Msg.PL == "" || e.Msg.EN == "" {
 				t.Fatalf("a problem without a message: %#v", e)
+			}
+			if e.Code == rules.CodeSyntax && (e.Line < 1 || e.Col < 1) {
+				t.Fatalf("a syntax problem without a line and a column: %v", e)
 			}
 		}
 	})

@@ -3,25 +3,52 @@ package scenario
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 
+	"github.com/asysta/asysta/internal/yamltext"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
 	"go.yaml.in/yaml/v3"
 )
 
 // ParseFile reads and parses a scenario file. Configuration files it names
-// are read relative to its folder. Only a regular file of at most
-// [rules.MaxFileSize] bytes is read (see [rules.ReadFile]).
-func ParseFile(path string) (*Scenario, *rules.RuleSet, error) {
+// are read relative to its folder, and only inside the root (see
+// [WithRoot]). Only a regular file of at most [rules.MaxFileSize] bytes is
+// read (see [rules.ReadFile]).
+func ParseFile(path string, opts ...Option) (*Scenario, *rules.RuleSet, error) {
 	data, err := rules.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	return Parse(path, data)
+	return Parse(path, data, opts...)
 }
+
+// Option changes how a scenario is loaded.
+type Option func(*options)
+
+type options struct {
+	root string // "" for the scenario file's folder
+}
+
+// WithRoot lets the files a scenario names in config lie anywhere inside
+// the folder dir (a test suite's folder of shared configurations, say).
+// Without it, they must lie inside the scenario file's own folder. A path
+// leading outside, by "..", as an absolute path or through a symbolic
+// link, is refused at the config entry naming it (code outside_root) and
+// never read (docs/security.md).
+func WithRoot(dir string) Option { return func(o *options) { o.root = dir } }
+
+// tooLarge is the problem of a file of more than yamltext.MaxNodes nodes
+// (or of more structural marks than they could take).
+var tooLarge = rules.Text{
+	PL: "plik zawiera więcej niż %d węzłów YAML (po rozwinięciu aliasów *nazwa); zapisz kroki wprost albo podziel plik",
+	EN: "the file holds more than %d YAML nodes (once its aliases *name are expanded); write the steps out or split the file"}
+
+// MaxSteps is the largest number of steps a scenario file may hold:
+// 10,000 (docs/security.md, "Limits").
+const MaxSteps = 10_000
 
 // Parse decodes a scenario, loads the configuration files it names and
 // checks every reference in it: unknown keys, unknown IDs, bad dates, steps
@@ -29,13 +56,29 @@ func ParseFile(path string) (*Scenario, *rules.RuleSet, error) {
 // not govern the step's trigger), states or obligations. It returns every
 // problem at once as [rules.Errors], each with file, line and column; a
 // malformed scenario never runs. A file holds one YAML document: a second
-// one (after ---) is a problem, not ignored.
-func Parse(name string, data []byte) (*Scenario, *rules.RuleSet, error) {
+// one (after ---) is a problem, not ignored. Configuration files are read
+// only inside the scenario's folder, or the root given with [WithRoot].
+func Parse(name string, data []byte, opts ...Option) (*Scenario, *rules.RuleSet, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.root == "" {
+		o.root = filepath.Dir(name)
+	}
 	d := &decoder{file: name}
+	if line, col, over := yamltext.TooManyMarks(data); over {
+		d.failAt(Pos{File: name, Line: line, Col: col}, "", rules.CodeLimit, tooLarge.PL, tooLarge.EN, yamltext.MaxNodes)
+		return nil, nil, d.errs
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
 		d.syntax(err, data)
+		return nil, nil, d.errs
+	}
+	if at, over := yamltext.TooManyNodes(&doc); over {
+		d.failAt(d.pos(at), "", rules.CodeLimit, tooLarge.PL, tooLarge.EN, yamltext.MaxNodes)
 		return nil, nil, d.errs
 	}
 	s := &Scenario{File: name, at: map[string]field{}, origin: Pos{File: name, Line: 1, Col: 1}}
@@ -54,23 +97,28 @@ func Parse(name string, data []byte) (*Scenario, *rules.RuleSet, error) {
 			"a second YAML document (after ---); a scenario file holds one scenario: move it to a file of its own")
 	}
 	d.scenario(doc.Content[0], s)
-	rs, err := loadConfig(s)
+	rs, err := loadConfig(s, o.root)
 	if err != nil {
 		d.errs = append(d.errs, d.configErrors(err)...)
 	}
 	d.errs = append(d.errs, Validate(s, rs)...)
 	if len(d.errs) > 0 {
-		sortErrors(d.errs)
-		return nil, nil, d.errs
+		return nil, nil, d.errs.Limit()
 	}
 	return s, rs, nil
 }
 
-func loadConfig(s *Scenario) (*rules.RuleSet, error) {
+// loadConfig loads the scenario's configuration files, each inside root.
+func loadConfig(s *Scenario, root string) (*rules.RuleSet, error) {
 	if len(s.Config) == 0 {
 		return rules.Statute(), nil
 	}
-	return rules.LoadFiles(s.Config...)
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, rules.Errors{rules.IOProblem(root, err)}
+	}
+	defer r.Close()
+	return rules.LoadFilesIn(r, s.Config...)
 }
 
 func (d *decoder) scenario(n *yaml.Node, s *Scenario) {
@@ -78,16 +126,16 @@ func (d *decoder) scenario(n *yaml.Node, s *Scenario) {
 	if f == nil {
 		return
 	}
-	switch s.Name = d.str(f["name"], "name"); {
+	switch s.Name = d.text(f["name"], "name"); {
 	case f["name"] == nil:
 		d.fail(n, "", rules.CodeMissing, "brak wymaganego klucza name", "the required key name is missing")
-	case s.Name == "" && f["name"].Kind == yaml.ScalarNode && f["name"].Tag != "!!null":
+	case s.Name == "" && f["name"].Kind == yaml.ScalarNode && f["name"].Tag != "!!null" && yamltext.Control(f["name"].Value) < 0:
 		d.fail(f["name"], "", rules.CodeMissing, "pusta nazwa scenariusza (name)", "the scenario's name is empty")
 	}
 	if f["config"] != nil {
 		d.configAt = map[string]Pos{}
 		for _, c := range d.list(f["config"], "config") {
-			path := d.str(c, "config")
+			path := d.text(c, "config")
 			if path == "" {
 				continue
 			}
@@ -103,7 +151,13 @@ func (d *decoder) scenario(n *yaml.Node, s *Scenario) {
 		return
 	}
 	s.at["steps"] = field{pos: d.pos(f["steps"])}
-	for i, item := range d.list(f["steps"], "steps") {
+	steps := d.list(f["steps"], "steps")
+	if len(steps) > MaxSteps {
+		d.fail(f["steps"], "", rules.CodeLimit, "plik zawiera %d kroków, najwyżej %d; podziel scenariusz na kilka plików",
+			"the file holds %d steps, at most %d; split the scenario into several files", len(steps), MaxSteps)
+		return
+	}
+	for i, item := range steps {
 		before := len(d.errs)
 		st, m := d.step(item)
 		s.Steps = append(s.Steps, st)
@@ -210,26 +264,13 @@ func (d *decoder) configErrors(err error) rules.Errors {
 		errs = rules.Errors{{File: d.file, Code: rules.CodeIO, Err: err, Msg: rules.Text{PL: err.Error(), EN: err.Error()}}}
 	}
 	for i, e := range errs {
-		if p, ok := d.configAt[e.File]; ok && e.Code == rules.CodeIO && e.Line == 0 {
+		if p, ok := d.configAt[e.File]; ok && (e.Code == rules.CodeIO || e.Code == rules.CodeOutsideRoot) && e.Line == 0 {
 			moved := *e
 			moved.File, moved.Line, moved.Col = p.File, p.Line, p.Col
-			moved.Msg = rules.Text{PL: "config " + e.File + ": " + e.Msg.PL, EN: "config " + e.File + ": " + e.Msg.EN}
+			name := rules.SafePath(e.File)
+			moved.Msg = rules.Text{PL: "config " + name + ": " + e.Msg.PL, EN: "config " + name + ": " + e.Msg.EN}
 			errs[i] = &moved
 		}
 	}
 	return errs
-}
-
-// sortErrors orders problems by file, line and column.
-func sortErrors(es rules.Errors) {
-	sort.SliceStable(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
 }

@@ -32,7 +32,7 @@ type Failure struct {
 
 // Localize returns "FILE:LINE: expected …, got …" in lang.
 func (f Failure) Localize(lang rules.Lang) string {
-	where := fmt.Sprintf("%s:%d", f.Pos.File, f.Pos.Line)
+	where := fmt.Sprintf("%s:%d", rules.SafePath(f.Pos.File), f.Pos.Line)
 	if lang == rules.Polish {
 		return fmt.Sprintf("%s: oczekiwano %s, jest %s", where, f.Expected.In(lang), f.Got.In(lang))
 	}

@@ -157,7 +157,9 @@ steps:
   - {at: 2024-03-04, case: F01, do: assign_assistant, by: H1, with: {assistant: A1}, expect: {denied: [local.weighted_caseload, assistant.basis_required]}}
   - {at: 2024-03-04, case: F01, do: assign_assistant, by: H1, with: {assistant: A1}, expect: {denied: [assistant.max_families]}}
 `
-	s, rs, err := scenario.Parse("inline.yaml", []byte(src))
+	// The configuration lies outside the scenario's folder: the root is
+	// the repository's.
+	s, rs, err := scenario.Parse("inline.yaml", []byte(src), scenario.WithRoot("../.."))
 	require.NoError(t, err)
 	rep, err := s.Run(t.Context(), rs)
 	require.NoError(t, err)

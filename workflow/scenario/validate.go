@@ -67,6 +67,10 @@ func (v *validator) given(list string, i int, key string, item Pos) (Pos, bool) 
 // parsed reports whether the scenario comes from a file.
 func (v *validator) parsed() bool { return v.s.at != nil }
 
+// minBornYear is the earliest year of birth the engine takes
+// (workflow.Engine.DeclareChild refuses earlier ones).
+const minBornYear = 1900
+
 // MaxFTE is the largest FTE (etat) a worker may be declared with: two full
 // posts. FTE must be above 0; in a file, fte: 0 is a problem, in Go a zero
 // FTE means full time.
@@ -119,6 +123,12 @@ func (v *validator) values() {
 		if p, ok := v.given("children", i, "family", c.Pos); ok && c.Family == "" {
 			v.fail(p, c.ID, rules.CodeMissing, "pusta rodzina dziecka (family); podaj zadeklarowaną rodzinę",
 				"the child's family is empty (family); give a declared family")
+		}
+		if p, ok := v.given("children", i, "born", c.Pos); ok && !c.Born.IsZero() && (!c.Born.Writable() || c.Born.Year < minBornYear) {
+			// The engine would refuse it when the world is set up, nowhere.
+			// A date of birth is personal data: the message does not repeat it.
+			v.fail(p, c.ID, rules.CodeBadDate, "data urodzenia (born) musi być istniejącym dniem roku od %d do 9999",
+				"the date of birth (born) must be a real day of a year from %d to 9999", minBornYear)
 		}
 	}
 	for i, f := range v.s.FosterFamilies {
