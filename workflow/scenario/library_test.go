@@ -140,3 +140,22 @@ func TestLibraryCoverage(t *testing.T) {
 	assert.Positive(t, cov.configured, "no scenario uses a configuration file")
 	assert.True(t, cov.denied["local.weighted_caseload"], "no scenario is denied by a local rule")
 }
+
+// BenchmarkLibrary runs the whole scenario library as `asysta test
+// examples/scenarios` does: parse every file with its configuration, play
+// it on a fresh engine, check every expectation. For information
+// (docs/performance.md); it must stay well under a second.
+func BenchmarkLibrary(b *testing.B) {
+	files, err := scenario.Files(library)
+	require.NoError(b, err)
+	ctx := b.Context()
+	for b.Loop() {
+		for _, f := range files {
+			rep, err := scenario.RunFile(ctx, f)
+			if err != nil || !rep.Passed() {
+				b.Fatalf("%s: %v", f, err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(files)), "scenarios")
+}
