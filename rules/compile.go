@@ -263,6 +263,13 @@ func (p *paramPatch) Visit(node *ast.Node) {
 			"let is not available in rules; write the expression out"})
 		return
 	}
+	if r, ok := (*node).(*ast.BinaryNode); ok && r.Operator == ".." && !smallRange(r) {
+		// A range is built whole before anything reads it: 1..2000000000
+		// passes the type check, then fails every evaluation.
+		p.fail(r.Location(), textf("zakres (..) w regule musi mieć stałe granice i najwyżej %d elementów",
+			"a range (..) in a rule must have constant bounds and at most %d elements", maxRange))
+		return
+	}
 	if b, ok := (*node).(*ast.BuiltinNode); ok && !containsString(safeBuiltins, b.Name) {
 		p.unavailable(b.Location(), b.Name)
 		return
@@ -311,6 +318,17 @@ func (p *paramPatch) Visit(node *ast.Node) {
 		p.used = append(p.used, arg)
 	}
 	ast.Patch(node, &ast.MemberNode{Node: &ast.IdentifierNode{Value: field}, Property: &ast.StringNode{Value: arg}})
+}
+
+// maxRange bounds the ranges (lo..hi) a rule may write.
+const maxRange = 1000
+
+// smallRange reports whether r, a range, has constant bounds at most
+// maxRange elements apart.
+func smallRange(r *ast.BinaryNode) bool {
+	lo, ok1 := r.Left.(*ast.IntegerNode)
+	hi, ok2 := r.Right.(*ast.IntegerNode)
+	return ok1 && ok2 && hi.Value-lo.Value < maxRange
 }
 
 // unavailable reports a builtin left out of the sandbox (see safeBuiltins).

@@ -34,6 +34,7 @@ var errorCases = map[string][]rules.Code{
 	"json_invalid.json":      {rules.CodeCeilingRaised, rules.CodeUnknownKey, rules.CodeExprType},
 	"not_available.yaml":     {rules.CodeExprType, rules.CodeExprType},
 	"method_call.yaml":       {rules.CodeExprType, rules.CodeExprType},
+	"range.yaml":             {rules.CodeExprType, rules.CodeExprType},
 	"now.yaml":               {rules.CodeExprType},
 	"out_of_range.yaml":      {rules.CodeOutOfRange},
 	"overlap.yaml":           {rules.CodeDuplicate},
@@ -63,6 +64,7 @@ var polishGolden = []string{"ceiling_raised.yaml", "expr_type.yaml", "many.yaml"
 var pointsAt = map[string]string{
 	"bad_dates.yaml":         "2024-02-30}",
 	"block_deep.yaml":        `<= "2"`,
+	"range.yaml":             "..2000000000",
 	"block_expr.yaml":        "dificulty > 0",
 	"ceiling_raised.yaml":    "17",
 	"due_not_date.yaml":      "worker.families + 30",

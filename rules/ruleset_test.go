@@ -337,7 +337,6 @@ func TestRuleSet_localRule_runtimeErrorFailsClosed(t *testing.T) {
 		{"integer division by zero", "worker.families % (worker.families - worker.families) == 0", rules.FailArithmetic, "run time: division by zero"},
 		{"date arithmetic out of range", "addDays(on, worker.families * 100000) > on", rules.FailDateRange, "a date shifted out of range"},
 		{"index out of range", "[1, 2, 3][worker.families] > 0", rules.FailLookup, "a lookup out of range"},
-		{"memory budget", "len(1..2000000000) > worker.families", rules.FailMemory, "the memory budget exceeded"},
 		{"conversion of a missing value", "int(first([])) > worker.families", rules.FailOther, "the expression failed at run time; correct the rule"},
 	}
 	for _, tt := range tests {
