@@ -18,6 +18,7 @@ const (
 	CodeRuleNotApplicable rules.Code = "rule_not_applicable" // a denied rule that does not govern the step's trigger
 	CodeUnknownObligation rules.Code = "unknown_obligation"  // an obligation the lifecycles do not have (docs/glossary.md)
 	CodeUnknownState      rules.Code = "unknown_state"       // a state the lifecycle does not have
+	CodeNotScenario       rules.Code = "not_scenario"        // a configuration file, or a file of neither format, run as a scenario
 )
 
 // decoder walks a scenario's YAML tree and collects every problem.

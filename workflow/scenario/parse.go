@@ -86,6 +86,9 @@ func Parse(name string, data []byte, opts ...Option) (*Scenario, *rules.RuleSet,
 		d.failAt(s.origin, "", rules.CodeMissing, "pusty plik: brak klucza name i kroków", "an empty file: no name and no steps")
 		return nil, nil, d.errs
 	}
+	if !d.isScenario(doc.Content[0]) {
+		return nil, nil, d.errs
+	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case err == io.EOF:
@@ -273,4 +276,37 @@ func (d *decoder) configErrors(err error) rules.Errors {
 		}
 	}
 	return errs
+}
+
+// isScenario reports whether the document's top level is a scenario's
+// (see [Classify]). A configuration file, or a mapping with no key of
+// either format, is one problem at its first line, code not_scenario,
+// instead of a problem for every key.
+func (d *decoder) isScenario(top *yaml.Node) bool {
+	var doc yaml.Node
+	doc.Kind, doc.Content = yaml.DocumentNode, []*yaml.Node{top}
+	switch classifyDoc(&doc) {
+	case FileConfig:
+		d.fail(top, "", CodeNotScenario,
+			"to plik konfiguracyjny, nie scenariusz (nie ma klucza steps): sprawdź go poleceniem asysta check albo wskaż go w kluczu config scenariusza",
+			"a configuration file, not a scenario (it has no steps): check it with asysta check, or name it in a scenario's config")
+		return false
+	case FileOther:
+		if top.Kind == yaml.MappingNode && !hasKey(top, "name") {
+			d.fail(top, "", CodeNotScenario,
+				"ani scenariusz (brak klucza steps), ani plik konfiguracyjny (brak kluczy parameters, rules, level); nie uruchomiono",
+				"neither a scenario (no steps) nor a configuration file (no parameters, rules or level); not run")
+			return false
+		}
+	}
+	return true
+}
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
 }
