@@ -17,27 +17,27 @@ func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
 	}
 	cs, err := r.e.Case(ctx, c.Case)
 	if err != nil {
-		r.fail(c.Pos, rules.Text{PL: "sprawy " + c.Case, EN: "case " + c.Case}, describe(err))
+		r.failCheck(c, rules.Text{PL: "sprawy " + c.Case, EN: "case " + c.Case}, describe(err))
 		return
 	}
 	switch c.Kind {
 	case CheckState:
 		if !cs.State.In(workflow.State(c.State)) {
-			r.fail(c.Pos, texts("%s w stanie %s", "%s in state %s", c.Case, c.State), texts("stan %s", "state %s", stateName(cs.State)))
+			r.failCheck(c, texts("%s w stanie %s", "%s in state %s", c.Case, c.State), texts("stan %s", "state %s", stateName(cs.State)))
 		}
 	case CheckDue:
 		o, ok := cs.Obligation(c.Obligation)
 		switch {
 		case !ok:
-			r.fail(c.Pos, texts("%s %s z terminem %s", "%s %s due %s", c.Case, c.Obligation, c.Date),
+			r.failCheck(c, texts("%s %s z terminem %s", "%s %s due %s", c.Case, c.Obligation, c.Date),
 				texts("brak otwartego obowiązku %s", "no open %s", c.Obligation))
 		case o.Due != c.Date:
-			r.fail(c.Pos, texts("%s %s z terminem %s", "%s %s due %s", c.Case, c.Obligation, c.Date),
+			r.failCheck(c, texts("%s %s z terminem %s", "%s %s due %s", c.Case, c.Obligation, c.Date),
 				texts("termin %s", "due %s", o.Due))
 		}
 	case CheckNotDue:
 		if o, ok := cs.Obligation(c.Obligation); ok {
-			r.fail(c.Pos, texts("braku otwartego obowiązku %s %s", "no open %s %s", c.Case, c.Obligation),
+			r.failCheck(c, texts("braku otwartego obowiązku %s %s", "no open %s %s", c.Case, c.Obligation),
 				texts("otwarty z terminem %s", "open, due %s", o.Due))
 		}
 	case CheckOverdue:
@@ -47,7 +47,7 @@ func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
 			if ok {
 				got = texts("termin %s, jeszcze nie minął", "due %s, not yet overdue", o.Due)
 			}
-			r.fail(c.Pos, texts("%s %s po terminie w dniu %s", "%s %s overdue on %s", c.Case, c.Obligation, on), got)
+			r.failCheck(c, texts("%s %s po terminie w dniu %s", "%s %s overdue on %s", c.Case, c.Obligation, on), got)
 		}
 	}
 }
@@ -58,12 +58,12 @@ func (r *runner) checkLoad(ctx context.Context, on rules.Date, c Check) {
 	l, err := r.e.Load(ctx, c.Worker, on)
 	switch {
 	case err != nil:
-		r.fail(c.Pos, texts("obciążenia %s", "the load of %s", c.Worker), describe(err))
+		r.failCheck(c, texts("obciążenia %s", "the load of %s", c.Worker), describe(err))
 	case l.Cap == 0 && l.Role != workflow.SocialWorker:
-		r.fail(c.Pos, texts("obciążenia %s", "the load of %s", c.Worker),
+		r.failCheck(c, texts("obciążenia %s", "the load of %s", c.Worker),
 			texts("rola %s nie ma limitu spraw", "role %s has no caseload cap", l.Role))
 	case l.Count() != c.Load:
-		r.fail(c.Pos, texts("obciążenia %s równego %d", "load of %s = %d", c.Worker, c.Load), texts("%d", "%d", l.Count()))
+		r.failCheck(c, texts("obciążenia %s równego %d", "load of %s = %d", c.Worker, c.Load), texts("%d", "%d", l.Count()))
 	}
 }
 

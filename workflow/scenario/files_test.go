@@ -83,3 +83,42 @@ func TestSubtestName(t *testing.T) {
 		assert.Equal(t, tt.want, scenario.SubtestName(tt.in), tt.in)
 	}
 }
+
+// TestWithTrace records each fired step's decision, the parameters read
+// and the obligations opened and closed.
+func TestWithTrace(t *testing.T) {
+	rep, err := scenario.RunFile(t.Context(), "testdata/beside/cap.yaml", scenario.WithTrace())
+	require.NoError(t, err)
+	require.True(t, rep.Passed())
+	require.Len(t, rep.Trace, 6)
+
+	assigned := rep.Trace[3]
+	assert.Equal(t, "F1", assigned.Case)
+	assert.Equal(t, "assign_assistant", assigned.Trigger)
+	assert.Equal(t, "success", assigned.Result.EN)
+	require.NotNil(t, assigned.Decision)
+	assert.True(t, assigned.Decision.Allowed)
+	var ids []string
+	for _, o := range assigned.Opened {
+		ids = append(ids, o.ID+" "+o.Due.String())
+	}
+	assert.Equal(t, []string{"family_assessment 2025-09-04"}, ids)
+	var cap rules.ParamUse
+	for _, p := range assigned.Decision.Params {
+		if p.ID == "assistant.max_families" {
+			cap = p
+		}
+	}
+	assert.Equal(t, rules.ParamUse{ID: "assistant.max_families", Value: 2, Source: "testdata/beside/gmina.yaml:3", Basis: "art. 15 ust. 4 UWR"}, cap)
+
+	denied := rep.Trace[5]
+	require.NotNil(t, denied.Decision)
+	assert.False(t, denied.Decision.Allowed)
+	assert.Equal(t, "assistant.max_families", denied.Decision.Unmet()[0].Rule)
+	assert.Empty(t, denied.Opened)
+	assert.Empty(t, denied.Closed)
+
+	plain, err := scenario.RunFile(t.Context(), "testdata/beside/cap.yaml")
+	require.NoError(t, err)
+	assert.Nil(t, plain.Trace, "no trace unless asked for")
+}

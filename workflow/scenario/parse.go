@@ -29,8 +29,13 @@ func ParseFile(path string, opts ...Option) (*Scenario, *rules.RuleSet, error) {
 type Option func(*options)
 
 type options struct {
-	root string // "" for the scenario file's folder
+	root  string // "" for the scenario file's folder
+	trace bool
 }
+
+// WithTrace makes the scenario record, when it runs, what each step's
+// trigger did: [Report.Trace] (what asysta test -v prints).
+func WithTrace() Option { return func(o *options) { o.trace = true } }
 
 // WithRoot lets the files a scenario names in config lie anywhere inside
 // the folder dir (a test suite's folder of shared configurations, say).
@@ -81,7 +86,7 @@ func Parse(name string, data []byte, opts ...Option) (*Scenario, *rules.RuleSet,
 		d.failAt(d.pos(at), "", rules.CodeLimit, tooLarge.PL, tooLarge.EN, yamltext.MaxNodes)
 		return nil, nil, d.errs
 	}
-	s := &Scenario{File: name, at: map[string]field{}, origin: Pos{File: name, Line: 1, Col: 1}}
+	s := &Scenario{File: name, at: map[string]field{}, origin: Pos{File: name, Line: 1, Col: 1}, trace: o.trace}
 	if len(doc.Content) == 0 {
 		d.failAt(s.origin, "", rules.CodeMissing, "pusty plik: brak klucza name i kroków", "an empty file: no name and no steps")
 		return nil, nil, d.errs

@@ -17,6 +17,29 @@ type Report struct {
 	Name     string
 	Steps    int // steps run
 	Failures []Failure
+	// Trace explains each step that fires a trigger, in order; it is
+	// filled only for a scenario parsed [WithTrace].
+	Trace []StepTrace
+}
+
+// StepTrace is what one step's trigger did: the rules consulted with their
+// results, the parameters they read with value and source, and the
+// obligations the trigger opened, renewed and closed on the case.
+type StepTrace struct {
+	Pos     Pos
+	At      rules.Date
+	Case    string
+	Trigger string
+	By      string
+	// Result is "success" or the refusal, in Polish and English.
+	Result rules.Text
+	// Decision is the rules' explained decision; nil when the trigger was
+	// refused before the rules were consulted (forbidden, invalid, an
+	// argument error).
+	Decision *rules.Decision
+	// Opened lists the obligations opened or renewed (a new due date),
+	// Closed those no longer open; both empty on a refusal.
+	Opened, Closed []workflow.Obligation
 }
 
 // Passed reports whether every expectation held.
@@ -28,6 +51,14 @@ type Failure struct {
 	Pos      Pos
 	Expected rules.Text
 	Got      rules.Text
+	// Case is the case the expectation is about ("" for a load check).
+	Case string
+	// Check is what failed: "expect" for a trigger's expectation, else the
+	// check's kind (state, due, not_due, overdue, load).
+	Check string
+	// Rules are the rules a denied expectation names; DeniedBy the rules
+	// that refused the trigger, when the rules refused it.
+	Rules, DeniedBy []string
 }
 
 // Localize returns "FILE:LINE: expected …, got …" in lang.
@@ -56,7 +87,7 @@ func (s *Scenario) Play(ctx context.Context, rs *rules.RuleSet, dir workflow.Dir
 	if rs == nil {
 		rs = rules.Statute()
 	}
-	r := &runner{s: s, rs: rs, workers: map[string]workflow.Worker{}, rep: &Report{File: s.File, Name: s.Name}}
+	r := &runner{s: s, rs: rs, workers: map[string]workflow.Worker{}, rep: &Report{File: s.File, Name: s.Name}, trace: s.trace}
 	if err := r.setup(ctx, dir); err != nil {
 		return nil, nil, err
 	}
@@ -76,6 +107,7 @@ type runner struct {
 	e       *workflow.Engine
 	workers map[string]workflow.Worker
 	rep     *Report
+	trace   bool // fill rep.Trace
 }
 
 func (r *runner) setup(ctx context.Context, dir workflow.Directory) error {
@@ -114,16 +146,24 @@ func (r *runner) setup(ctx context.Context, dir workflow.Directory) error {
 	return errors.Join(errs...)
 }
 
-func (r *runner) fail(p Pos, expected, got rules.Text) {
-	r.rep.Failures = append(r.rep.Failures, Failure{Pos: p, Expected: expected, Got: got})
+// failCheck records a failed check.
+func (r *runner) failCheck(c Check, expected, got rules.Text) {
+	r.rep.Failures = append(r.rep.Failures, Failure{Pos: c.Pos, Expected: expected, Got: got, Case: c.Case, Check: c.Kind.String()})
 }
 
 func (r *runner) step(ctx context.Context, st Step) {
 	if st.Do != "" {
 		w := r.workers[st.By]
-		_, err := r.e.Fire(ctx, st.Case, workflow.Command{Trigger: st.Do, On: st.At, Args: st.With,
+		var before *workflow.Case
+		if r.trace {
+			before, _ = r.e.Case(ctx, st.Case) // nil for a case that does not exist: the step fails below
+		}
+		out, err := r.e.Fire(ctx, st.Case, workflow.Command{Trigger: st.Do, On: st.At, Args: st.With,
 			Actor: workflow.Actor{ID: w.ID, Role: w.Role}})
 		r.compare(st, err)
+		if r.trace {
+			r.rep.Trace = append(r.rep.Trace, traceOf(st, before, out, err))
+		}
 	}
 	for _, c := range st.Checks {
 		r.check(ctx, st.At, c)
@@ -133,26 +173,28 @@ func (r *runner) step(ctx context.Context, st Step) {
 // compare matches a trigger's result against the step's expectation.
 func (r *runner) compare(st Step, err error) {
 	exp := st.Expect
-	want := expectedText(st)
-	got := describe(err)
+	var de *workflow.DeniedError
+	denied := errors.As(err, &de)
+	var ok bool
 	switch exp.Outcome {
 	case ExpectOK:
-		if err != nil {
-			r.fail(exp.Pos, want, got)
-		}
-		return
+		ok = err == nil
 	case ExpectDenied:
-		var de *workflow.DeniedError
-		if !errors.As(err, &de) || !subset(exp.Rules, de.RuleIDs()) {
-			r.fail(exp.Pos, want, got)
-		}
+		ok = denied && subset(exp.Rules, de.RuleIDs())
+	default:
+		sentinel := map[Outcome]error{ExpectForbidden: workflow.ErrForbidden, ExpectInvalid: workflow.ErrInvalidTransition,
+			ExpectArgument: workflow.ErrArgument}[exp.Outcome]
+		ok = errors.Is(err, sentinel)
+	}
+	if ok {
 		return
 	}
-	sentinel := map[Outcome]error{ExpectForbidden: workflow.ErrForbidden, ExpectInvalid: workflow.ErrInvalidTransition,
-		ExpectArgument: workflow.ErrArgument}[exp.Outcome]
-	if !errors.Is(err, sentinel) {
-		r.fail(exp.Pos, want, got)
+	f := Failure{Pos: exp.Pos, Expected: expectedText(st), Got: describe(err), Case: st.Case, Check: "expect",
+		Rules: slices.Clone(exp.Rules)}
+	if denied {
+		f.DeniedBy = de.RuleIDs()
 	}
+	r.rep.Failures = append(r.rep.Failures, f)
 }
 
 func subset(want, have []string) bool {
@@ -186,4 +228,48 @@ func describe(err error) rules.Text {
 		return rules.Text{PL: "powodzenie", EN: "success"}
 	}
 	return rules.Text{PL: workflow.Localize(err, rules.Polish), EN: workflow.Localize(err, rules.English)}
+}
+
+// traceOf explains a fired step from the case before it and the outcome
+// (or the refusal).
+func traceOf(st Step, before *workflow.Case, out *workflow.Outcome, err error) StepTrace {
+	tr := StepTrace{Pos: st.Pos, At: st.At, Case: st.Case, Trigger: st.Do, By: st.By, Result: describe(err)}
+	var de *workflow.DeniedError
+	switch {
+	case errors.As(err, &de):
+		tr.Decision = &de.Decision
+	case err == nil && out != nil:
+		tr.Decision = &out.Decision
+		var was []workflow.Obligation
+		if before != nil {
+			was = before.Obligations
+		}
+		tr.Opened, tr.Closed = obligationChanges(was, out.Case.Obligations)
+	}
+	return tr
+}
+
+// obligationChanges compares a case's open obligations before and after a
+// trigger: opened holds those new or renewed (opened anew, or with another
+// due date), closed those no longer open.
+func obligationChanges(before, after []workflow.Obligation) (opened, closed []workflow.Obligation) {
+	find := func(list []workflow.Obligation, id string) (workflow.Obligation, bool) {
+		for _, o := range list {
+			if o.ID == id {
+				return o, true
+			}
+		}
+		return workflow.Obligation{}, false
+	}
+	for _, o := range after {
+		if was, ok := find(before, o.ID); !ok || was != o {
+			opened = append(opened, o)
+		}
+	}
+	for _, o := range before {
+		if _, ok := find(after, o.ID); !ok {
+			closed = append(closed, o)
+		}
+	}
+	return opened, closed
 }

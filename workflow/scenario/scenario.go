@@ -33,6 +33,8 @@ type Scenario struct {
 	// line, or the Go line of [NewStory]).
 	at     map[string]field
 	origin Pos
+	// trace: a run fills [Report.Trace] ([WithTrace]).
+	trace bool
 }
 
 // field is where a key is written in a scenario file, and whether the
