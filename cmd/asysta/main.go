@@ -64,6 +64,7 @@ type command struct {
 	name     string
 	synopsis rules.Text // arguments after the verb, e.g. "[--json] FILE..."
 	summary  rules.Text // one line for the verb list
+	exits    rules.Text // the verb's exit statuses, for its usage; zero: the command's own
 	// run executes the verb (cmd itself) on its arguments, those after the
 	// verb, and returns the exit status.
 	run func(inv *invocation, cmd *command, args []string) int
@@ -286,6 +287,9 @@ func (vf *verbFlags) usage(w io.Writer) {
 	vf.VisitAll(func(f *flag.Flag) {
 		placeholder, text := flag.UnquoteUsage(f)
 		left := "--" + f.Name
+		if len(f.Name) == 1 {
+			left = "-" + f.Name // -v
+		}
 		if placeholder != "" {
 			left += " " + placeholder
 		}
@@ -295,6 +299,9 @@ func (vf *verbFlags) usage(w io.Writer) {
 		fmt.Fprintf(tw, "  %s\t%s\n", left, text)
 	})
 	tw.Flush()
+	if !vf.cmd.exits.IsZero() {
+		fmt.Fprintf(w, "\n%s %s\n", inv.tr("Kody wyjścia:", "Exit status:"), vf.cmd.exits.In(inv.lang))
+	}
 }
 
 // parseInterspersed parses flags that come before, between or after the

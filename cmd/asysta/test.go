@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -14,11 +15,16 @@ import (
 // init registers the test verb.
 func init() {
 	register(&command{
-		name:     "test",
-		synopsis: rules.Text{PL: "[--json] [--root FOLDER] [--lang pl|en] ŚCIEŻKA...", EN: "[--json] [--root DIR] [--lang pl|en] PATH..."},
+		name: "test",
+		synopsis: rules.Text{PL: "[--format text|json|junit|github] [-v] [--root FOLDER] [--lang pl|en] ŚCIEŻKA...",
+			EN: "[--format text|json|junit|github] [-v] [--root DIR] [--lang pl|en] PATH..."},
 		summary: rules.Text{
 			PL: "uruchamia scenariusze (pliki lub foldery plików *.yaml) i wypisuje każde niespełnione oczekiwanie",
 			EN: "run scenario files (or folders of *.yaml files), printing each failed expectation",
+		},
+		exits: rules.Text{
+			PL: "0 wszystkie scenariusze zaliczone, 1 scenariusz niezaliczony, 2 błędny plik albo błędne wywołanie",
+			EN: "0 every scenario passed, 1 a scenario failed, 2 a file is malformed or the command line is wrong",
 		},
 		run: runTest,
 	})
@@ -40,14 +46,20 @@ type testScenarioJSON struct {
 	Passed   bool          `json:"passed"`
 	Failures []failureJSON `json:"failures"`
 	Problems []problemJSON `json:"problems"`
+	Steps    []stepJSON    `json:"steps,omitempty"` // with -v: what each step's trigger did
 }
 
 // failureJSON is one failed expectation in the output of test --json.
 type failureJSON struct {
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Expected string `json:"expected"` // in the language asked for
-	Got      string `json:"got"`
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Column   int      `json:"column"`
+	Case     string   `json:"case"`  // "" for a load check
+	Check    string   `json:"check"` // expect, state, due, not_due, overdue or load
+	Expected string   `json:"expected"`
+	Got      string   `json:"got"`       // in the language asked for
+	Rules    []string `json:"rules"`     // the rules a denied expectation names
+	DeniedBy []string `json:"denied_by"` // the rules that refused the trigger
 }
 
 // scenarioResult is the outcome of one scenario file: a report, or the
@@ -56,6 +68,7 @@ type scenarioResult struct {
 	file     string
 	report   *scenario.Report
 	problems rules.Errors
+	elapsed  time.Duration
 }
 
 func (r scenarioResult) malformed() bool { return len(r.problems) > 0 }
@@ -65,7 +78,12 @@ func (r scenarioResult) malformed() bool { return len(r.problems) > 0 }
 // file is malformed (or the command line is wrong).
 func runTest(inv *invocation, cmd *command, args []string) int {
 	fs := inv.newFlags(cmd)
-	asJSON := fs.jsonFlag()
+	format := fs.String("format", "text", inv.tr("wynik w formacie `FORMAT`: text, json, junit (JUnit XML) albo github (adnotacje GitHub Actions)",
+		"print `FORMAT`: text, json, junit (JUnit XML) or github (GitHub Actions annotations)"))
+	asJSON := fs.Bool("json", false, inv.tr("to samo co --format json", "the same as --format json"))
+	verbose := fs.Bool("v", false, inv.tr(
+		"dla każdego kroku reguły z wynikami, odczytane parametry (wartość, źródło) oraz otwarte i zamknięte obowiązki (text, json)",
+		"for each step, the rules consulted with their results, the parameters read (value, source) and the obligations opened and closed (text, json)"))
 	root := fs.String("root", "", inv.tr(
 		"pliki config scenariuszy wolno czytać w całym folderze `FOLDER` (domyślnie: tylko w folderze każdego scenariusza)",
 		"scenarios may read config files anywhere inside `DIR` (default: only inside each scenario's own folder)"))
@@ -73,20 +91,38 @@ func runTest(inv *invocation, cmd *command, args []string) int {
 	if !ok {
 		return status
 	}
+	if *asJSON {
+		*format = "json"
+	}
+	switch *format {
+	case "text", "json", "junit", "github":
+	default:
+		return fs.fail(rules.Text{PL: fmt.Sprintf("nieznany format %q; dozwolone: text, json, junit, github", *format),
+			EN: fmt.Sprintf("unknown format %q; allowed: text, json, junit, github", *format)})
+	}
 	if len(paths) == 0 {
 		return fs.fail(rules.Text{PL: "podaj co najmniej jedną ŚCIEŻKĘ (plik scenariusza lub folder)",
 			EN: "give at least one PATH (a scenario file or a folder)"})
 	}
 	var results []scenarioResult
 	for _, p := range paths {
-		rs, ok := inv.runPath(p, *root)
+		rs, ok := inv.runPath(p, *root, *verbose)
 		if !ok {
 			return exitUsage
 		}
 		results = append(results, rs...)
 	}
-	if *asJSON {
+	switch *format {
+	case "json":
 		return inv.writeTestJSON(results)
+	case "junit":
+		return inv.writeJUnit(results)
+	case "github":
+		inv.printGitHub(inv.stdout, results)
+		return testStatus(results)
+	}
+	if *verbose {
+		inv.printTrace(inv.stdout, results)
 	}
 	inv.printTest(inv.stdout, results)
 	return testStatus(results)
@@ -95,7 +131,7 @@ func runTest(inv *invocation, cmd *command, args []string) int {
 // runPath runs the scenario files a path names: the file itself, or every
 // *.yaml file of a folder. A path that does not exist is a malformed file;
 // a folder without scenarios is a usage error (ok false).
-func (inv *invocation) runPath(path, root string) ([]scenarioResult, bool) {
+func (inv *invocation) runPath(path, root string, trace bool) ([]scenarioResult, bool) {
 	files, err := scenario.Files(path)
 	if err != nil {
 		return []scenarioResult{{file: path, problems: rules.Errors{rules.IOProblem(path, err)}}}, true
@@ -106,17 +142,23 @@ func (inv *invocation) runPath(path, root string) ([]scenarioResult, bool) {
 	}
 	out := make([]scenarioResult, len(files))
 	for i, f := range files {
-		out[i] = runScenarioFile(f, root)
+		start := inv.now()
+		out[i] = runScenarioFile(f, root, trace)
+		out[i].elapsed = inv.now().Sub(start)
 	}
 	return out, true
 }
 
 // runScenarioFile parses and plays one file; its config files must lie
-// inside root ("": the file's own folder).
-func runScenarioFile(file, root string) scenarioResult {
+// inside root ("": the file's own folder). trace records what each step
+// did.
+func runScenarioFile(file, root string, trace bool) scenarioResult {
 	var opts []scenario.Option
 	if root != "" {
 		opts = append(opts, scenario.WithRoot(root))
+	}
+	if trace {
+		opts = append(opts, scenario.WithTrace())
 	}
 	rep, err := scenario.RunFile(context.Background(), file, opts...)
 	if err == nil {
@@ -161,7 +203,8 @@ func testStatus(results []scenarioResult) int {
 
 // printTest prints every failed expectation and every problem of a
 // malformed file, a line for each scenario that did not pass, and the
-// summary; the last line is always "N passed, N failed".
+// summary; the last line is "N passed, N failed", or, when every file is
+// malformed, a line saying that no scenario ran.
 func (inv *invocation) printTest(w io.Writer, results []scenarioResult) {
 	for _, r := range results {
 		if r.malformed() {
@@ -179,7 +222,22 @@ func (inv *invocation) printTest(w io.Writer, results []scenarioResult) {
 			inv.count(n, "niespełnione oczekiwanie", "niespełnione oczekiwania", "niespełnionych oczekiwań",
 				"failed expectation", "failed expectations"))
 	}
+	inv.printTestSummary(w, results)
+}
+
+// printTestSummary prints the counts of passed and failed scenarios and
+// malformed files; the last line is "N passed, N failed", or, when every
+// file is malformed, a line saying that no scenario ran.
+func (inv *invocation) printTestSummary(w io.Writer, results []scenarioResult) {
 	passed, failed, malformed := testCounts(results)
+	if passed+failed == 0 {
+		// Every file is malformed: nothing ran, and "0 passed, 0 failed"
+		// would read as success.
+		fmt.Fprintln(w, inv.tr(
+			fmt.Sprintf("Nie uruchomiono żadnego scenariusza: %s", inv.count(malformed, "błędny plik", "błędne pliki", "błędnych plików", "", "")),
+			fmt.Sprintf("No scenario ran: %s", inv.count(malformed, "", "", "", "malformed file", "malformed files"))))
+		return
+	}
 	if inv.lang == rules.Polish {
 		line := fmt.Sprintf("Scenariusze zaliczone: %d, niezaliczone: %d", passed, failed)
 		if malformed > 0 {
@@ -231,9 +289,11 @@ func (inv *invocation) writeTestJSON(results []scenarioResult) int {
 		if r.report != nil {
 			s.Name, s.Passed = r.report.Name, r.report.Passed()
 			for _, f := range r.report.Failures {
-				s.Failures = append(s.Failures, failureJSON{File: f.Pos.File, Line: f.Pos.Line,
-					Expected: f.Expected.In(inv.lang), Got: f.Got.In(inv.lang)})
+				s.Failures = append(s.Failures, failureJSON{File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
+					Case: f.Case, Check: f.Check, Expected: f.Expected.In(inv.lang), Got: f.Got.In(inv.lang),
+					Rules: nonNil(f.Rules), DeniedBy: nonNil(f.DeniedBy)})
 			}
+			s.Steps = inv.stepsJSON(r.report.Trace)
 		}
 		out.Scenarios[i] = s
 	}

@@ -60,7 +60,7 @@ func TestTestVerb(t *testing.T) {
 			}},
 		{name: "Polish from LANG", env: map[string]string{"LANG": "pl_PL.UTF-8"}, args: []string{"test", failingFile}, code: exitProblem,
 			last: "0 passed, 1 failed", want: []string{"NIEZALICZONY testdata/scenarios/failing.yaml"}},
-		{name: "malformed", args: []string{"test", malformedFile}, code: exitUsage, golden: "test_malformed_en.txt", last: "0 passed, 0 failed",
+		{name: "malformed", args: []string{"test", malformedFile}, code: exitUsage, golden: "test_malformed_en.txt", last: "No scenario ran: 1 malformed file",
 			want: []string{
 				"testdata/scenarios/malformed.yaml:3:36: unknown key \"office\" (workers); allowed: id, role, fte, employer, area, from, to [unknown_key]\n",
 				"testdata/scenarios/malformed.yaml:8:5: F05: case \"F05\" is not declared (families, children, foster_families) [unknown_id]\n",
@@ -73,8 +73,8 @@ func TestTestVerb(t *testing.T) {
 		{name: "a path that does not exist", args: []string{"test", consentFile, "testdata/scenarios/none.yaml"}, code: exitUsage,
 			last: "1 passed, 0 failed", want: []string{"testdata/scenarios/none.yaml: cannot read the file: the file does not exist", "[io]"}},
 		{name: "a path that does not exist, in Polish", args: []string{"test", "--lang", "pl", "testdata/scenarios/none.yaml"}, code: exitUsage,
-			last: "0 passed, 0 failed", want: []string{"testdata/scenarios/none.yaml: nie można odczytać pliku: plik nie istnieje; sprawdź ścieżkę [io]\n"}},
-		{name: "a device", args: []string{"test", "/dev/zero"}, code: exitUsage, last: "0 passed, 0 failed",
+			last: "Nie uruchomiono żadnego scenariusza: 1 błędny plik", want: []string{"testdata/scenarios/none.yaml: nie można odczytać pliku: plik nie istnieje; sprawdź ścieżkę [io]\n"}},
+		{name: "a device", args: []string{"test", "/dev/zero"}, code: exitUsage, last: "No scenario ran: 1 malformed file",
 			want: []string{"/dev/zero: cannot read the file: it is not a regular file", "[io]", "MALFORMED /dev/zero"}},
 		{name: "the library", args: []string{"test", libraryDir}, code: exitOK},
 	}
@@ -86,7 +86,7 @@ func TestTestVerb(t *testing.T) {
 			if tt.last != "" {
 				assert.Equal(t, tt.last, lastLine(res.stdout))
 			}
-			assert.Regexp(t, `^\d+ passed, \d+ failed$`, lastLine(res.stdout))
+			assert.Regexp(t, `^(\d+ passed, \d+ failed|No scenario ran: .*|Nie uruchomiono żadnego scenariusza: .*)$`, lastLine(res.stdout))
 			for _, w := range tt.want {
 				assert.Contains(t, res.stdout, w)
 			}
@@ -173,7 +173,8 @@ func TestTestVerb_JSONFailure(t *testing.T) {
 	assert.Equal(t, "OPS Wadowice: scenariusz z dwoma błędnymi oczekiwaniami", s.Name)
 	assert.False(t, s.Passed)
 	require.Len(t, s.Failures, 2)
-	assert.Equal(t, failureJSON{File: failingFile, Line: 12, Expected: "F03 interview z terminem 2016-03-18", Got: "termin 2016-03-21"}, s.Failures[0])
+	assert.Equal(t, failureJSON{File: failingFile, Line: 12, Column: 36, Case: "F03", Check: "due",
+		Expected: "F03 interview z terminem 2016-03-18", Got: "termin 2016-03-21", Rules: []string{}, DeniedBy: []string{}}, s.Failures[0])
 }
 
 // assertTestJSONKeys checks that the output of test --json has exactly the
@@ -190,14 +191,14 @@ func assertTestJSONKeys(t *testing.T, out string) {
 	require.NoError(t, json.Unmarshal(raw["scenarios"], &scenarios))
 	assert.NotNil(t, scenarios)
 	for _, s := range scenarios {
-		assert.ElementsMatch(t, []string{"file", "name", "passed", "failures", "problems"}, keys(s))
+		assert.Subset(t, []string{"file", "name", "passed", "failures", "problems", "steps"}, keys(s))
 		var failures, problems []map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal(s["failures"], &failures))
 		require.NoError(t, json.Unmarshal(s["problems"], &problems))
 		assert.NotNil(t, failures, "failures must be a list, not null")
 		assert.NotNil(t, problems, "problems must be a list, not null")
 		for _, f := range failures {
-			assert.ElementsMatch(t, []string{"file", "line", "expected", "got"}, keys(f))
+			assert.ElementsMatch(t, []string{"file", "line", "column", "case", "check", "expected", "got", "rules", "denied_by"}, keys(f))
 		}
 		for _, p := range problems {
 			assert.ElementsMatch(t, []string{"file", "line", "col", "id", "code", "message"}, keys(p))
@@ -223,12 +224,13 @@ func TestTestVerb_usage(t *testing.T) {
 		stderr []string
 		golden string
 	}{
-		{name: "no path", args: []string{"test"}, stderr: []string{"asysta test: give at least one PATH", "Usage: asysta test [--json] [--root DIR] [--lang pl|en] PATH..."},
+		{name: "no path", args: []string{"test"}, stderr: []string{"asysta test: give at least one PATH", "Usage: asysta test [--format text|json|junit|github] [-v] [--root DIR] [--lang pl|en] PATH..."},
 			golden: "test_usage_en.txt"},
 		{name: "no path pl", args: []string{"test", "--lang", "pl"}, stderr: []string{"asysta test: podaj co najmniej jedną ŚCIEŻKĘ", "Użycie: asysta test"},
 			golden: "test_usage_pl.txt"},
 		{name: "only --json", args: []string{"test", "--json"}, stderr: []string{"give at least one PATH"}},
 		{name: "unknown flag", args: []string{"test", "--verbose", consentFile}, stderr: []string{"asysta test: unknown flag -verbose"}},
+		{name: "unknown format", args: []string{"test", "--format", "xml", consentFile}, stderr: []string{`asysta test: unknown format "xml"; allowed: text, json, junit, github`}},
 		{name: "unknown language", args: []string{"test", "--lang", "de", consentFile}, stderr: []string{`unknown language "de"`}},
 		{name: "a folder without scenarios", args: []string{"test", empty}, stderr: []string{"asysta: no scenario files (*.yaml) in " + empty}},
 	}
@@ -251,7 +253,7 @@ func TestTestVerb_usage(t *testing.T) {
 func TestTestVerb_help(t *testing.T) {
 	res := runArgs("help", "test")
 	assert.Equal(t, exitOK, res.code)
-	assert.Contains(t, res.stdout, "Usage: asysta test [--json] [--root DIR] [--lang pl|en] PATH...")
+	assert.Contains(t, res.stdout, "Usage: asysta test [--format text|json|junit|github] [-v] [--root DIR] [--lang pl|en] PATH...")
 	assert.Contains(t, res.stdout, "--json")
 	res = runArgs("help")
 	assert.Contains(t, res.stdout, "\n  test ")
