@@ -363,6 +363,15 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// emptyIfNil returns list, or an empty list for nil, so that JSON shows
+// [] rather than null.
+func emptyIfNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}
+
 // jsonFailed reports on stderr that the JSON output could not be encoded
 // or written (the output on stdout is incomplete), as the other verbs do,
 // and returns the exit status for it.

@@ -21,6 +21,10 @@ func init() {
 			PL: "normy zatrudnienia ośrodka (art. 110 ust. 11–12 UPS) i obciążenie asystentów i koordynatorów",
 			EN: "a centre's staffing norms (art. 110 ust. 11–12 UPS) and its assistants' and coordinators' loads",
 		},
+		exits: rules.Text{
+			PL: "0 normy spełnione, 1 norma naruszona albo scenariusz niezaliczony, 2 błędny plik albo błędne wywołanie",
+			EN: "0 the norms are met, 1 a norm is breached or the scenario failed, 2 a malformed file or a wrong command line",
+		},
 		run: runStaffing,
 	})
 }
@@ -57,7 +61,15 @@ func runStaffing(inv *invocation, cmd *command, args []string) int {
 		fmt.Fprintf(inv.stderr, "asysta staffing: %s\n", inv.localize(err))
 		return exitProblem
 	}
+	if len(rep.Violations) > 0 {
+		status = exitProblem // a breached norm, as check reports a problem
+	}
 	if *asJSON {
+		// Lists are [] when empty, never null.
+		rep.SocialWorkerLoads = emptyIfNil(rep.SocialWorkerLoads)
+		rep.Assistants = emptyIfNil(rep.Assistants)
+		rep.Coordinators = emptyIfNil(rep.Coordinators)
+		rep.Violations = emptyIfNil(rep.Violations)
 		if err := writeJSON(inv.stdout, rep); err != nil {
 			return inv.jsonFailed(err)
 		}

@@ -291,7 +291,7 @@ func (inv *invocation) writeTestJSON(results []scenarioResult) int {
 			for _, f := range r.report.Failures {
 				s.Failures = append(s.Failures, failureJSON{File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
 					Case: f.Case, Check: f.Check, Expected: f.Expected.In(inv.lang), Got: f.Got.In(inv.lang),
-					Rules: nonNil(f.Rules), DeniedBy: nonNil(f.DeniedBy)})
+					Rules: emptyIfNil(f.Rules), DeniedBy: emptyIfNil(f.DeniedBy)})
 			}
 			s.Steps = inv.stepsJSON(r.report.Trace)
 		}

@@ -238,14 +238,6 @@ func obligationsJSON(list []workflow.Obligation) []obligationJSON {
 	return out
 }
 
-// nonNil returns list, or an empty list for nil, so that JSON shows [].
-func nonNil(list []string) []string {
-	if list == nil {
-		return []string{}
-	}
-	return list
-}
-
 // printTrace prints, for each scenario that ran, every fired step: its
 // result, the rules consulted with their results, the parameters read with
 // value and source, and the obligations opened and closed.

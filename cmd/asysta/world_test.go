@@ -58,13 +58,18 @@ func TestCalendar_json(t *testing.T) {
 // TestStaffing covers the staffing verb.
 func TestStaffing(t *testing.T) {
 	res := runArgs("staffing", "--unit", "OPS-1", "--inhabitants", "9000", "--families", "120", "testdata/world/office.yaml")
-	require.Equal(t, exitOK, res.code, res.stderr)
+	require.Equal(t, exitProblem, res.code, "a breached norm exits 1, as check does: %s", res.stderr)
 	assertGolden(t, "staffing_office_en.txt", res.stdout)
+	pl := runArgs("staffing", "--lang", "pl", "--unit", "OPS-1", "--inhabitants", "9000", "--families", "120", "testdata/world/office.yaml")
+	assert.Equal(t, exitProblem, pl.code)
+	assertGolden(t, "staffing_office_pl.txt", pl.stdout)
 	assert.Contains(t, res.stdout, "1.50 FTE; required 3")
 	assert.Contains(t, res.stdout, "social_worker.min_fte")
 
 	res = runArgs("staffing", "--json", "--lang", "pl", "--unit", "OPS-1", "--inhabitants", "9000", "testdata/world/office.yaml")
-	require.Equal(t, exitOK, res.code, res.stderr)
+	require.Equal(t, exitProblem, res.code, res.stderr)
+	assert.NotContains(t, res.stdout, "null", "empty lists are [], never null")
+	assert.Contains(t, res.stdout, `"coordinators": []`)
 	var rep struct {
 		SocialWorkers struct {
 			Required int  `json:"required"`
@@ -80,6 +85,13 @@ func TestStaffing(t *testing.T) {
 
 	res = runArgs("staffing", "testdata/world/office.yaml")
 	assert.Equal(t, exitUsage, res.code, "--unit and --inhabitants are required")
+
+	// A centre within its norms exits 0; its empty lists are [].
+	res = runArgs("staffing", "--json", "--unit", "OPS-1", "--inhabitants", "5000", "testdata/world/met.yaml")
+	require.Equal(t, exitOK, res.code, res.stdout+res.stderr)
+	assert.Contains(t, res.stdout, `"assistants": []`)
+	assert.Contains(t, res.stdout, `"violations": []`)
+	assert.NotContains(t, res.stdout, "null")
 }
 
 // failingWriter refuses every write, as a full disk or a closed pipe does.
