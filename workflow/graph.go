@@ -175,20 +175,20 @@ func drawnTargets(l *lifecycle, r *record, p *path, from State) ([]State, error)
 	return out, nil
 }
 
-// choiceTargets returns a dynamic transition's targets as drawn. Targets
-// chosen by an argument (place: form) get an edge each; when the choice
-// is not visible in the arguments (return_refused: the placement the child
-// came from) and the targets are all the leaves of one superstate, the
-// edge goes to the superstate, clipped at its border, as a UML history
-// entry would: one edge per leaf would make Mermaid lay other states out
-// inside the composite state.
+// choiceTargets returns a dynamic transition's targets as drawn. When the
+// targets are all the leaves of one superstate (place: one per form;
+// return_refused: the placement the child came from), one edge goes to the
+// superstate, clipped at its border, labelled with how the leaf is chosen:
+// an edge per leaf made the child diagram 4,000 px wide, its labels
+// overlapping, and makes Mermaid lay other states out inside the composite
+// state. Other targets get an edge each.
 func choiceTargets(l *lifecycle, r *record, p *path) []State {
 	parent := p.targets[0].Parent()
 	if parent == "" {
 		return slices.Clone(p.targets)
 	}
 	for _, to := range p.targets {
-		if to.Parent() != parent || choiceLabel(r.name, to) != choiceLabel(r.name, p.targets[0]) {
+		if to.Parent() != parent {
 			return slices.Clone(p.targets)
 		}
 	}
@@ -217,6 +217,9 @@ func choiceLabel(trigger string, to State) string {
 		}
 		return "basis = court_order"
 	case "place":
+		if to.Parent() == "" { // drawn to the superstate: every form
+			return "to " + string(to) + ".‹form›"
+		}
 		return "form = " + to.Leaf()
 	case "move":
 		return "to placed.‹form›"
@@ -334,10 +337,29 @@ func (d *diagram) dotNodes(b *strings.Builder, parent State, indent string) {
 		fmt.Fprintf(b, "%ssubgraph %s {\n", indent, dotCluster(n.id))
 		fmt.Fprintf(b, "%s\tlabel=%s;\n%s\tstyle=rounded;\n", indent, dotString(string(n.id)), indent)
 		d.dotNodes(b, n.id, indent+"\t")
+		d.dotRows(b, n.id, indent+"\t")
 		if note := d.dotNote(n.id); note != "" {
 			fmt.Fprintf(b, "%s\t%s [shape=note, style=\"\", fontsize=10, label=\"%s\"];\n", indent, dotID(n.id+" (internal)"), note)
 		}
 		fmt.Fprintf(b, "%s}\n", indent)
+	}
+}
+
+// dotRowWidth is the most leaves a cluster shows side by side.
+const dotRowWidth = 3
+
+// dotRows stacks a cluster's leaves in rows of dotRowWidth, with invisible
+// edges from each leaf to the one below it: the six placements of a child
+// side by side made the diagram 4,000 px wide.
+func (d *diagram) dotRows(b *strings.Builder, cluster State, indent string) {
+	var leaves []State
+	for _, n := range d.children(cluster) {
+		if !n.cluster {
+			leaves = append(leaves, n.id)
+		}
+	}
+	for i := 0; i+dotRowWidth < len(leaves); i++ {
+		fmt.Fprintf(b, "%s%s -> %s [style=invis];\n", indent, dotID(leaves[i]), dotID(leaves[i+dotRowWidth]))
 	}
 }
 
