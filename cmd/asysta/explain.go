@@ -52,14 +52,9 @@ func runExplain(inv *invocation, cmd *command, args []string) int {
 	if len(positional) != 1 {
 		return fs.fail(rules.Text{PL: "podaj jeden ID", EN: "give one ID"})
 	}
-	day, status, ok := inv.paramsDay(fs, *on)
+	rs, day, status, ok := inv.ruleSetOn(fs, *on, *configs)
 	if !ok {
 		return status
-	}
-	rs, err := rules.LoadFiles(*configs...)
-	if err != nil {
-		inv.reportLoadError(inv.stderr, err)
-		return exitProblem
 	}
 	x := &explainer{inv: inv, w: inv.stdout, rs: rs, day: day, glossary: docs.Glossary()}
 	id := positional[0]
@@ -146,7 +141,7 @@ func (x *explainer) rule(id string) bool {
 	inv, r := x.inv, p.Rule()
 	x.heading(id, rules.Text{PL: "reguła", EN: "rule"})
 	x.glossaryRow(id, "Rules", "")
-	x.line("rodzaj", "kind", inv.kindName(r.Kind)+", "+inv.severityName(r.Severity))
+	x.line("rodzaj", "kind", inv.kindText(r))
 	x.line("wyzwalacze", "triggers", strings.Join(triggerNames(p.Triggers()), ", "))
 	x.line("źródło", "source", inv.sourceName(r.Source))
 	x.line("podstawa prawna", "legal basis", inv.basisText(r.Basis))

@@ -53,14 +53,9 @@ func runRules(inv *invocation, cmd *command, args []string) int {
 	if len(positional) > 0 {
 		return fs.fail(rules.Text{PL: "nieoczekiwany argument " + positional[0], EN: "unexpected argument " + positional[0]})
 	}
-	day, status, ok := inv.paramsDay(fs, *on)
+	rs, day, status, ok := inv.ruleSetOn(fs, *on, *configs)
 	if !ok {
 		return status
-	}
-	rs, err := rules.LoadFiles(*configs...)
-	if err != nil {
-		inv.reportLoadError(inv.stderr, err)
-		return exitProblem
 	}
 	var inForce []rules.Rule
 	var triggers [][]string
@@ -101,12 +96,37 @@ func (inv *invocation) dayAndConfigFlags(fs *verbFlags) (on *string, configs *[]
 	return on, (*[]string)(&list)
 }
 
+// ruleSetOn returns the day --on names and the rule set of the statute and
+// the files, or the exit status: 2 for a bad date, 1 for a day before the
+// statute or a file with problems (printed as by check).
+func (inv *invocation) ruleSetOn(fs *verbFlags, on string, configs []string) (*rules.RuleSet, rules.Date, int, bool) {
+	day, status, ok := inv.paramsDay(fs, on)
+	if !ok {
+		return nil, day, status, false
+	}
+	rs, err := rules.LoadFiles(configs...)
+	if err != nil {
+		inv.reportLoadError(inv.stderr, err)
+		return nil, day, exitProblem, false
+	}
+	return rs, day, exitOK, true
+}
+
 // printRuleHead prints a rule's ID, kind, severity, source and basis, its
 // triggers and its expression.
 func (inv *invocation) printRuleHead(w io.Writer, r rules.Rule, triggers []string) {
-	fmt.Fprintf(w, "%s  %s, %s  (%s; %s)\n", r.ID, inv.kindName(r.Kind), inv.severityName(r.Severity), inv.sourceName(r.Source), inv.basisText(r.Basis))
+	fmt.Fprintf(w, "%s  %s  (%s; %s)\n", r.ID, inv.kindText(r), inv.sourceName(r.Source), inv.basisText(r.Basis))
 	fmt.Fprintf(w, "  %-6s %s\n", inv.tr("na:", "on:"), strings.Join(triggers, ", "))
 	fmt.Fprintf(w, "  %-6s %s\n", "expr:", oneLine(r.Expr))
+}
+
+// kindText is a rule's kind, with its severity for a guard (a due or
+// limit rule computes a value and refuses nothing).
+func (inv *invocation) kindText(r rules.Rule) string {
+	if r.Kind == rules.KindGuard {
+		return inv.kindName(r.Kind) + ", " + inv.severityName(r.Severity)
+	}
+	return inv.kindName(r.Kind)
 }
 
 // kindName names a rule's kind in the invocation's language.

@@ -263,7 +263,7 @@ func (inv *invocation) printTrace(w io.Writer, results []scenarioResult) {
 							verdict = inv.tr("ostrzeżenie", "warning")
 						}
 					}
-					line := fmt.Sprintf("    %s %s: %s (%s; %s)", inv.tr("reguła", "rule"), rr.Rule, verdict, inv.sourceText(rr.Source), rr.Basis)
+					line := fmt.Sprintf("    %s %s: %s (%s; %s)", inv.tr("reguła", "rule"), rr.Rule, verdict, inv.sourceText(rr.Source), inv.basisText(rr.Basis))
 					if !rr.Message.IsZero() {
 						line += ": " + rr.Message.In(inv.lang)
 					}
