@@ -75,6 +75,15 @@ func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]
 		}
 		out[t.Lifecycle] = c
 	}
+	reported := map[[2]int]bool{} // one report of a read, on the first trigger that does not fill it
+	for _, t := range triggers {
+		if c := out[t.Lifecycle]; c != nil {
+			if err := r.checkFilled(at, c, t); err != nil && !reported[[2]int{err.Line, err.Col}] {
+				reported[[2]int{err.Line, err.Col}] = true
+				errs = append(errs, err)
+			}
+		}
+	}
 	return out, errs
 }
 

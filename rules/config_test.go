@@ -49,6 +49,7 @@ var errorCases = map[string][]rules.Code{
 	"unknown_key.yaml":       {rules.CodeUnknownKey, rules.CodeUnknownKey, rules.CodeUnknownKey},
 	"unknown_parameter.yaml": {rules.CodeUnknownParam, rules.CodeUnknownParam},
 	"unknown_trigger.yaml":   {rules.CodeUnknownTrigger},
+	"unfilled_variable.yaml": {rules.CodeUnfilledVar, rules.CodeUnfilledVar, rules.CodeUnfilledVar, rules.CodeUnfilledVar},
 	"wrong_type.yaml":        {rules.CodeWrongType, rules.CodeWrongType, rules.CodeWrongType},
 	"yaml_syntax.yaml":       {rules.CodeSyntax},
 	"many.yaml": {rules.CodeBadValue, rules.CodeCeilingRaised, rules.CodeFloorLowered, rules.CodeOutOfRange,
@@ -57,7 +58,7 @@ var errorCases = map[string][]rules.Code{
 }
 
 // polishGolden are the cases that also have a Polish golden file.
-var polishGolden = []string{"ceiling_raised.yaml", "expr_type.yaml", "many.yaml", "method_call.yaml", "unknown_parameter.yaml"}
+var polishGolden = []string{"ceiling_raised.yaml", "expr_type.yaml", "many.yaml", "method_call.yaml", "unknown_parameter.yaml", "unfilled_variable.yaml"}
 
 // pointsAt is the text each case's first error must point at (the file's
 // text from the error's line and column on).
@@ -89,6 +90,7 @@ var pointsAt = map[string]string{
 	"unknown_key.yaml":       "parametry:",
 	"unknown_parameter.yaml": "assistant.max_familes: 12",
 	"unknown_trigger.yaml":   "assign_assitant]",
+	"unfilled_variable.yaml": "worker.fte > 0'",
 	"wrong_type.yaml":        `"dużo"`,
 	"many.yaml":              "powiat",
 }
