@@ -52,13 +52,19 @@ var errorCases = map[string][]rules.Code{
 	"unfilled_variable.yaml": {rules.CodeUnfilledVar, rules.CodeUnfilledVar, rules.CodeUnfilledVar, rules.CodeUnfilledVar},
 	"wrong_type.yaml":        {rules.CodeWrongType, rules.CodeWrongType, rules.CodeWrongType},
 	"yaml_syntax.yaml":       {rules.CodeSyntax},
+	"all_at_once.yaml": {rules.CodeRuleID, rules.CodeExprType, rules.CodeUnfilledVar, rules.CodeMessagePlaceholder,
+		rules.CodeMissing, rules.CodeExprType, rules.CodeExprType},
+	"yaml_indentation.yaml": {rules.CodeSyntax},
+	"yaml_colon.yaml":       {rules.CodeSyntax},
+	"yaml_tab.yaml":         {rules.CodeSyntax},
 	"many.yaml": {rules.CodeBadValue, rules.CodeCeilingRaised, rules.CodeFloorLowered, rules.CodeOutOfRange,
 		rules.CodeUnknownParam, rules.CodeWrongType, rules.CodeBadDate, rules.CodeRuleID, rules.CodeUnknownTrigger,
 		rules.CodeExprType, rules.CodeMissing, rules.CodeUnknownKey},
 }
 
 // polishGolden are the cases that also have a Polish golden file.
-var polishGolden = []string{"ceiling_raised.yaml", "expr_type.yaml", "many.yaml", "method_call.yaml", "unknown_parameter.yaml", "unfilled_variable.yaml"}
+var polishGolden = []string{"ceiling_raised.yaml", "expr_type.yaml", "many.yaml", "method_call.yaml", "unknown_parameter.yaml", "unfilled_variable.yaml",
+	"yaml_syntax.yaml", "all_at_once.yaml", "yaml_indentation.yaml", "yaml_colon.yaml", "yaml_tab.yaml"}
 
 // pointsAt is the text each case's first error must point at (the file's
 // text from the error's line and column on).
@@ -91,6 +97,8 @@ var pointsAt = map[string]string{
 	"unknown_parameter.yaml": "assistant.max_familes: 12",
 	"unknown_trigger.yaml":   "assign_assitant]",
 	"unfilled_variable.yaml": "worker.fte > 0'",
+	"yaml_indentation.yaml":  "expr:",
+	"yaml_tab.yaml":          "\tassistant",
 	"wrong_type.yaml":        `"dużo"`,
 	"many.yaml":              "powiat",
 }

@@ -160,11 +160,8 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 	for i := range list {
 		r := list[i]
 		pos := at[r.Source]
-		e := rs.checkRule(&r, pos, statutory)
-		if len(e) > 0 {
-			errs = append(errs, e...)
-			continue
-		}
+		bad := rs.checkRule(&r, pos, statutory)
+		errs = append(errs, bad...)
 		if pos != nil && pos.noExpr {
 			continue // the parser reported the missing expr
 		}
@@ -172,8 +169,10 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 		if !statutory {
 			triggers = withReassignment(triggers)
 		}
+		// The expression is checked even when the rule has other problems,
+		// so that one run of asysta check reports them all.
 		compiled, e := compileRule(&r, pos, triggers, rs.paramByID)
-		if len(e) > 0 {
+		if len(e) > 0 || len(bad) > 0 || r.ID == "" {
 			errs = append(errs, e...)
 			continue
 		}
