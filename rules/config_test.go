@@ -458,18 +458,18 @@ func TestNew_exprErrors(t *testing.T) {
 	}{
 		{"method on a string", "guard", "family.id.foo() == 1", rules.CodeExprType, "method calls"},
 		{"method on a date", "guard", `on.Format("2006") != ""`, rules.CodeExprType, "method calls (such as on.Year()) are not available"},
-		{"unterminated string", "guard", `family.id == "abc`, rules.CodeExprSyntax, "literal not terminated"},
-		{"dangling operator", "guard", "worker.families +", rules.CodeExprSyntax, "unexpected"},
+		{"unterminated string", "guard", `family.id == "abc`, rules.CodeExprSyntax, "a quoted text is not closed"},
+		{"dangling operator", "guard", "worker.families +", rules.CodeExprSyntax, "the expression stops short"},
 		{"unknown variable", "guard", "worker.familes < 10", rules.CodeExprType, "familes"},
 		{"predicate", "guard", "any([1, 2], {# > worker.families})", rules.CodeExprType, "the function any is not available"},
 		{"string builder", "guard", `replace(family.id, "a", "b") == ""`, rules.CodeExprType, "the function replace is not available"},
 		{"let", "guard", "let n = 1; n > 0", rules.CodeExprType, "let is not available"},
 		{"now", "due", "now()", rules.CodeExprType, "never reads the clock"},
 		{"deep nesting", "guard", strings.Repeat("(", 101) + "true" + strings.Repeat(")", 101), rules.CodeExprSyntax, "deeper than 100"},
-		{"constant division by zero", "guard", "1 % 0 == 0", rules.CodeExprType, "divide by zero"},
+		{"constant division by zero", "guard", "1 % 0 == 0", rules.CodeExprType, "a division by zero"},
 		{"limit yields a date", "limit", "on", rules.CodeExprType, "a limit rule must yield a number"},
 		{"due yields a bool", "due", "true", rules.CodeExprType, "a due rule must yield a date"},
-		{"too big", "guard", strings.Repeat("1 + ", 1000) + "1 > 0", rules.CodeExprType, "exceeds maximum allowed nodes"},
+		{"too big", "guard", strings.Repeat("1 + ", 1000) + "1 > 0", rules.CodeExprType, "the expression is too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
