@@ -65,7 +65,11 @@ func paramSchema(p *Parameter) map[string]any {
 	if p.Type == TypeInt {
 		value = map[string]any{"type": "integer", "minimum": p.Min, "maximum": p.Max}
 	}
-	desc := p.Description.PL + " / " + p.Description.EN + " (" + p.Basis + "; " + string(p.Unit) + "; " + p.Direction.String() + ")"
+	basis := p.Basis
+	if p.Note.PL != "" {
+		basis += " (" + p.Note.PL + " / " + p.Note.EN + ")"
+	}
+	desc := p.Description.PL + " / " + p.Description.EN + " (" + basis + "; " + string(p.Unit) + "; " + p.Direction.String() + ")"
 	dated := map[string]any{
 		"type": "object", "additionalProperties": false, "required": []string{"value"},
 		"properties": map[string]any{"value": value, "from": ref("date"), "to": ref("date")},
