@@ -236,7 +236,10 @@ func (rs *RuleSet) checkRule(r *Rule, at *rulePos, statutory bool) Errors {
 		ts := ResolveTrigger(on)
 		switch {
 		case len(ts) == 0:
-			failAt(at.onAt(i), CodeUnknownTrigger, textf("nieznany wyzwalacz %q; zob. docs/rules.md", "unknown trigger %q; see docs/rules.md", on))
+			near := nearestTriggers(on)
+			failAt(at.onAt(i), CodeUnknownTrigger, Text{
+				fmt.Sprintf("nieznany wyzwalacz %q; najbliższe: %s; zob. docs/rules.md", on, near),
+				fmt.Sprintf("unknown trigger %q; the nearest: %s; see docs/rules.md", on, near)})
 		case !statutory && r.Kind == KindGuard && slices.Contains(ts, Trigger{LifecycleFosterFamily, "activate"}):
 			failAt(at.onAt(i), CodeUnknownTrigger, Text{
 				"activate wykonuje silnik przy pierwszym umieszczonym dziecku, bez reguł; podepnij regułę pod child.place",
@@ -285,6 +288,23 @@ func suggestID(name string) string {
 		out = "rule_" + out
 	}
 	return out[:min(len(out), MaxRuleIDLength-len("local."))]
+}
+
+// nearestTriggers names the triggers nearest to name, a typo: those at the
+// least edit distance, as lifecycle.name.
+func nearestTriggers(name string) string {
+	var out []string
+	best := -1
+	for _, t := range Triggers() {
+		d := min(editDistance(name, t.Name), editDistance(name, t.String()))
+		switch {
+		case best < 0 || d < best:
+			best, out = d, []string{t.String()}
+		case d == best:
+			out = append(out, t.String())
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func lastPart(id string) string {

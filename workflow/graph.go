@@ -398,7 +398,11 @@ func (d *diagram) dotNote(cluster State) string {
 	if len(lines) == 0 {
 		return ""
 	}
-	return dotEscape(string(cluster)+".* → itself (the state is kept):") + `\l` + strings.Join(lines, `\l`) + `\l`
+	kept := ".* → itself (the state is kept):"
+	if d.lang == rules.Polish {
+		kept = ".* → bez zmiany stanu:"
+	}
+	return dotEscape(string(cluster)+kept) + `\l` + strings.Join(lines, `\l`) + `\l`
 }
 
 // dotEdge writes one edge, attached to the first leaf of a cluster end.
