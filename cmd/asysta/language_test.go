@@ -34,7 +34,7 @@ var languageRuns = [][]string{
 var (
 	englishMarkers = []string{"the ", " must ", "want ", " is not ", " not ", "expected", "cannot ", " found", "invalid", "mismatched", "engine", "assigned",
 		" and ", " of ", " or ", "field", "unknown", "token", "operation", "yields"}
-	polishMarkers  = []string{"ą", "ć", "ę", "ł", "ń", "ś", "ź", "ż", " nie ", " lub ", " oraz ", "reguł", " się", " jest", " w ", " z ", " i "}
+	polishMarkers = []string{"ą", "ć", "ę", "ł", "ń", "ś", "ź", "ż", " nie ", " lub ", " oraz ", "reguł", " się", " jest", " w ", " z ", " i "}
 )
 
 // languageData is text that comes from the files and the statute as it
