@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
@@ -151,7 +152,7 @@ func (rep *StaffingReport) checkNorm() {
 	n := rep.SocialWorkers
 	if n.FTE+1e-9 < float64(n.Minimum) {
 		rep.Violations = append(rep.Violations, Violation{Rule: "social_worker.min_fte", Msg: rules.Text{
-			PL: fmt.Sprintf("ośrodek zatrudnia %.2f etatu pracowników socjalnych, a minimum to %d", n.FTE, n.Minimum),
+			PL: fmt.Sprintf("ośrodek zatrudnia %s etatu pracowników socjalnych, a minimum to %d", decimalPL(n.FTE), n.Minimum),
 			EN: fmt.Sprintf("the centre employs %.2f FTE of social workers against a minimum of %d", n.FTE, n.Minimum)}})
 	}
 	// The ratio is breached when it asks for more than the minimum and the
@@ -162,7 +163,7 @@ func (rep *StaffingReport) checkNorm() {
 			rule = "social_worker.families_per_fte"
 		}
 		rep.Violations = append(rep.Violations, Violation{Rule: rule, Msg: rules.Text{
-			PL: fmt.Sprintf("ośrodek zatrudnia %.2f etatu pracowników socjalnych, a norma wymaga %d", n.FTE, n.Required),
+			PL: fmt.Sprintf("ośrodek zatrudnia %s etatu pracowników socjalnych, a norma wymaga %d", decimalPL(n.FTE), n.Required),
 			EN: fmt.Sprintf("the centre employs %.2f FTE of social workers; the norm requires %d", n.FTE, n.Required)}})
 	}
 }
@@ -185,3 +186,7 @@ func (e *notInForceError) Localize(lang rules.Lang) string {
 
 // Unwrap returns rules.ErrNotInForce.
 func (e *notInForceError) Unwrap() error { return rules.ErrNotInForce }
+
+// decimalPL prints x with two decimals and a decimal comma, as Polish
+// writes it: 0,50.
+func decimalPL(x float64) string { return strings.Replace(fmt.Sprintf("%.2f", x), ".", ",", 1) }

@@ -110,10 +110,10 @@ func TestStaffingMessages(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rep.Violations, 2)
 	assert.Equal(t, caseload.Violation{Rule: "social_worker.min_fte", Msg: rules.Text{
-		PL: "ośrodek zatrudnia 1.00 etatu pracowników socjalnych, a minimum to 3",
+		PL: "ośrodek zatrudnia 1,00 etatu pracowników socjalnych, a minimum to 3",
 		EN: "the centre employs 1.00 FTE of social workers against a minimum of 3"}}, rep.Violations[0])
 	assert.Equal(t, caseload.Violation{Rule: "social_worker.inhabitants_per_fte", Msg: rules.Text{
-		PL: "ośrodek zatrudnia 1.00 etatu pracowników socjalnych, a norma wymaga 5",
+		PL: "ośrodek zatrudnia 1,00 etatu pracowników socjalnych, a norma wymaga 5",
 		EN: "the centre employs 1.00 FTE of social workers; the norm requires 5"}}, rep.Violations[1])
 }
 

@@ -22,12 +22,14 @@ func statuteParameters() []Parameter {
 		ceiling("assistant.max_families", UnitCount, "art. 15 ust. 4 UWR",
 			Text{"Maksymalna liczba rodzin, z którymi asystent rodziny pracuje jednocześnie", "Most families a family assistant works with at the same time"},
 			step(20, Date{2014, time.December, 31}), from(15, Date{2015, time.January, 1})),
-		policyBool("assistant.count_za_zyciem_in_cap", "art. 15 ust. 4 UWR; art. 8 ust. 6 ZZ (ustawa milczy)",
+		noted(policyBool("assistant.count_za_zyciem_in_cap", "art. 15 ust. 4 UWR; art. 8 ust. 6 ZZ",
 			Text{"Czy rodziny wspierane w ramach ustawy „Za życiem” liczą się do limitu asystenta", "Whether families supported under 'Za życiem' count toward the assistant's cap"}, true),
+			Text{"ustawa milczy", "the statute is silent"}),
 		ceiling("assistant.family_assessment_interval", UnitMonths, "art. 15 ust. 1 pkt 15 UWR",
 			Text{"Najdłuższy odstęp między okresowymi ocenami sytuacji rodziny", "Longest interval between periodic assessments of the family"}, from(6, StatuteStart)),
-		policyInt("family.post_closure_monitoring", UnitMonths, "art. 15 ust. 1 pkt 16 UWR (długość nieokreślona, polityka lokalna)",
+		noted(policyInt("family.post_closure_monitoring", UnitMonths, "art. 15 ust. 1 pkt 16 UWR",
 			Text{"Czas monitorowania rodziny po zakończeniu pracy; 0 = do end_monitoring", "Months of monitoring after work ends; 0 = until end_monitoring"}, 0, 0, 36),
+			Text{"długość nieokreślona, polityka lokalna", "length not set, local policy"}),
 		ceiling("interview.deadline", UnitWorkingDays, "§ 3 RWS",
 			Text{"Termin przeprowadzenia rodzinnego wywiadu środowiskowego", "Deadline for the family community interview"}, from(14, StatuteStart)),
 		ceiling("interview.deadline_urgent", UnitWorkingDays, "§ 3 RWS",
@@ -118,6 +120,12 @@ func floor(id string, u Unit, basis string, top int, desc Text, vs ...Value) Par
 func policyInt(id string, u Unit, basis string, desc Text, v, lo, hi int) Parameter {
 	return Parameter{ID: id, Type: TypeInt, Unit: u, Basis: basis, Direction: Policy, Min: lo, Max: hi, Description: desc,
 		History: []Value{{Value: v, From: StatuteStart}}}
+}
+
+// noted returns p with a note qualifying its basis.
+func noted(p Parameter, note Text) Parameter {
+	p.Note = note
+	return p
 }
 
 func policyBool(id, basis string, desc Text, v bool) Parameter {

@@ -75,6 +75,15 @@ func compileRule(r *Rule, at *rulePos, triggers []Trigger, catalogue map[string]
 		}
 		out[t.Lifecycle] = c
 	}
+	reported := map[[2]int]bool{} // one report of a read, on the first trigger that does not fill it
+	for _, t := range triggers {
+		if c := out[t.Lifecycle]; c != nil {
+			if err := r.checkFilled(at, c, t); err != nil && !reported[[2]int{err.Line, err.Col}] {
+				reported[[2]int{err.Line, err.Col}] = true
+				errs = append(errs, err)
+			}
+		}
+	}
 	return out, errs
 }
 
@@ -141,13 +150,13 @@ func (r *Rule) checkResultType(at *rulePos, l Lifecycle, p *vm.Program) *Error {
 	if ok {
 		return nil
 	}
-	got := "unknown"
+	got := typeName("unknown")
 	if t != nil {
-		got = t.String()
+		got = typeName(t.String())
 	}
 	return r.exprError(at, file.Location{}, CodeExprType, Text{
-		PL: fmt.Sprintf("reguła rodzaju %s powinna dawać wartość %s, a daje %s (cykl życia %s)", r.Kind, want.PL, got, l),
-		EN: fmt.Sprintf("a %s rule must yield %s, this one yields %s (lifecycle %s)", r.Kind, want.EN, got, l),
+		PL: fmt.Sprintf("reguła rodzaju %s powinna dawać wartość %s, a daje: %s (cykl życia %s)", r.Kind, want.PL, got.PL, l),
+		EN: fmt.Sprintf("a %s rule must yield %s, this one yields %s (lifecycle %s)", r.Kind, want.EN, got.EN, l),
 	}, nil)
 }
 
@@ -164,13 +173,12 @@ func (r *Rule) compileError(at *rulePos, l Lifecycle, err error) *Error {
 		code = CodeExprSyntax
 	}
 	if strings.HasPrefix(msg, "expected bool") {
-		// expr.AsBool's check, which carries no position.
-		code = CodeExprType
-		msg = "a guard must yield a bool (true lets the trigger through); " + msg
+		code = CodeExprType // expr.AsBool's check, which carries no position
 	}
+	t := explainExpr(msg, l)
 	return r.exprError(at, loc, code, Text{
-		PL: "błąd w wyrażeniu (cykl życia " + string(l) + "): " + msg,
-		EN: "expression error (lifecycle " + string(l) + "): " + msg,
+		PL: "błąd w wyrażeniu (cykl życia " + string(l) + "): " + t.PL,
+		EN: "expression error (lifecycle " + string(l) + "): " + t.EN,
 	}, err)
 }
 

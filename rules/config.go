@@ -306,8 +306,9 @@ type decoder struct {
 // column (see [yamltext.Syntax]), without quoting the file.
 func (d *decoder) syntaxError(err error, data []byte) *Error {
 	line, col, msg := yamltext.Syntax(strings.TrimPrefix(err.Error(), "yaml: "), data)
+	pl, en := yamltext.Describe(msg, data, line)
 	return &Error{File: d.file, Line: line, Col: col, Code: CodeSyntax, Err: err,
-		Msg: Text{PL: "plik nie jest poprawnym YAML ani JSON: " + yamltext.Polish(msg), EN: "the file is not valid YAML or JSON: " + msg}}
+		Msg: Text{PL: "plik nie jest poprawnym YAML ani JSON: " + pl, EN: "the file is not valid YAML or JSON: " + en}}
 }
 
 // MaxRules is the largest number of rules one configuration file may hold:

@@ -49,15 +49,22 @@ var errorCases = map[string][]rules.Code{
 	"unknown_key.yaml":       {rules.CodeUnknownKey, rules.CodeUnknownKey, rules.CodeUnknownKey},
 	"unknown_parameter.yaml": {rules.CodeUnknownParam, rules.CodeUnknownParam},
 	"unknown_trigger.yaml":   {rules.CodeUnknownTrigger},
+	"unfilled_variable.yaml": {rules.CodeUnfilledVar, rules.CodeUnfilledVar, rules.CodeUnfilledVar, rules.CodeUnfilledVar},
 	"wrong_type.yaml":        {rules.CodeWrongType, rules.CodeWrongType, rules.CodeWrongType},
 	"yaml_syntax.yaml":       {rules.CodeSyntax},
+	"all_at_once.yaml": {rules.CodeRuleID, rules.CodeExprType, rules.CodeUnfilledVar, rules.CodeMessagePlaceholder,
+		rules.CodeMissing, rules.CodeExprType, rules.CodeExprType},
+	"yaml_indentation.yaml": {rules.CodeSyntax},
+	"yaml_colon.yaml":       {rules.CodeSyntax},
+	"yaml_tab.yaml":         {rules.CodeSyntax},
 	"many.yaml": {rules.CodeBadValue, rules.CodeCeilingRaised, rules.CodeFloorLowered, rules.CodeOutOfRange,
 		rules.CodeUnknownParam, rules.CodeWrongType, rules.CodeBadDate, rules.CodeRuleID, rules.CodeUnknownTrigger,
 		rules.CodeExprType, rules.CodeMissing, rules.CodeUnknownKey},
 }
 
 // polishGolden are the cases that also have a Polish golden file.
-var polishGolden = []string{"ceiling_raised.yaml", "expr_type.yaml", "many.yaml", "method_call.yaml", "unknown_parameter.yaml"}
+var polishGolden = []string{"ceiling_raised.yaml", "expr_type.yaml", "many.yaml", "method_call.yaml", "unknown_parameter.yaml", "unfilled_variable.yaml",
+	"yaml_syntax.yaml", "all_at_once.yaml", "yaml_indentation.yaml", "yaml_colon.yaml", "yaml_tab.yaml"}
 
 // pointsAt is the text each case's first error must point at (the file's
 // text from the error's line and column on).
@@ -89,6 +96,9 @@ var pointsAt = map[string]string{
 	"unknown_key.yaml":       "parametry:",
 	"unknown_parameter.yaml": "assistant.max_familes: 12",
 	"unknown_trigger.yaml":   "assign_assitant]",
+	"unfilled_variable.yaml": "worker.fte > 0'",
+	"yaml_indentation.yaml":  "expr:",
+	"yaml_tab.yaml":          "\tassistant",
 	"wrong_type.yaml":        `"dużo"`,
 	"many.yaml":              "powiat",
 }
@@ -448,18 +458,18 @@ func TestNew_exprErrors(t *testing.T) {
 	}{
 		{"method on a string", "guard", "family.id.foo() == 1", rules.CodeExprType, "method calls"},
 		{"method on a date", "guard", `on.Format("2006") != ""`, rules.CodeExprType, "method calls (such as on.Year()) are not available"},
-		{"unterminated string", "guard", `family.id == "abc`, rules.CodeExprSyntax, "literal not terminated"},
-		{"dangling operator", "guard", "worker.families +", rules.CodeExprSyntax, "unexpected"},
+		{"unterminated string", "guard", `family.id == "abc`, rules.CodeExprSyntax, "a quoted text is not closed"},
+		{"dangling operator", "guard", "worker.families +", rules.CodeExprSyntax, "the expression stops short"},
 		{"unknown variable", "guard", "worker.familes < 10", rules.CodeExprType, "familes"},
 		{"predicate", "guard", "any([1, 2], {# > worker.families})", rules.CodeExprType, "the function any is not available"},
 		{"string builder", "guard", `replace(family.id, "a", "b") == ""`, rules.CodeExprType, "the function replace is not available"},
 		{"let", "guard", "let n = 1; n > 0", rules.CodeExprType, "let is not available"},
 		{"now", "due", "now()", rules.CodeExprType, "never reads the clock"},
 		{"deep nesting", "guard", strings.Repeat("(", 101) + "true" + strings.Repeat(")", 101), rules.CodeExprSyntax, "deeper than 100"},
-		{"constant division by zero", "guard", "1 % 0 == 0", rules.CodeExprType, "divide by zero"},
+		{"constant division by zero", "guard", "1 % 0 == 0", rules.CodeExprType, "a division by zero"},
 		{"limit yields a date", "limit", "on", rules.CodeExprType, "a limit rule must yield a number"},
 		{"due yields a bool", "due", "true", rules.CodeExprType, "a due rule must yield a date"},
-		{"too big", "guard", strings.Repeat("1 + ", 1000) + "1 > 0", rules.CodeExprType, "exceeds maximum allowed nodes"},
+		{"too big", "guard", strings.Repeat("1 + ", 1000) + "1 > 0", rules.CodeExprType, "the expression is too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

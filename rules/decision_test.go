@@ -414,9 +414,11 @@ func TestRuleSet_Due_childObligations(t *testing.T) {
 }
 
 func TestRuleSet_Due_fosterFamilyAssessment(t *testing.T) {
+	// A due rule sees the case after the trigger: on assess, the result
+	// recorded is the case's last result.
 	ff := func(assessments int, result string) *rules.FosterFamilyEnv {
-		return &rules.FosterFamilyEnv{FosterFamily: rules.FosterFamily{ID: "R1", Form: "professional_foster_family", State: "active", Assessments: assessments},
-			Args: rules.FosterFamilyArgs{Result: result}}
+		return &rules.FosterFamilyEnv{FosterFamily: rules.FosterFamily{ID: "R1", Form: "professional_foster_family", State: "active",
+			Assessments: assessments, LastResult: result}, Args: rules.FosterFamilyArgs{Result: result}}
 	}
 	runDueCases(t, []dueCase{
 		{name: "first child placed: 12", rule: "due.foster_family_assessment", on: "2024-01-15", env: ff(0, ""), want: "2025-01-15"},
@@ -438,7 +440,9 @@ func TestRuleSet_Due_familyObligations(t *testing.T) {
 		{name: "monitoring 6 months", rs: monitoring, rule: "due.monitoring_end", on: "2024-08-31", env: &rules.FamilyEnv{}, want: "2025-02-28"},
 		{name: "monitoring from a dated value", rs: dated, rule: "due.monitoring_end", on: "2025-03-31", env: &rules.FamilyEnv{}, want: "2025-06-30"},
 		{name: "monitoring before the dated value", rs: dated, rule: "due.monitoring_end", on: "2024-12-31", env: &rules.FamilyEnv{}, want: "2024-12-31"},
-		{name: "court obligation every 3 months", rule: "due.family_court_report", on: "2024-11-30", env: court(3, 0), want: "2025-02-28"},
+		// A due rule sees the case after the trigger: court_obligation has
+		// recorded the order's interval.
+		{name: "court obligation every 3 months", rule: "due.family_court_report", on: "2024-11-30", env: court(3, 3), want: "2025-02-28"},
 		{name: "report to court: the order's interval", rule: "due.family_court_report", on: "2025-02-28", env: court(0, 3), want: "2025-05-28"},
 		{name: "no interval given: 6 months", rule: "due.family_court_report", on: "2024-01-31", env: court(0, 0), want: "2024-07-31"},
 	})

@@ -162,7 +162,10 @@ type FosterFamily struct {
 	// Assessments is the number of assessments recorded, on assess
 	// including the one being recorded (0 on activate): due dates count
 	// from it (docs/workflow.md, "Obligations").
-	Assessments int    `expr:"assessments"`
+	Assessments int `expr:"assessments"`
+	// LastResult is the result of the last assessment: "positive",
+	// "negative" or "" (none yet); on assess, the one being recorded.
+	LastResult  string `expr:"last_result"`
 	Coordinator string `expr:"coordinator"` // ID of the assigned coordinator
 }
 

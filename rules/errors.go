@@ -33,6 +33,7 @@ const (
 	CodeBadValue           Code = "bad_value"           // a value outside its allowed set (kind, severity, level)
 	CodeExprSyntax         Code = "expr_syntax"         // an expression that does not parse
 	CodeExprType           Code = "expr_type"           // an expression that does not type-check
+	CodeUnfilledVar        Code = "unfilled_variable"   // an expression reading a variable its trigger does not fill
 	CodeMessagePlaceholder Code = "message_placeholder" // a message naming an unknown parameter
 	CodeIO                 Code = "io"                  // a file that cannot be read
 	CodeOutsideRoot        Code = "outside_root"        // a file named by a scenario outside the folder it may read

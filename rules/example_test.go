@@ -81,7 +81,7 @@ func ExampleLoadFiles_error() {
 	//
 	// testdata/examples/gmina_bad.yaml:3:27: assistant.max_families: 17 raises the statutory maximum of 15 in force from 2015-01-01 (art. 15 ust. 4 UWR); it may only be lowered [ceiling_raised]
 	// testdata/examples/gmina_bad.yaml:4:3: assistant.max_familes: unknown parameter; did you mean assistant.max_families?; see asysta params [unknown_parameter]
-	// testdata/examples/gmina_bad.yaml:8:25: local.weighted_caseload: expression error (lifecycle family): invalid operation: + (mismatched types float64 and string) [expr_type]
+	// testdata/examples/gmina_bad.yaml:8:25: local.weighted_caseload: expression error (lifecycle family): mismatched types in the operation +: a number and text [expr_type]
 	//  | worker.weight + "x" <= 12
 	//  |               ^
 }

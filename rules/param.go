@@ -80,10 +80,13 @@ func (d Direction) String() string {
 // local policy) fixes, with its legal basis and its history. Parameters are
 // immutable once in a RuleSet.
 type Parameter struct {
-	ID          string
-	Type        Type
-	Unit        Unit
-	Basis       string    // legal basis, e.g. "art. 15 ust. 4 UWR"
+	ID    string
+	Type  Type
+	Unit  Unit
+	Basis string // legal basis, e.g. "art. 15 ust. 4 UWR"
+	// Note qualifies the basis where the statute leaves the value open,
+	// e.g. "the statute is silent"; zero for most parameters.
+	Note        Text
 	Direction   Direction // how files may change it
 	Min, Max    int       // the range a file's value must lie in (int parameters)
 	Description Text

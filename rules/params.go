@@ -12,6 +12,8 @@ type ParamValue struct {
 	Unit   Unit   `json:"unit"`
 	Source Source `json:"source"` // "statute" or FILE:LINE
 	Basis  string `json:"basis"`
+	// Note qualifies the basis (see [Parameter]); zero for most.
+	Note Text `json:"note,omitzero"`
 	// From and To bound the period this value holds (To zero: until
 	// further notice).
 	From Date `json:"from"`
@@ -122,7 +124,7 @@ func (rs *RuleSet) epochFrom(start Date) epoch {
 		uses: map[string]ParamUse{}}
 	for _, p := range rs.catalogue {
 		v := rs.resolve(p, start)
-		pv := ParamValue{ID: p.ID, Value: v.Value, Unit: p.Unit, Source: v.Source, Basis: p.Basis, From: v.From, To: v.To}
+		pv := ParamValue{ID: p.ID, Value: v.Value, Unit: p.Unit, Source: v.Source, Basis: p.Basis, Note: p.Note, From: v.From, To: v.To}
 		ep.values[p.ID] = pv
 		ep.uses[p.ID] = ParamUse{ID: p.ID, Value: pv.Value, Source: pv.Source.String(), Basis: pv.Basis}
 		if b, ok := v.Value.(bool); ok {

@@ -160,11 +160,8 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 	for i := range list {
 		r := list[i]
 		pos := at[r.Source]
-		e := rs.checkRule(&r, pos, statutory)
-		if len(e) > 0 {
-			errs = append(errs, e...)
-			continue
-		}
+		bad := rs.checkRule(&r, pos, statutory)
+		errs = append(errs, bad...)
 		if pos != nil && pos.noExpr {
 			continue // the parser reported the missing expr
 		}
@@ -172,8 +169,10 @@ func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos)
 		if !statutory {
 			triggers = withReassignment(triggers)
 		}
+		// The expression is checked even when the rule has other problems,
+		// so that one run of asysta check reports them all.
 		compiled, e := compileRule(&r, pos, triggers, rs.paramByID)
-		if len(e) > 0 {
+		if len(e) > 0 || len(bad) > 0 || r.ID == "" {
 			errs = append(errs, e...)
 			continue
 		}
@@ -227,13 +226,20 @@ func (rs *RuleSet) checkRule(r *Rule, at *rulePos, statutory bool) Errors {
 			"statutory rules cannot be changed or removed; add a rule of your own named local.*"})
 	case !statutory && !strings.HasPrefix(r.ID, "local.") || len(r.ID) <= len("local."):
 		fail(CodeRuleID, textf("identyfikator reguły lokalnej musi zaczynać się od \"local.\", np. local.%s",
-			"a local rule's ID must start with \"local.\", e.g. local.%s", lastPart(r.ID)))
+			"a local rule's ID must start with \"local.\", e.g. local.%s", suggestID(lastPart(r.ID))))
+	case !statutory && (!LocalRuleID.MatchString(r.ID) || len(r.ID) > MaxRuleIDLength):
+		fail(CodeRuleID, textf("identyfikator reguły lokalnej to local. i nazwa z małych liter a–z, cyfr, _ i . (od litery, razem najwyżej %d bajty), np. local.%s",
+			"a local rule's ID is local. and a name of lowercase letters a–z, digits, _ and . (starting with a letter, at most %d bytes in all), e.g. local.%s",
+			MaxRuleIDLength, suggestID(strings.TrimPrefix(r.ID, "local."))))
 	}
 	for i, on := range r.On {
 		ts := ResolveTrigger(on)
 		switch {
 		case len(ts) == 0:
-			failAt(at.onAt(i), CodeUnknownTrigger, textf("nieznany wyzwalacz %q; zob. docs/rules.md", "unknown trigger %q; see docs/rules.md", on))
+			near := nearestTriggers(on)
+			failAt(at.onAt(i), CodeUnknownTrigger, Text{
+				fmt.Sprintf("nieznany wyzwalacz %q; najbliższe: %s; zob. docs/rules.md", on, near),
+				fmt.Sprintf("unknown trigger %q; the nearest: %s; see docs/rules.md", on, near)})
 		case !statutory && r.Kind == KindGuard && slices.Contains(ts, Trigger{LifecycleFosterFamily, "activate"}):
 			failAt(at.onAt(i), CodeUnknownTrigger, Text{
 				"activate wykonuje silnik przy pierwszym umieszczonym dziecku, bez reguł; podepnij regułę pod child.place",
@@ -249,6 +255,56 @@ func (rs *RuleSet) checkRule(r *Rule, at *rulePos, statutory bool) Errors {
 		}
 	}
 	return errs
+}
+
+// MaxRuleIDLength is the longest rule ID: 64 bytes, as every ID the engine
+// stores (docs/security.md, "Limits").
+const MaxRuleIDLength = 64
+
+// LocalRuleID is what a local rule's ID must match: "local." and a name of
+// lowercase ASCII letters, digits, "_" and "." that starts with a letter,
+// has no empty part; the ID is at most MaxRuleIDLength bytes besides. The
+// configuration schema's pattern and maxLength are the same (docs/configuration.md,
+// "Local rules").
+var LocalRuleID = regexp.MustCompile(`^local\.[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
+
+// suggestID turns name into a valid local rule name, for a hint: Polish
+// letters without their marks, lowercase, "-" and spaces as "_".
+func suggestID(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if p := strings.IndexRune("ąćęłńóśźż", r); p >= 0 {
+			r = []rune("acelnoszz")[len([]rune("ąćęłńóśźż"[:p]))]
+		}
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '.':
+			b.WriteRune(r)
+		case r == '-' || r == ' ':
+			b.WriteByte('_')
+		}
+	}
+	out := strings.Trim(b.String(), "._")
+	if out == "" || out[0] < 'a' || out[0] > 'z' {
+		out = "rule_" + out
+	}
+	return out[:min(len(out), MaxRuleIDLength-len("local."))]
+}
+
+// nearestTriggers names the triggers nearest to name, a typo: those at the
+// least edit distance, as lifecycle.name.
+func nearestTriggers(name string) string {
+	var out []string
+	best := -1
+	for _, t := range Triggers() {
+		d := min(editDistance(name, t.Name), editDistance(name, t.String()))
+		switch {
+		case best < 0 || d < best:
+			best, out = d, []string{t.String()}
+		case d == best:
+			out = append(out, t.String())
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func lastPart(id string) string {

@@ -42,37 +42,56 @@ func ConfigSchema() []byte {
 			"name":       map[string]any{"type": "string", "description": "Nazwa jednostki / name of the unit"},
 			"level":      map[string]any{"enum": levelNames, "default": "municipality"},
 			"parameters": map[string]any{"type": "object", "additionalProperties": false, "properties": params},
-			"rules":      map[string]any{"type": "array", "items": ruleSchema(triggers)},
+			"rules":      map[string]any{"type": "array", "maxItems": MaxRules, "items": ruleSchema(triggers)},
 		},
-		"$defs": map[string]any{"date": map[string]any{"type": "string", "pattern": `^\d{4}-\d{2}-\d{2}$`}},
+		"$defs": map[string]any{"date": map[string]any{"type": "string", "pattern": datePattern,
+			"description": "RRRR-MM-DD, a real calendar day from year 1000 / YYYY-MM-DD, a real calendar day from year 1000"}},
 	}
 	out, _ := json.MarshalIndent(schema, "", "  ")
 	return append(out, '\n')
 }
+
+// datePattern matches the dates [ParseDate] reads: YYYY-MM-DD, a real
+// calendar day (2024-02-29 but not 2023-02-29 or 2024-02-30) of a year from
+// 1000 to 9999.
+const datePattern = `^(?:[1-9]\d{3}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))` +
+	`|(?:[1-9]\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)-02-29)$`
+
+// nonBlank is the pattern of a text that must say something.
+const nonBlank = `\S`
 
 func paramSchema(p *Parameter) map[string]any {
 	value := map[string]any{"type": "boolean"}
 	if p.Type == TypeInt {
 		value = map[string]any{"type": "integer", "minimum": p.Min, "maximum": p.Max}
 	}
-	desc := p.Description.PL + " / " + p.Description.EN + " (" + p.Basis + "; " + string(p.Unit) + "; " + p.Direction.String() + ")"
+	basis := p.Basis
+	if p.Note.PL != "" {
+		basis += " (" + p.Note.PL + " / " + p.Note.EN + ")"
+	}
+	desc := p.Description.PL + " / " + p.Description.EN + " (" + basis + "; " + string(p.Unit) + "; " + p.Direction.String() + ")"
 	dated := map[string]any{
 		"type": "object", "additionalProperties": false, "required": []string{"value"},
 		"properties": map[string]any{"value": value, "from": ref("date"), "to": ref("date")},
 	}
 	return map[string]any{
 		"description": desc,
-		"oneOf":       []any{value, dated, map[string]any{"type": "array", "items": dated}},
+		"oneOf":       []any{value, dated, map[string]any{"type": "array", "minItems": 1, "items": dated}},
 	}
 }
 
 func ruleSchema(triggers []string) map[string]any {
 	trigger := map[string]any{"enum": triggers}
+	text := map[string]any{"type": "string", "pattern": nonBlank}
 	return map[string]any{
 		"type": "object", "additionalProperties": false, "required": []string{"id", "on", "expr"},
+		// A guard (the default kind) must explain a refusal.
+		"if":   map[string]any{"properties": map[string]any{"kind": map[string]any{"const": "guard"}}},
+		"then": map[string]any{"required": []string{"message"}},
 		"properties": map[string]any{
-			"id":       map[string]any{"type": "string", "pattern": `^local\.[a-z0-9_.]+$`},
-			"on":       map[string]any{"oneOf": []any{trigger, map[string]any{"type": "array", "items": trigger}}},
+			"id": map[string]any{"type": "string", "pattern": LocalRuleID.String(), "maxLength": MaxRuleIDLength,
+				"description": "local. i nazwa: małe litery a–z, cyfry, _ i ., od litery / local. and a name: lowercase a–z, digits, _ and ., starting with a letter"},
+			"on":       map[string]any{"oneOf": []any{trigger, map[string]any{"type": "array", "minItems": 1, "items": trigger}}},
 			"kind":     map[string]any{"enum": []string{"guard", "limit", "due"}, "default": "guard"},
 			"expr":     map[string]any{"type": "string", "description": "expr-lang expression; see docs/rules.md"},
 			"from":     ref("date"),
@@ -80,7 +99,7 @@ func ruleSchema(triggers []string) map[string]any {
 			"severity": map[string]any{"enum": []string{"block", "warn"}, "default": "block"},
 			"basis":    map[string]any{"type": "string"},
 			"message": map[string]any{"type": "object", "additionalProperties": false, "required": []string{"pl", "en"},
-				"properties": map[string]any{"pl": map[string]any{"type": "string"}, "en": map[string]any{"type": "string"}}},
+				"properties": map[string]any{"pl": text, "en": text}},
 		},
 	}
 }

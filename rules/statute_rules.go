@@ -63,7 +63,7 @@ func statuteRules() []Rule {
 			`addMonths(on, param("assistant.family_assessment_interval"))`,
 			"family.assign_assistant", "family.assess"),
 		due("due.family_court_report", "art. 109 § 4 KRO",
-			`addMonths(on, args.report_every_months > 0 ? args.report_every_months : family.report_every_months > 0 ? family.report_every_months : param("court_report.interval"))`,
+			`addMonths(on, family.report_every_months > 0 ? family.report_every_months : param("court_report.interval"))`,
 			"family.court_obligation", "family.report_to_court"),
 		due("due.monitoring_end", "art. 15 ust. 1 pkt 16 UWR",
 			`addMonths(on, param("family.post_closure_monitoring"))`,
@@ -81,7 +81,7 @@ func statuteRules() []Rule {
 			`addMonths(child.placed_on, child.stay_extended ? param("emergency_family_home.max_stay_extended") : param("emergency_family_home.max_stay"))`,
 			"child.place", "child.move", "child.extend_stay"),
 		due("due.foster_family_assessment", "art. 134 ust. 1–3 UWR",
-			`addMonths(on, foster_family.assessments == 0 ? param("foster_family_assessment.first") : args.result == "negative" ? param("foster_family_assessment.after_negative") : foster_family.assessments == 1 ? param("foster_family_assessment.second") : param("foster_family_assessment.subsequent"))`,
+			`addMonths(on, foster_family.assessments == 0 ? param("foster_family_assessment.first") : foster_family.last_result == "negative" ? param("foster_family_assessment.after_negative") : foster_family.assessments == 1 ? param("foster_family_assessment.second") : param("foster_family_assessment.subsequent"))`,
 			"foster_family.activate", "foster_family.assess"),
 	}
 }

@@ -30,16 +30,115 @@ type Trigger struct {
 // String returns "lifecycle.name".
 func (t Trigger) String() string { return string(t.Lifecycle) + "." + t.Name }
 
-// triggerNames lists every trigger rules can be attached to. Besides the
+// triggerSpec is one trigger rules can be attached to, with what the
+// engine fills for its rules beyond the variables every trigger of its
+// lifecycle fills (docs/rules.md, "Triggers and their variables").
+type triggerSpec struct {
+	name string
+	// args are the arguments the trigger takes that rules see as args.*.
+	args []string
+	// reads are the variables the engine resolves for the trigger's
+	// guards from what an argument names: the worker being assigned
+	// (worker.*) or the carer a child goes to (carer.*).
+	reads []string
+}
+
+// The variables the engine resolves on assignments and placements.
+var (
+	readsAssistant   = []string{"worker.id", "worker.role", "worker.fte", "worker.families", "worker.weight"}
+	readsCoordinator = []string{"worker.id", "worker.role", "worker.fte", "worker.foster_families"}
+	readsCarer       = []string{"carer.id", "carer.form", "carer.children"}
+	placementArgs    = []string{"form", "carer", "court_ref", "siblings", "exception"}
+)
+
+// triggerTable lists every trigger rules can be attached to. Besides the
 // contract's triggers, foster_family.activate is fired by the engine when a
-// foster family receives its first child.
-var triggerNames = map[Lifecycle][]string{
-	LifecycleFamily: {"refer", "complete_interview", "request_assistant", "apply_za_zyciem", "give_consent",
-		"refuse_consent", "court_obligation", "report_to_court", "assign_assistant", "reassign_assistant", "approve_plan", "assess",
-		"withdraw_consent", "end_work", "end_monitoring", "reopen"},
-	LifecycleChild: {"place", "move", "review", "report_to_court", "extend_stay", "propose_return", "return_home",
-		"return_refused", "settle_legal_status", "refer_for_adoption", "adopt", "leave_care"},
-	LifecycleFosterFamily: {"qualify", "assign_coordinator", "activate", "assess", "suspend", "resume", "dissolve"},
+// foster family receives its first child. Package workflow's records must
+// agree with it (workflow/record_internal_test.go).
+var triggerTable = map[Lifecycle][]triggerSpec{
+	LifecycleFamily: {
+		{name: "refer", args: []string{"urgent"}},
+		{name: "complete_interview"},
+		{name: "request_assistant", args: []string{"mandatory"}},
+		{name: "apply_za_zyciem", args: []string{"kind"}},
+		{name: "give_consent"},
+		{name: "refuse_consent"},
+		{name: "court_obligation", args: []string{"court_ref", "report_every_months"}},
+		{name: "report_to_court"},
+		{name: "assign_assistant", args: []string{"assistant"}, reads: readsAssistant},
+		{name: "reassign_assistant", args: []string{"assistant"}, reads: readsAssistant},
+		{name: "approve_plan"},
+		{name: "assess", args: []string{"result"}},
+		{name: "withdraw_consent"},
+		{name: "end_work", args: []string{"reason"}},
+		{name: "end_monitoring"},
+		{name: "reopen"},
+	},
+	LifecycleChild: {
+		{name: "place", args: placementArgs, reads: readsCarer},
+		{name: "move", args: placementArgs, reads: readsCarer},
+		{name: "review"},
+		{name: "report_to_court"},
+		{name: "extend_stay"},
+		{name: "propose_return"},
+		{name: "return_home", args: []string{"court_ref"}},
+		{name: "return_refused"},
+		{name: "settle_legal_status"},
+		{name: "refer_for_adoption"},
+		{name: "adopt", args: []string{"court_ref"}},
+		{name: "leave_care"},
+	},
+	LifecycleFosterFamily: {
+		{name: "qualify"},
+		{name: "assign_coordinator", args: []string{"coordinator"}, reads: readsCoordinator},
+		{name: "activate"},
+		{name: "assess", args: []string{"result"}},
+		{name: "suspend"},
+		{name: "resume"},
+		{name: "dissolve"},
+	},
+}
+
+// spec returns the table's entry of t, or nil.
+func (t Trigger) spec() *triggerSpec {
+	for i, s := range triggerTable[t.Lifecycle] {
+		if s.name == t.Name {
+			return &triggerTable[t.Lifecycle][i]
+		}
+	}
+	return nil
+}
+
+// known reports whether lifecycle l has a trigger named name.
+func known(l Lifecycle, name string) bool { return Trigger{l, name}.spec() != nil }
+
+// Args returns the names of the arguments of t that rules see as args.*,
+// e.g. ["urgent"] for family.refer; nil when it takes none.
+func (t Trigger) Args() []string {
+	if s := t.spec(); s != nil {
+		return slices.Clone(s.args)
+	}
+	return nil
+}
+
+// Fills returns the variables a rule of kind k on t can read beyond those
+// every trigger of the lifecycle fills: its arguments ("args.urgent") and,
+// for a guard or a limit, what the engine resolves for it ("worker.fte",
+// "carer.children"). A due rule sees the case after the trigger and the
+// trigger's arguments only (docs/rules.md, "Triggers and their variables").
+func (t Trigger) Fills(k Kind) []string {
+	s := t.spec()
+	if s == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range s.args {
+		out = append(out, "args."+a)
+	}
+	if k != KindDue {
+		out = append(out, s.reads...)
+	}
+	return out
 }
 
 // Triggers lists every trigger rules can be attached to, lifecycle by
@@ -47,8 +146,8 @@ var triggerNames = map[Lifecycle][]string{
 func Triggers() []Trigger {
 	var out []Trigger
 	for _, l := range Lifecycles {
-		for _, n := range triggerNames[l] {
-			out = append(out, Trigger{l, n})
+		for _, s := range triggerTable[l] {
+			out = append(out, Trigger{l, s.name})
 		}
 	}
 	return out
@@ -59,14 +158,14 @@ func Triggers() []Trigger {
 // report_to_court exist in two). It returns nil when nothing matches.
 func ResolveTrigger(name string) []Trigger {
 	if l, n, ok := strings.Cut(name, "."); ok {
-		if slices.Contains(triggerNames[Lifecycle(l)], n) {
+		if known(Lifecycle(l), n) {
 			return []Trigger{{Lifecycle(l), n}}
 		}
 		return nil
 	}
 	var out []Trigger
 	for _, l := range Lifecycles {
-		if slices.Contains(triggerNames[l], name) {
+		if known(l, name) {
 			out = append(out, Trigger{l, name})
 		}
 	}
@@ -79,7 +178,7 @@ func (t Trigger) MarshalText() ([]byte, error) { return []byte(t.String()), nil 
 // ParseTrigger parses "lifecycle.name" into a known trigger.
 func ParseTrigger(s string) (Trigger, bool) {
 	l, n, ok := strings.Cut(s, ".")
-	if !ok || !slices.Contains(triggerNames[Lifecycle(l)], n) {
+	if !ok || !known(Lifecycle(l), n) {
 		return Trigger{}, false
 	}
 	return Trigger{Lifecycle(l), n}, true

@@ -118,7 +118,7 @@ func FosterFamilyEnvOf(c *Case, a Args, actor Actor) *rules.FosterFamilyEnv {
 	return &rules.FosterFamilyEnv{
 		Base: rules.Base{Actor: rules.Actor{ID: actor.ID, Role: string(actor.Role)}},
 		FosterFamily: rules.FosterFamily{ID: c.ID, Form: ff.Form, State: string(c.State), Assessments: ff.Assessments,
-			Coordinator: ff.Coordinator},
+			LastResult: ff.LastResult, Coordinator: ff.Coordinator},
 		Args: rules.FosterFamilyArgs{Coordinator: a.String("coordinator"), Result: a.String("result")},
 	}
 }

@@ -24,6 +24,7 @@ const initialNode = declared
 // into the first edge between the same states).
 type diagram struct {
 	name  rules.Lifecycle
+	lang  rules.Lang // of the diagram's own words; English unless translated
 	nodes []node
 	edges []edge
 }
@@ -48,21 +49,60 @@ type edge struct {
 // DOT returns the diagram of a lifecycle in Graphviz's DOT language. The
 // output is deterministic; an unknown lifecycle is an error. DOT and
 // [Mermaid] are safe for concurrent use.
-func DOT(l rules.Lifecycle) (string, error) {
+func DOT(l rules.Lifecycle) (string, error) { return DOTIn(l, rules.English) }
+
+// Mermaid returns the diagram of a lifecycle as a Mermaid stateDiagram-v2.
+func Mermaid(l rules.Lifecycle) (string, error) { return MermaidIn(l, rules.English) }
+
+// DOTIn is [DOT] with the diagram's own words (who fires a trigger, the
+// choices, the comment) in lang; states, triggers and roles keep their IDs.
+func DOTIn(l rules.Lifecycle, lang rules.Lang) (string, error) {
 	d, err := diagramOf(l)
 	if err != nil {
 		return "", err
 	}
+	d.translate(lang)
 	return d.dot(), nil
 }
 
-// Mermaid returns the diagram of a lifecycle as a Mermaid stateDiagram-v2.
-func Mermaid(l rules.Lifecycle) (string, error) {
+// MermaidIn is [Mermaid] with the diagram's own words in lang (see [DOTIn]).
+func MermaidIn(l rules.Lifecycle, lang rules.Lang) (string, error) {
 	d, err := diagramOf(l)
 	if err != nil {
 		return "", err
 	}
+	d.translate(lang)
 	return d.mermaid(), nil
+}
+
+// graphWords are the diagram's own words and their Polish; every label
+// is built from them, IDs and conditions on facts.
+var graphWords = []struct{ en, pl string }{
+	{"(engine, on first placed child)", "(silnik, przy pierwszym umieszczonym dziecku)"},
+	{"(engine)", "(silnik)"},
+	{" [as candidate]", " [jako kandydat]"},
+	{"assigned ", "przypisany asystent "},
+	{"other reason", "inny powód"},
+	{"to placed.‹form›", "do placed.‹forma›"},
+	{"back to the previous placement", "z powrotem do poprzedniego umieszczenia"},
+}
+
+// translate puts the diagram's own words into lang.
+func (d *diagram) translate(lang rules.Lang) {
+	if lang != rules.Polish {
+		return
+	}
+	d.lang = lang
+	for i := range d.edges {
+		for j := range d.edges[i].labels {
+			for k, line := range d.edges[i].labels[j] {
+				for _, w := range graphWords {
+					line = strings.ReplaceAll(line, w.en, w.pl)
+				}
+				d.edges[i].labels[j][k] = line
+			}
+		}
+	}
 }
 
 // diagramOf builds the intermediate model of a lifecycle from its table.
@@ -300,6 +340,9 @@ func (d *diagram) firstLeaf(s State) State {
 
 // generatedBy is the comment at the top of every diagram.
 func (d *diagram) generatedBy(format string) string {
+	if d.lang == rules.Polish {
+		return fmt.Sprintf("Cykl życia %s, wygenerowany z rekordów wyzwalaczy w workflow/%s.go (asysta graph %s --format %s --lang pl).", d.name, d.name, d.name, format)
+	}
 	return fmt.Sprintf("The %s lifecycle, generated from its trigger records in workflow/%s.go (asysta graph %s --format %s).", d.name, d.name, d.name, format)
 }
 
@@ -377,7 +420,11 @@ func (d *diagram) dotNote(cluster State) string {
 	if len(lines) == 0 {
 		return ""
 	}
-	return dotEscape(string(cluster)+".* → itself (the state is kept):") + `\l` + strings.Join(lines, `\l`) + `\l`
+	kept := ".* → itself (the state is kept):"
+	if d.lang == rules.Polish {
+		kept = ".* → bez zmiany stanu:"
+	}
+	return dotEscape(string(cluster)+kept) + `\l` + strings.Join(lines, `\l`) + `\l`
 }
 
 // dotEdge writes one edge, attached to the first leaf of a cluster end.

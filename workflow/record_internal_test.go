@@ -1,7 +1,9 @@
 package workflow
 
 import (
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/asysta/asysta/rules"
@@ -67,4 +69,54 @@ func TestSuggest(t *testing.T) {
 	assert.Equal(t, 0, editDistance("", ""))
 	assert.Equal(t, 3, editDistance("", "abc"))
 	assert.Equal(t, 1, editDistance("ź", "z"))
+}
+
+// TestRecordsMatchRuleVariables checks that what package rules declares a
+// trigger fills (rules.Trigger.Fills, which the load-time check of every
+// rule reads) is what the records give it: the args.* of a trigger are
+// exactly the arguments its record takes that the environment carries, and
+// worker.* or carer.* is declared exactly where the record's prepare
+// resolves a worker or a carer.
+func TestRecordsMatchRuleVariables(t *testing.T) {
+	defs, err := definitions()
+	require.NoError(t, err)
+	prepares := map[uintptr]string{ // what each prepare step puts in the environment
+		reflect.ValueOf((*call).prepareAssistant).Pointer():   "worker",
+		reflect.ValueOf((*call).prepareCoordinator).Pointer(): "worker",
+		reflect.ValueOf((*call).prepareCarer).Pointer():       "carer",
+	}
+	for _, l := range rules.Lifecycles {
+		var envArgs []string
+		for _, v := range rules.EnvVariables(l) {
+			if name, ok := strings.CutPrefix(v, "args."); ok {
+				envArgs = append(envArgs, name)
+			}
+		}
+		for _, r := range defs[l].records {
+			tr := rules.Trigger{Lifecycle: l, Name: r.name}
+			var takes []string
+			for _, a := range r.args {
+				if slices.Contains(envArgs, a.name) {
+					takes = append(takes, a.name)
+				}
+			}
+			assert.ElementsMatch(t, takes, tr.Args(), "%s: the arguments its record takes and rules' args.*", tr)
+			var declared []string
+			for _, v := range tr.Fills(rules.KindGuard) {
+				if root, _, _ := strings.Cut(v, "."); root != "args" && !slices.Contains(declared, root) {
+					declared = append(declared, root)
+				}
+			}
+			var prepared []string
+			if r.prepare != nil {
+				what, ok := prepares[reflect.ValueOf(r.prepare).Pointer()]
+				require.True(t, ok, "%s: an unknown prepare step; say here what it puts in the environment", tr)
+				prepared = append(prepared, what)
+			}
+			assert.Equal(t, prepared, declared, "%s: what its record's prepare resolves and what rules declares it fills", tr)
+			for _, v := range tr.Fills(rules.KindGuard) {
+				assert.Contains(t, rules.EnvVariables(l), v, "%s declares a variable its environment does not have", tr)
+			}
+		}
+	}
 }

@@ -28,9 +28,9 @@ func init() {
 var graphLifecycles = []rules.Lifecycle{rules.LifecycleFamily, rules.LifecycleChild, rules.LifecycleFosterFamily}
 
 // graphFormats renders a lifecycle in each --format.
-var graphFormats = map[string]func(rules.Lifecycle) (string, error){
-	"dot":     workflow.DOT,
-	"mermaid": workflow.Mermaid,
+var graphFormats = map[string]func(rules.Lifecycle, rules.Lang) (string, error){
+	"dot":     workflow.DOTIn,
+	"mermaid": workflow.MermaidIn,
 }
 
 // runGraph prints the diagram of one lifecycle on stdout.
@@ -54,7 +54,7 @@ func runGraph(inv *invocation, cmd *command, args []string) int {
 		return fs.fail(rules.Text{PL: fmt.Sprintf("nieznany format %q; dozwolone: dot, mermaid", *format),
 			EN: fmt.Sprintf("unknown format %q; allowed: dot, mermaid", *format)})
 	}
-	out, err := graphFormats[*format](rules.Lifecycle(names[0]))
+	out, err := graphFormats[*format](rules.Lifecycle(names[0]), inv.lang)
 	if err != nil {
 		inv.errorf("nie można narysować cyklu życia: %v", "cannot draw the lifecycle: %v", err)
 		return exitProblem

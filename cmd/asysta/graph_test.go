@@ -25,7 +25,6 @@ func TestGraph(t *testing.T) {
 			{[]string{"graph", string(l)}, dot},
 			{[]string{"graph", string(l), "--format", "dot"}, dot},
 			{[]string{"graph", "--format=mermaid", string(l)}, mermaid},
-			{[]string{"graph", string(l), "--format", "mermaid", "--lang", "pl"}, mermaid},
 		}
 		for _, tt := range tests {
 			res := runArgs(tt.args...)
@@ -35,6 +34,19 @@ func TestGraph(t *testing.T) {
 		}
 	}
 	assert.Contains(t, runArgs("graph", "family").stdout, "digraph family {")
+	// In Polish the diagram's own words are Polish; IDs stay as they are.
+	for _, l := range graphLifecycles {
+		for _, format := range []string{"dot", "mermaid"} {
+			res := runArgs("graph", string(l), "--format", format, "--lang", "pl")
+			assert.Equal(t, exitOK, res.code, res.stderr)
+			assertGolden(t, "graph_"+string(l)+"_"+format+"_pl.txt", res.stdout)
+			en := runArgs("graph", string(l), "--format", format).stdout
+			assert.NotEqual(t, en, res.stdout, "%s %s: the Polish diagram has Polish words", l, format)
+		}
+	}
+	pl := runArgs("graph", "family", "--lang", "pl").stdout
+	assert.Contains(t, pl, "przypisany asystent family_assistant")
+	assert.NotContains(t, pl, "(engine")
 	assert.Contains(t, runArgs("graph", "child", "--format", "mermaid").stdout, "stateDiagram-v2\n")
 }
 

@@ -44,7 +44,8 @@ type paramJSON struct {
 	Unit   string `json:"unit"`
 	Source string `json:"source"` // "statute" or FILE:LINE
 	Basis  string `json:"basis"`
-	From   string `json:"from"` // YYYY-MM-DD
+	Note   string `json:"note,omitempty"` // in the output's language
+	From   string `json:"from"`           // YYYY-MM-DD
 }
 
 // runParams lists the parameters in force on a day under the statute and
@@ -107,7 +108,7 @@ func (inv *invocation) writeParamsJSON(values []rules.ParamValue) int {
 	out := make([]paramJSON, len(values))
 	for i, v := range values {
 		out[i] = paramJSON{ID: v.ID, Value: v.Value, Unit: string(v.Unit), Source: v.Source.String(),
-			Basis: v.Basis, From: v.From.String()}
+			Basis: v.Basis, Note: v.Note.In(inv.lang), From: v.From.String()}
 	}
 	if err := writeJSON(inv.stdout, out); err != nil {
 		inv.errorf("nie można zapisać wyniku: %v", "cannot write the output: %v", err)
@@ -124,7 +125,11 @@ func (inv *invocation) printParams(w io.Writer, revision string, day rules.Date,
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, inv.tr("ID\tWARTOŚĆ\tJEDNOSTKA\tŹRÓDŁO\tPODSTAWA PRAWNA\tOD", "ID\tVALUE\tUNIT\tSOURCE\tBASIS\tFROM"))
 	for _, v := range values {
-		fmt.Fprintf(tw, "%s\t%v\t%s\t%s\t%s\t%s\n", v.ID, v.Value, inv.unitName(v.Unit), inv.sourceName(v.Source), v.Basis, v.From)
+		basis := v.Basis
+		if note := v.Note.In(inv.lang); note != "" {
+			basis += " (" + note + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%v\t%s\t%s\t%s\t%s\n", v.ID, v.Value, inv.unitName(v.Unit), inv.sourceName(v.Source), basis, v.From)
 	}
 	tw.Flush()
 }

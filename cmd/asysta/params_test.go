@@ -106,7 +106,12 @@ func TestParamsJSON(t *testing.T) {
 		for k := range obj {
 			keys = append(keys, k)
 		}
-		assert.ElementsMatch(t, []string{"id", "value", "unit", "source", "basis", "from"}, keys)
+		want := []string{"id", "value", "unit", "source", "basis", "from"}
+		if catalogue[i].Note.EN != "" {
+			want = append(want, "note") // in the output's language
+			assert.Equal(t, catalogue[i].Note.EN, obj["note"], catalogue[i].ID)
+		}
+		assert.ElementsMatch(t, want, keys)
 		assert.Equal(t, catalogue[i].ID, obj["id"], "catalogue order")
 		switch obj["value"].(type) {
 		case json.Number, bool:

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/asysta/asysta/caseload"
@@ -86,9 +87,9 @@ func (inv *invocation) printStaffing(rep caseload.StaffingReport) {
 	n := rep.SocialWorkers
 	fmt.Fprintf(out, inv.tr("Normy zatrudnienia: %s w dniu %s (wersja reguł %s)\n\n", "Staffing norms: %s on %s (rule-set revision %s)\n\n"),
 		rep.Unit, rep.On, shortRevision(rep.Revision))
-	fmt.Fprintf(out, inv.tr("Pracownicy socjalni (%s): %.2f etatu; wymagane %d (wg mieszkańców %d, wg rodzin %d, minimum %d)\n",
-		"Social workers (%s): %.2f FTE; required %d (by inhabitants %d, by families %d, minimum %d)\n"),
-		n.Basis, n.FTE, n.Required, n.ByInhabitants, n.ByFamilies, n.Minimum)
+	fmt.Fprintf(out, inv.tr("Pracownicy socjalni (%s): %s etatu; wymagane %d (wg mieszkańców %d, wg rodzin %d, minimum %d)\n",
+		"Social workers (%s): %s FTE; required %d (by inhabitants %d, by families %d, minimum %d)\n"),
+		n.Basis, inv.decimal(n.FTE), n.Required, n.ByInhabitants, n.ByFamilies, n.Minimum)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, inv.tr("\nPRACOWNIK\tROLA\tSPRAWY\tLIMIT\tWYKORZYSTANIE", "\nWORKER\tROLE\tCASES\tCAP\tUTILISATION"))
 	for _, l := range append(append([]caseload.Load{}, rep.Assistants...), rep.Coordinators...) {
@@ -105,4 +106,14 @@ func (inv *invocation) printStaffing(rep caseload.StaffingReport) {
 	for _, v := range rep.Violations {
 		fmt.Fprintf(out, "%s: %s\n", v.Rule, v.Msg.In(inv.lang))
 	}
+}
+
+// decimal prints x with two decimals: 0.50 in English, 0,50 in Polish,
+// which writes a decimal comma.
+func (inv *invocation) decimal(x float64) string {
+	s := fmt.Sprintf("%.2f", x)
+	if inv.lang == rules.Polish {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

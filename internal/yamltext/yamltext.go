@@ -7,6 +7,7 @@ package yamltext
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,32 +15,158 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// Polish says the parser's message msg in Polish: its usual complaints
-// are translated; another is kept as it is, after a Polish lead.
-func Polish(msg string) string {
-	for _, t := range polish {
-		if strings.Contains(msg, t.en) {
-			return t.pl
-		}
-	}
-	return "błąd składni (" + msg + ")"
+// Complaint is a syntax error of the YAML parser explained: its kind, a
+// stable name, and what is wrong and what to do, in Polish and English.
+type Complaint struct {
+	Kind   string // e.g. "indentation", "colon_in_value"; "other" for a complaint the table does not know
+	PL, EN string
 }
 
-var polish = []struct{ en, pl string }{
-	{"control characters", "niedozwolony znak sterujący; usuń go"},
-	{"UTF-8", "błędny znak (plik musi być w UTF-8); popraw kodowanie"},
-	{"Unicode", "błędny znak (plik musi być w UTF-8); popraw kodowanie"},
-	{"mapping values are not allowed", "niedozwolony dwukropek w wartości; ujmij tekst w cudzysłów"},
-	{"did not find expected key", "nie znaleziono oczekiwanego klucza; sprawdź wcięcia"},
-	{"could not find expected ':'", "brak dwukropka po kluczu"},
-	{"found character that cannot start any token", "znak, od którego nic nie może się zaczynać (np. tabulator we wcięciu); usuń go"},
-	{"did not find expected node content", "brak oczekiwanej wartości"},
-	{"did not find expected ',' or ']'", "brak przecinka albo ] w liście"},
-	{"did not find expected ',' or '}'", "brak przecinka albo } w mapie"},
-	{"found unexpected end of stream", "plik kończy się w pół wyrażenia; domknij cudzysłów lub nawias"},
-	{"unknown anchor", "odwołanie do nieznanej kotwicy; zdefiniuj ją (&nazwa) przed użyciem (*nazwa)"},
-	{"exceeded max depth", "za głębokie zagnieżdżenie"},
-	{"block sequence entries are not allowed", "element listy (-) w niedozwolonym miejscu; sprawdź wcięcia"},
+// complaint is one kind of the parser's complaints: the fragments of its
+// messages, and the explanation.
+type complaint struct {
+	kind   string
+	match  []string
+	pl, en string
+}
+
+// complaints are the parser's complaints by kind, in the order they are
+// tried. Every text is complete in its language: nothing of the parser's
+// English is put into the Polish.
+var complaints = []complaint{
+	{"control_char", []string{"control characters"},
+		"niedozwolony znak sterujący; usuń go",
+		"a control character, which YAML does not allow; remove it"},
+	{"encoding", []string{"UTF-8", "UTF-16", "Unicode"},
+		"błędny znak: plik musi być zapisany w UTF-8; zapisz go w tym kodowaniu",
+		"an invalid character: the file must be UTF-8; save it in that encoding"},
+	{"tab", []string{"tab character"},
+		"tabulator we wcięciu; wcinaj spacjami",
+		"a tab in the indentation; indent with spaces"},
+	{"colon_in_value", nil, // "mapping values are not allowed" with a colon in the value: see Explain
+		"dwukropek ze spacją wewnątrz wartości; ujmij wartość w cudzysłów, np. expr: \"a: b\"",
+		"a colon and a space inside a value; put the value in quotes, e.g. expr: \"a: b\""},
+	{"indentation", []string{"mapping values are not allowed"},
+		"klucz jest wcięty głębiej niż klucz przed nim; wyrównaj wcięcie (spacjami) do kluczy tego samego poziomu",
+		"a key is indented deeper than the key before it; align it (with spaces) with the keys of its level"},
+	{"reserved_char", []string{"cannot start any token"},
+		"wartość zaczyna się od znaku zastrzeżonego w YAML (np. @ albo `); ujmij ją w cudzysłów",
+		"a value starts with a character YAML reserves (such as @ or `); put it in quotes"},
+	{"expected_key", []string{"did not find expected key"},
+		"w tym miejscu oczekiwano klucza; sprawdź wcięcie i czy po zamykającym cudzysłowie nie ma dalszego tekstu",
+		"a key was expected here; check the indentation, and that no text follows a closing quote"},
+	{"list_indentation", []string{"did not find expected '-' indicator"},
+		"oczekiwano kolejnego elementu listy (-); wyrównaj wcięcie klucza do pozostałych kluczy elementu",
+		"the next list item (-) was expected; align the key with the other keys of the item"},
+	{"missing_colon", []string{"could not find expected ':'"},
+		"po kluczu brakuje dwukropka; zapisz klucz: wartość",
+		"a key without a colon; write key: value"},
+	{"missing_value", []string{"did not find expected node content"},
+		"brakuje wartości; wpisz ją albo usuń zbędny przecinek lub myślnik",
+		"a value is missing; write it, or remove the extra comma or dash"},
+	{"open_list", []string{"did not find expected ',' or ']'"},
+		"lista w nawiasach [ ] nie jest domknięta; dopisz ] albo przecinek między elementami",
+		"a list in [ ] is not closed; add the ] or a comma between the items"},
+	{"open_mapping", []string{"did not find expected ',' or '}'"},
+		"mapa w nawiasach { } nie jest domknięta; dopisz } albo przecinek między parami",
+		"a mapping in { } is not closed; add the } or a comma between the pairs"},
+	{"unexpected_end", []string{"unexpected end of stream"},
+		"plik kończy się przed domknięciem cudzysłowu lub nawiasu; domknij go",
+		"the file ends before a quote or a bracket is closed; close it"},
+	{"unknown_anchor", []string{"unknown anchor"},
+		"odwołanie do nieznanej kotwicy; zdefiniuj ją (&nazwa) przed użyciem (*nazwa)",
+		"a reference to an unknown anchor; define it (&name) before using it (*name)"},
+	{"aliases", []string{"excessive aliasing", "value contains itself"},
+		"za dużo odwołań do kotwic (*nazwa) albo kotwica zawiera samą siebie; zapisz wartości wprost",
+		"too many references to anchors (*name), or an anchor that contains itself; write the values out"},
+	{"depth", []string{"exceeded max depth"},
+		"za głębokie zagnieżdżenie; spłaszcz strukturę",
+		"nested too deeply; flatten the structure"},
+	{"misplaced_list", []string{"block sequence entries are not allowed"},
+		"element listy (-) w miejscu, gdzie lista nie może się zacząć; zacznij listę w nowym wierszu pod kluczem",
+		"a list item (-) where a list cannot start; start the list on a new line below its key"},
+	{"escape", []string{"escape"},
+		"nieznana sekwencja z \\ w tekście w cudzysłowie; podwój \\ albo ujmij tekst w apostrofy",
+		"an unknown \\ sequence in a double-quoted text; double the \\ or use single quotes"},
+	{"document_marker", []string{"document indicator", "<document start>", "incompatible YAML document"},
+		"znacznik dokumentu (--- albo ...) w niedozwolonym miejscu; usuń go",
+		"a document marker (--- or ...) where it is not allowed; remove it"},
+	{"directive", []string{"directive", "version number"},
+		"błędna dyrektywa (wiersz od %); usuń ten wiersz",
+		"an invalid directive (a line starting with %); remove the line"},
+	{"block_indicator", []string{"indentation indicator"},
+		"błędny wskaźnik bloku tekstu (| albo > z cyfrą 0); użyj | albo > bez cyfry",
+		"an invalid block text indicator (| or > with the digit 0); use | or > without a digit"},
+	{"tag", []string{"tag", "'!'", "'>'", "URI"},
+		"błędny znacznik typu (!); usuń go albo ujmij wartość w cudzysłów",
+		"an invalid type tag (!); remove it or put the value in quotes"},
+}
+
+// other is the explanation of a complaint the table does not know.
+var other = complaint{kind: "other",
+	pl: "błąd składni YAML w tym miejscu; sprawdź wcięcia, dwukropki, cudzysłowy i nawiasy",
+	en: "a YAML syntax error here; check the indentation, colons, quotes and brackets"}
+
+// Explain explains the parser's message msg (without its position, as
+// [Syntax] returns it) about line (1-based) of data: the kind of
+// complaint and what to do, in Polish and English. A colon inside a value
+// and a key indented too deep give the parser the same complaint; the
+// line's text tells them apart. The explanation never quotes data.
+func Explain(msg string, data []byte, line int) Complaint {
+	c := other
+	for _, k := range complaints {
+		if slices.ContainsFunc(k.match, func(m string) bool { return strings.Contains(msg, m) }) {
+			c = k
+			break
+		}
+	}
+	switch {
+	case c.kind == "indentation" && colonInValue(lineText(data, line)):
+		c = complaints[slices.IndexFunc(complaints, func(k complaint) bool { return k.kind == "colon_in_value" })]
+	case c.kind == "reserved_char" && strings.Contains(lineText(data, line), "\t"):
+		c = complaints[slices.IndexFunc(complaints, func(k complaint) bool { return k.kind == "tab" })]
+	}
+	return Complaint{Kind: c.kind, PL: c.pl, EN: c.en}
+}
+
+// Describe returns the complete Polish and English texts of the parser's
+// complaint msg about line of data (see [Explain]): what is wrong, what to
+// do, in English the parser's own words, and that the parser stops at the
+// first syntax error of a file, so that a file may hold more.
+func Describe(msg string, data []byte, line int) (pl, en string) {
+	c := Explain(msg, data, line)
+	return c.PL + "; parser YAML zatrzymuje się na pierwszym błędzie składni: po poprawce sprawdź plik ponownie",
+		c.EN + " (YAML parser: " + msg + "); the parser stops at the first syntax error: check the file again once it is fixed"
+}
+
+// Kinds lists the kinds of complaint [Explain] knows, and "other".
+func Kinds() []string {
+	out := make([]string, 0, len(complaints)+1)
+	for _, k := range complaints {
+		out = append(out, k.kind)
+	}
+	return append(out, other.kind)
+}
+
+// lineText returns line (1-based) of data, or "".
+func lineText(data []byte, line int) string {
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	return strings.TrimSuffix(lines[line-1], "\r")
+}
+
+// colonInValue reports whether a line "key: value" has a colon followed by
+// a space (or ending the line) inside its value.
+func colonInValue(text string) bool {
+	text = strings.TrimLeft(strings.TrimSpace(text), "- ")
+	_, value, ok := strings.Cut(text, ": ")
+	if !ok {
+		return false
+	}
+	value = strings.TrimSpace(value)
+	return strings.Contains(value, ": ") || strings.HasSuffix(value, ":")
 }
 
 var linePrefix = regexp.MustCompile(`^line (\d+): `)

@@ -26,11 +26,59 @@ func TestBadChar(t *testing.T) {
 	}
 }
 
-func TestPolish(t *testing.T) {
-	assert.Equal(t, "niedozwolony znak sterujący; usuń go", Polish("control characters are not allowed"))
-	assert.Contains(t, Polish("invalid leading UTF-8 octet"), "UTF-8")
-	assert.Equal(t, "nie znaleziono oczekiwanego klucza; sprawdź wcięcia", Polish("did not find expected key"))
-	assert.Equal(t, "błąd składni (something new)", Polish("something new"), "others kept, after a Polish lead")
+// TestExplain checks the kind each of the parser's complaints is given,
+// on the files that make the parser say it, and that the texts are
+// complete in their language.
+func TestExplain(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tc := range []struct{ data, kind string }{
+		{"name: x\nrules:\n  - id: local.x\n    expr: a: b\n", "colon_in_value"},
+		{"name: x\nrules:\n  - id: local.x\n     on: refer\n", "indentation"},
+		{"name: x\n  level: county\n", "indentation"},
+		{"name: x\nrules:\n  - id: local.x\n   on: refer\n", "list_indentation"},
+		{"name: x\nparameters:\n\tassistant.max_families: 3\n", "tab"},
+		{"name: x\n@foo: 1\n", "reserved_char"},
+		{"key: `x`\n", "reserved_char"},
+		{"name: \"x\n", "unexpected_end"},
+		{"name: [x\n", "open_list"},
+		{"name: {x\n", "open_mapping"},
+		{"name: x\n- a\n", "expected_key"},
+		{"name: 'a'b\n", "expected_key"},
+		{"name: \"\\q\"\n", "escape"},
+		{"name: x\nlevel\nrules: []\n", "missing_colon"},
+		{"name: *a\n", "unknown_anchor"},
+		{"name: !<x\n", "tag"},
+		{"%FOO\n---\nname: x\n", "directive"},
+		{"name: >0\n  x\n", "block_indicator"},
+		{"a: \x01\n", "control_char"},
+		{"a: \xff\n", "encoding"},
+		{"a: [1, , 2]\n", "missing_value"},
+		{"key: - x\n", "misplaced_list"},
+	} {
+		var n yaml.Node
+		err := yaml.Unmarshal([]byte(tc.data), &n)
+		require.Error(t, err, "%q", tc.data)
+		line, _, msg := Syntax(strings.TrimPrefix(err.Error(), "yaml: "), []byte(tc.data))
+		c := Explain(msg, []byte(tc.data), line)
+		assert.Equal(t, tc.kind, c.Kind, "%q: %s", tc.data, msg)
+		seen[c.Kind] = true
+	}
+	other := Explain("something new", []byte("a: b\n"), 1)
+	assert.Equal(t, "other", other.Kind)
+	assert.NotContains(t, other.PL, "something new", "an unknown complaint gets a whole Polish sentence")
+	for _, k := range complaints {
+		for _, word := range []string{"the ", " not ", "found", "expected", "allowed", "character"} {
+			assert.NotContains(t, k.pl, word, "%s: the Polish text holds English", k.kind)
+		}
+		for _, word := range []string{"ą", "ę", "ł", "ś", "ż", " nie "} {
+			assert.NotContains(t, k.en, word, "%s: the English text holds Polish", k.kind)
+		}
+	}
+	assert.Len(t, Kinds(), len(complaints)+1)
+	pl, en := Describe("did not find expected key", []byte("a: 1\n- b\n"), 2)
+	assert.Contains(t, pl, "pierwszym błędzie składni", "the parser stops at its first error: said in Polish")
+	assert.Contains(t, en, "(YAML parser: did not find expected key)")
+	assert.Contains(t, en, "stops at the first syntax error")
 }
 
 func TestLocate(t *testing.T) {

@@ -43,8 +43,9 @@ func (d *decoder) failAt(p Pos, id string, code rules.Code, pl, en string, a ...
 // [yamltext.Syntax]), without quoting the file.
 func (d *decoder) syntax(err error, data []byte) {
 	line, col, msg := yamltext.Syntax(strings.TrimPrefix(err.Error(), "yaml: "), data)
+	pl, en := yamltext.Describe(msg, data, line)
 	d.errs = append(d.errs, &rules.Error{File: d.file, Line: line, Col: col, Code: rules.CodeSyntax, Err: err,
-		Msg: rules.Text{PL: "plik nie jest poprawnym YAML: " + yamltext.Polish(msg), EN: "the file is not valid YAML: " + msg}})
+		Msg: rules.Text{PL: "plik nie jest poprawnym YAML: " + pl, EN: "the file is not valid YAML: " + en}})
 }
 
 // mapping checks that n is a mapping of allowed keys, each once, and
