@@ -119,7 +119,8 @@ func plainCalendar(ds *national.Dataset, on rules.Date) []caseload.Entry {
 			from := latest(c.Placed, c.LastCourtReport)
 			add(c.ID, rules.LifecycleChild, workflow.OblCourtReport, from, from.AddMonths(6), worker)
 		}
-		if c.Settled.IsZero() {
+		// propose_return discharges the motion while the court decides.
+		if c.Settled.IsZero() && c.ProposedReturn.IsZero() {
 			add(c.ID, rules.LifecycleChild, workflow.OblLegalStatusMotion, c.Placed, c.Placed.AddMonths(18), worker)
 		}
 		if c.Form == workflow.FormEmergency {

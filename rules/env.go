@@ -110,10 +110,17 @@ type Child struct {
 	Carer string `expr:"carer"` // ID of the current foster family or institution
 	// PlacedOn is the date of the current placement; FirstPlaced of the
 	// first one. Both midnight UTC; zero when never placed.
-	PlacedOn           time.Time `expr:"placed_on"`
-	FirstPlaced        time.Time `expr:"first_placed"`
-	StayExtended       bool      `expr:"stay_extended"`        // emergency stay extended (art. 58 ust. 4)
-	LegalStatusSettled bool      `expr:"legal_status_settled"` // settle_legal_status was recorded
+	PlacedOn     time.Time `expr:"placed_on"`
+	FirstPlaced  time.Time `expr:"first_placed"`
+	StayExtended bool      `expr:"stay_extended"` // emergency stay extended (art. 58 ust. 4)
+	// EmergencySince is the admission to emergency care (midnight UTC):
+	// the emergency stay runs from it across moves between emergency
+	// homes; zero outside emergency care.
+	EmergencySince time.Time `expr:"emergency_since"`
+	// UntilProceedingsEnd: the stay was extended until the court
+	// proceedings end (no end date).
+	UntilProceedingsEnd bool `expr:"until_proceedings_end"`
+	LegalStatusSettled  bool `expr:"legal_status_settled"` // settle_legal_status was recorded
 	// FamilySupport is set when the child's family received assistant work
 	// before the placement (KRO art. 112³).
 	FamilySupport bool `expr:"family_support"`
@@ -136,6 +143,8 @@ type ChildArgs struct {
 	CourtRef  string `expr:"court_ref"` // place, return_home, adopt
 	Siblings  bool   `expr:"siblings"`  // place: placed with siblings
 	Exception string `expr:"exception"` // place: siblings, parent_in_institution, health
+	// UntilProceedingsEnd: extend_stay until the court proceedings end.
+	UntilProceedingsEnd bool `expr:"until_proceedings_end"`
 }
 
 // ChildEnv is the environment of rules on the child lifecycle's triggers.

@@ -78,7 +78,7 @@ func statuteRules() []Rule {
 			`addMonths(on, param("legal_status.motion_after"))`,
 			"child.place"),
 		due("due.emergency_stay_end", "art. 58 ust. 4 UWR",
-			`addMonths(child.placed_on, child.stay_extended ? param("emergency_family_home.max_stay_extended") : param("emergency_family_home.max_stay"))`,
+			`addMonths(child.emergency_since, child.stay_extended ? param("emergency_family_home.max_stay_extended") : param("emergency_family_home.max_stay"))`,
 			"child.place", "child.move", "child.extend_stay"),
 		due("due.foster_family_assessment", "art. 134 ust. 1–3 UWR",
 			`addMonths(on, foster_family.assessments == 0 ? param("foster_family_assessment.first") : args.result == "negative" ? param("foster_family_assessment.after_negative") : foster_family.assessments == 1 ? param("foster_family_assessment.second") : param("foster_family_assessment.subsequent"))`,

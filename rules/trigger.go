@@ -38,7 +38,7 @@ var triggerNames = map[Lifecycle][]string{
 		"refuse_consent", "court_obligation", "report_to_court", "assign_assistant", "reassign_assistant", "approve_plan", "assess",
 		"withdraw_consent", "end_work", "end_monitoring", "reopen"},
 	LifecycleChild: {"place", "move", "review", "report_to_court", "extend_stay", "propose_return", "return_home",
-		"return_refused", "settle_legal_status", "refer_for_adoption", "adopt", "leave_care"},
+		"return_refused", "settle_legal_status", "file_legal_status_motion", "refer_for_adoption", "adopt", "leave_care"},
 	LifecycleFosterFamily: {"qualify", "assign_coordinator", "activate", "assess", "suspend", "resume", "dissolve"},
 }
 

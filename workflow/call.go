@@ -25,6 +25,7 @@ type call struct {
 	// Read by the record's prepare step: the worker an assignment names
 	// with their load, the carer a placement names with its children, and
 	// a qualified foster family that becomes active with the child.
+	actor    Worker // the worker firing, from the directory
 	load     rules.Worker
 	carer    rules.Carer
 	activate *Case
@@ -66,6 +67,9 @@ func (e *Engine) begin(ctx context.Context, caseID string, cmd Command) (*call, 
 	if err := cl.checkAssigned(); err != nil {
 		return nil, err
 	}
+	if err := cl.checkOwnInstitution(); err != nil {
+		return nil, err
+	}
 	if cl.args, err = parseArgs(c.ID, cmd.Trigger, cl.rec.args, cmd.Args); err != nil {
 		return nil, err
 	}
@@ -103,7 +107,29 @@ func (cl *call) authorize() error {
 		return forbid("pracownik "+a.ID+" nie jest zatrudniony w dniu "+cl.cmd.On.String(),
 			"worker "+a.ID+" is not employed on "+cl.cmd.On.String())
 	}
+	cl.actor = w
 	return nil
+}
+
+// checkOwnInstitution enforces that an institution_director acts only on
+// a child placed in their own institution: the director's employer is the
+// institution's ID (art. 100 ust. 4, art. 137–138 UWR; docs/legal.md).
+func (cl *call) checkOwnInstitution() error {
+	a := cl.cmd.Actor
+	if !cl.rec.own || a.Role != InstitutionDirector || cl.c.Child == nil {
+		return nil
+	}
+	if cl.actor.Employer != "" && cl.c.Child.Form == FormInstitution && cl.c.Child.Carer == cl.actor.Employer {
+		return nil
+	}
+	if cl.actor.Employer == "" {
+		return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: cl.rec.roles, Reason: rules.Text{
+			PL: "dyrektor " + a.ID + " nie ma w rejestrze placówki, którą kieruje (employer): wpisz ją",
+			EN: "director " + a.ID + " has no institution recorded as employer in the directory: record it"}}
+	}
+	return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: cl.rec.roles, Reason: rules.Text{
+		PL: "dyrektor placówki " + cl.actor.Employer + " działa tylko wobec dzieci umieszczonych w tej placówce",
+		EN: "the director of institution " + cl.actor.Employer + " acts only on children placed in that institution"}}
 }
 
 // permitted asks the lifecycle's stateless machine whether the trigger may

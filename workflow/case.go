@@ -53,25 +53,43 @@ type FamilyFacts struct {
 	LastAssessment string `json:"last_assessment,omitempty"` // positive or negative
 }
 
-// ZaZyciem reports whether the case is support under the 'Za życiem' act.
-func (f *FamilyFacts) ZaZyciem() bool { return f.ZaZyciemKind != "" }
+// ZaZyciem reports whether the family counts as a 'Za życiem' family
+// (assistant.count_za_zyciem_in_cap): support under the 'Za życiem' act
+// that is the basis of its assistant work. Once a court obliges the
+// family (basis court_order), or the basis is given again after reopen, it
+// counts like any other family (docs/legal.md, "Decided readings").
+func (f *FamilyFacts) ZaZyciem() bool { return f.ZaZyciemKind != "" && f.Basis == BasisZaZyciem }
 
 // ChildFacts is what the child lifecycle records about a child.
 type ChildFacts struct {
 	Family string     `json:"family,omitempty"` // the family case's ID
 	Born   rules.Date `json:"born"`
 	// Form and Carer describe the current (or last) placement.
-	Form               string     `json:"form,omitempty"`
-	Carer              string     `json:"carer,omitempty"`
-	PlacedOn           rules.Date `json:"placed_on,omitzero"`
-	FirstPlaced        rules.Date `json:"first_placed,omitzero"`
-	StayExtended       bool       `json:"stay_extended,omitempty"`
+	Form        string     `json:"form,omitempty"`
+	Carer       string     `json:"carer,omitempty"`
+	PlacedOn    rules.Date `json:"placed_on,omitzero"`
+	FirstPlaced rules.Date `json:"first_placed,omitzero"`
+	// EmergencySince is the date the child was admitted to emergency care
+	// (an emergency family home): the stay of art. 58 ust. 4 UWR runs from
+	// it across moves between emergency homes; zero outside emergency care.
+	EmergencySince rules.Date `json:"emergency_since,omitzero"`
+	// StayExtended: the emergency stay was extended (once per stay);
+	// UntilProceedingsEnd: extended until the court proceedings end.
+	StayExtended        bool `json:"stay_extended,omitempty"`
+	UntilProceedingsEnd bool `json:"until_proceedings_end,omitempty"`
+	// MotionFiled is the date the motion to settle the child's legal
+	// status was filed (file_legal_status_motion); zero when not filed.
+	MotionFiled        rules.Date `json:"motion_filed,omitzero"`
 	LegalStatusSettled bool       `json:"legal_status_settled,omitempty"`
 	CourtRef           string     `json:"court_ref,omitempty"`
 	Exception          string     `json:"exception,omitempty"`
 	HelpPlanRef        string     `json:"help_plan_ref,omitempty"`
 	// ReturnTo is the placed.* state a child in reunification came from.
 	ReturnTo State `json:"return_to,omitempty"`
+	// HeldMotion is the legal_status_motion obligation discharged by
+	// propose_return while the court decides on the return; return_refused
+	// reopens it with its original due date.
+	HeldMotion *Obligation `json:"held_motion,omitempty"`
 }
 
 // FosterFamilyFacts is what the foster_family lifecycle records.
@@ -119,6 +137,10 @@ func (c *Case) Clone() *Case {
 	}
 	if c.Child != nil {
 		ch := *c.Child
+		if ch.HeldMotion != nil {
+			o := *ch.HeldMotion
+			ch.HeldMotion = &o
+		}
 		out.Child = &ch
 	}
 	if c.FosterFamily != nil {

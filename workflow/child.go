@@ -9,17 +9,18 @@ import (
 // The child lifecycle's triggers (docs/workflow.md, "child — umieszczenie dziecka w pieczy zastępczej").
 // report_to_court is [TriggerReportToCourt].
 const (
-	TriggerPlace             = "place"
-	TriggerMove              = "move"
-	TriggerReview            = "review"
-	TriggerExtendStay        = "extend_stay"
-	TriggerProposeReturn     = "propose_return"
-	TriggerReturnHome        = "return_home"
-	TriggerReturnRefused     = "return_refused"
-	TriggerSettleLegalStatus = "settle_legal_status"
-	TriggerReferForAdoption  = "refer_for_adoption"
-	TriggerAdopt             = "adopt"
-	TriggerLeaveCare         = "leave_care"
+	TriggerPlace                 = "place"
+	TriggerMove                  = "move"
+	TriggerReview                = "review"
+	TriggerExtendStay            = "extend_stay"
+	TriggerProposeReturn         = "propose_return"
+	TriggerReturnHome            = "return_home"
+	TriggerReturnRefused         = "return_refused"
+	TriggerSettleLegalStatus     = "settle_legal_status"
+	TriggerFileLegalStatusMotion = "file_legal_status_motion"
+	TriggerReferForAdoption      = "refer_for_adoption"
+	TriggerAdopt                 = "adopt"
+	TriggerLeaveCare             = "leave_care"
 )
 
 // exceptions are the grounds for placing a child in an institution below
@@ -79,13 +80,16 @@ func childLifecycle() *lifecycle {
 				// institution and ends on a move into one.
 				closes(OblCourtReport, func(f *firing) bool { return !inFamilyCare(f) }),
 				opens(OblCourtReport, "due.court_report", func(f *firing) bool { return inFamilyCare(f) && f.from == PlacedInstitution }),
-				opens(OblEmergencyStayEnd, "due.emergency_stay_end", inEmergencyCare),
+				// A move between emergency homes continues the same stay
+				// (docs/legal.md, "Decided readings"): its end date stays.
+				opens(OblEmergencyStayEnd, "due.emergency_stay_end", func(f *firing) bool { return inEmergencyCare(f) && f.from != PlacedEmergency }),
 				closes(OblEmergencyStayEnd, func(f *firing) bool { return !inEmergencyCare(f) && f.from == PlacedEmergency }),
 			},
 		}, {
 			name:   TriggerReview,
 			paths:  []path{{from: inCareStates}},
 			roles:  []Role{FosterCareOrganizer, InstitutionDirector},
+			own:    true,
 			args:   []argSpec{refArg("help_plan_ref", false)},
 			facts:  func(f *firing) { setRef(&f.c.Child.HelpPlanRef, f.args.String("help_plan_ref")) },
 			duties: []duty{opens(OblChildReview, "due.child_review")},
@@ -96,16 +100,29 @@ func childLifecycle() *lifecycle {
 			// A report on a child in an institution renews nothing.
 			duties: []duty{opens(OblCourtReport, "due.court_report", inFamilyCare)},
 		}, {
-			name:   TriggerExtendStay,
-			paths:  []path{{from: []State{PlacedEmergency}}},
-			roles:  org,
-			facts:  func(f *firing) { f.c.Child.StayExtended = true },
-			duties: []duty{opens(OblEmergencyStayEnd, "due.emergency_stay_end")},
-		}, {
-			name:  TriggerProposeReturn,
-			paths: []path{{from: placed, to: Reunification}},
+			// One extension per stay: to 8 months, or until the court
+			// proceedings on return, adoption or family foster care end
+			// (art. 58 ust. 4 UWR), when no end date is owed.
+			name:  TriggerExtendStay,
+			paths: []path{{from: []State{PlacedEmergency}}},
 			roles: org,
-			facts: func(f *firing) { f.c.Child.ReturnTo = f.from },
+			args:  []argSpec{boolArg("until_proceedings_end")},
+			facts: func(f *firing) {
+				f.c.Child.StayExtended, f.c.Child.UntilProceedingsEnd = true, f.args.Bool("until_proceedings_end")
+			},
+			duties: []duty{
+				opens(OblEmergencyStayEnd, "due.emergency_stay_end", func(f *firing) bool { return !f.c.Child.UntilProceedingsEnd }),
+				closes(OblEmergencyStayEnd, func(f *firing) bool { return f.c.Child.UntilProceedingsEnd }),
+			},
+		}, {
+			// Informing the court that the child can return discharges the
+			// legal-status motion (art. 47 ust. 6 UWR); it is held until
+			// the court decides.
+			name:   TriggerProposeReturn,
+			paths:  []path{{from: placed, to: Reunification}},
+			roles:  org,
+			facts:  func(f *firing) { f.c.Child.ReturnTo = f.from },
+			duties: []duty{holds(OblLegalStatusMotion)},
 		}, {
 			name:  TriggerReturnHome,
 			paths: []path{{from: []State{Reunification}, to: Returned}},
@@ -116,18 +133,31 @@ func childLifecycle() *lifecycle {
 			name: TriggerReturnRefused,
 			paths: []path{{from: []State{Reunification}, targets: placedStates,
 				choose: func(f *firing) State { return f.c.Child.ReturnTo }}},
-			roles: org,
-			facts: func(f *firing) { f.c.Child.ReturnTo = "" },
+			roles:  org,
+			facts:  func(f *firing) { f.c.Child.ReturnTo = "" },
+			duties: []duty{restores(OblLegalStatusMotion)},
 		}, {
 			name:   TriggerSettleLegalStatus,
 			paths:  []path{{from: placed}},
 			roles:  org,
-			facts:  func(f *firing) { f.c.Child.LegalStatusSettled = true },
+			facts:  func(f *firing) { f.c.Child.LegalStatusSettled, f.c.Child.HeldMotion = true, nil },
+			duties: []duty{closes(OblLegalStatusMotion)},
+		}, {
+			// The motion to the court to settle the child's legal status
+			// (art. 47 ust. 7, art. 100 ust. 4a UWR): by the organiser, or
+			// the director for a child in their own institution.
+			name:   TriggerFileLegalStatusMotion,
+			paths:  []path{{from: placed}},
+			roles:  []Role{FosterCareOrganizer, InstitutionDirector},
+			own:    true,
+			args:   []argSpec{courtRefArg(false)},
+			facts:  func(f *firing) { f.c.Child.MotionFiled = f.on; setRef(&f.c.Child.CourtRef, f.args.String("court_ref")) },
 			duties: []duty{closes(OblLegalStatusMotion)},
 		}, {
 			name:  TriggerReferForAdoption,
 			paths: []path{{from: placed, to: AdoptionReferred}},
 			roles: []Role{FosterCareCoordinator, FosterCareOrganizer, InstitutionDirector},
+			own:   true,
 		}, {
 			name:  TriggerAdopt,
 			paths: []path{{from: []State{AdoptionReferred}, to: Adopted}},
@@ -142,17 +172,26 @@ func childLifecycle() *lifecycle {
 	}
 }
 
-// placement records a placement (place, move) in the child's facts.
+// placement records a placement (place, move) in the child's facts. An
+// emergency stay runs from the admission to emergency care until the child
+// leaves it: a move between emergency homes keeps its start and its one
+// extension (docs/legal.md, "Decided readings").
 func placement(f *firing) {
 	ch := f.c.Child
-	ch.Form, ch.Carer, ch.PlacedOn, ch.StayExtended = f.args.String("form"), f.args.String("carer"), f.on, false
+	ch.Form, ch.Carer, ch.PlacedOn = f.args.String("form"), f.args.String("carer"), f.on
 	ch.Exception = f.args.String("exception")
 	setRef(&ch.CourtRef, f.args.String("court_ref"))
+	switch {
+	case ch.Form != FormEmergency:
+		ch.EmergencySince, ch.StayExtended, ch.UntilProceedingsEnd = rules.Date{}, false, false
+	case f.from != PlacedEmergency:
+		ch.EmergencySince, ch.StayExtended, ch.UntilProceedingsEnd = f.on, false, false
+	}
 }
 
 // courtDecision records the court's decision that ends a placement.
 func courtDecision(f *firing) {
-	f.c.Child.CourtRef, f.c.Child.ReturnTo = f.args.String("court_ref"), ""
+	f.c.Child.CourtRef, f.c.Child.ReturnTo, f.c.Child.HeldMotion = f.args.String("court_ref"), "", nil
 }
 
 // setRef sets *dst to ref when one is given.
@@ -253,8 +292,18 @@ func ChildEnvOf(c *Case, a Args, actor Actor) *rules.ChildEnv {
 		Base: rules.Base{Actor: rules.Actor{ID: actor.ID, Role: string(actor.Role)}},
 		Child: rules.Child{ID: c.ID, Born: ch.Born.Time(), State: string(c.State), Form: ch.Form, Carer: ch.Carer,
 			PlacedOn: ch.PlacedOn.Time(), FirstPlaced: ch.FirstPlaced.Time(), StayExtended: ch.StayExtended,
+			EmergencySince: emergencySince(ch).Time(), UntilProceedingsEnd: ch.UntilProceedingsEnd,
 			LegalStatusSettled: ch.LegalStatusSettled},
 		Args: rules.ChildArgs{Form: a.String("form"), Carer: a.String("carer"), CourtRef: a.String("court_ref"),
-			Siblings: a.Bool("siblings"), Exception: a.String("exception")},
+			Siblings: a.Bool("siblings"), Exception: a.String("exception"), UntilProceedingsEnd: a.Bool("until_proceedings_end")},
 	}
+}
+
+// emergencySince is the start of the child's emergency stay; a case stored
+// before the start was recorded has its placement date.
+func emergencySince(ch *ChildFacts) rules.Date {
+	if ch.EmergencySince.IsZero() && ch.Form == FormEmergency {
+		return ch.PlacedOn
+	}
+	return ch.EmergencySince
 }

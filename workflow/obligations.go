@@ -47,6 +47,10 @@ func applyDuties(r *record, f *firing) error {
 		if du.when != nil && !du.when(f) {
 			continue
 		}
+		if du.hold || du.restore {
+			holdOrRestore(c, du)
+			continue
+		}
 		c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == du.obligation })
 		if du.rule == "" {
 			continue
@@ -67,6 +71,24 @@ func applyDuties(r *record, f *firing) error {
 	}
 	slices.SortStableFunc(c.Obligations, func(x, y Obligation) int { return x.Due.Compare(y.Due) })
 	return nil
+}
+
+// holdOrRestore sets a child's open obligation aside (hold) or brings the
+// one set aside back (restore).
+func holdOrRestore(c *Case, du duty) {
+	ch := c.Child
+	if du.hold {
+		ch.HeldMotion = nil
+		if o, ok := c.Obligation(du.obligation); ok {
+			ch.HeldMotion = &o
+			c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == du.obligation })
+		}
+		return
+	}
+	if ch.HeldMotion != nil {
+		c.Obligations = append(slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == du.obligation }), *ch.HeldMotion)
+		ch.HeldMotion = nil
+	}
 }
 
 // dueEnv is the environment due rules see: the case after the transition

@@ -21,7 +21,7 @@ func TestTriggerConstants(t *testing.T) {
 			workflow.TriggerWithdrawConsent, workflow.TriggerEndWork, workflow.TriggerEndMonitoring, workflow.TriggerReopen},
 		rules.LifecycleChild: {workflow.TriggerPlace, workflow.TriggerMove, workflow.TriggerReview, workflow.TriggerReportToCourt,
 			workflow.TriggerExtendStay, workflow.TriggerProposeReturn, workflow.TriggerReturnHome, workflow.TriggerReturnRefused,
-			workflow.TriggerSettleLegalStatus, workflow.TriggerReferForAdoption, workflow.TriggerAdopt, workflow.TriggerLeaveCare},
+			workflow.TriggerSettleLegalStatus, workflow.TriggerFileLegalStatusMotion, workflow.TriggerReferForAdoption, workflow.TriggerAdopt, workflow.TriggerLeaveCare},
 		rules.LifecycleFosterFamily: {workflow.TriggerQualify, workflow.TriggerAssignCoordinator, workflow.TriggerAssess,
 			workflow.TriggerSuspend, workflow.TriggerResume, workflow.TriggerDissolve},
 	} {
