@@ -72,6 +72,9 @@ func statuteParameters() []Parameter {
 			Text{"Najdłuższy pobyt dziecka w pogotowiu rodzinnym", "Longest stay in an emergency family home"}, from(4, StatuteStart)),
 		ceiling("emergency_family_home.max_stay_extended", UnitMonths, "art. 58 ust. 4 UWR",
 			Text{"Najdłuższy pobyt w pogotowiu rodzinnym po przedłużeniu", "Longest stay in an emergency family home once extended"}, from(8, StatuteStart)),
+		// Beyond the contract (docs/glossary.md, "Parameters").
+		policyInt("family.plan_coordination_deadline", UnitWorkingDays, "art. 15 ust. 1 pkt 2 UWR (ustawa nie określa terminu, polityka lokalna)",
+			Text{"Termin skoordynowania planu pracy z rodziną z planem pomocy umieszczonego dziecka; 0 = bez terminu", "Working days to coordinate the family's work plan with a placed child's help plan; 0 = no deadline"}, 0, 0, 60),
 	}
 }
 

@@ -310,7 +310,7 @@ func TestRuleSet_Decide_wrongInput(t *testing.T) {
 }
 
 func TestRuleSet_Decide_noRules(t *testing.T) {
-	d, err := rules.Statute().Decide(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "approve_plan"}, day("2024-03-01"), &rules.FamilyEnv{})
+	d, err := rules.Statute().Decide(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "complete_interview"}, day("2024-03-01"), &rules.FamilyEnv{})
 	require.NoError(t, err)
 	assert.True(t, d.Allowed)
 	assert.Empty(t, d.Rules)

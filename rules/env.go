@@ -71,6 +71,22 @@ type Family struct {
 	// work; 0 when there is no court order.
 	ReportEveryMonths int    `expr:"report_every_months"`
 	Assistant         string `expr:"assistant"` // ID of the assigned assistant
+	// NonCooperation counts the withdrawals of consent recorded in
+	// court-ordered work (non-cooperation, art. 109 § 4 KRO).
+	NonCooperation int `expr:"non_cooperation"`
+	// LastAssessed is the date of the last periodic assessment; PlanRevised
+	// of the work plan's approval or last revision (midnight UTC; zero
+	// when none).
+	LastAssessed time.Time `expr:"last_assessed"`
+	PlanRevised  time.Time `expr:"plan_revised"`
+	// PlanActions is the number of the plan's open actions.
+	PlanActions int `expr:"plan_actions"`
+	// PlanConsulted is the social worker the plan was drawn up in
+	// consultation with, or "".
+	PlanConsulted string `expr:"plan_consulted"`
+	// Uncoordinated is the number of the family's placed children whose
+	// help plans the work plan is not yet coordinated with.
+	Uncoordinated int `expr:"uncoordinated"`
 }
 
 // FamilyArgs are the arguments of a family trigger: `args.*`. Each trigger
@@ -84,6 +100,7 @@ type FamilyArgs struct {
 	Assistant         string `expr:"assistant"`           // assign_assistant
 	Result            string `expr:"result"`              // assess: positive, negative
 	Reason            string `expr:"reason"`              // end_work
+	Consulted         string `expr:"consulted"`           // approve_plan, revise_plan: the social worker consulted
 }
 
 // FamilyEnv is the environment of rules on the family lifecycle's triggers.

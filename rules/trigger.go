@@ -32,10 +32,12 @@ func (t Trigger) String() string { return string(t.Lifecycle) + "." + t.Name }
 
 // triggerNames lists every trigger rules can be attached to. Besides the
 // contract's triggers, foster_family.activate is fired by the engine when a
-// foster family receives its first child.
+// foster family receives its first child, and family.child_placed when a
+// child of a family with an open case is placed.
 var triggerNames = map[Lifecycle][]string{
 	LifecycleFamily: {"refer", "complete_interview", "request_assistant", "apply_za_zyciem", "give_consent",
-		"refuse_consent", "court_obligation", "report_to_court", "assign_assistant", "reassign_assistant", "approve_plan", "assess",
+		"refuse_consent", "court_obligation", "report_to_court", "assign_assistant", "reassign_assistant", "approve_plan",
+		"revise_plan", "complete_action", "assess", "child_placed",
 		"withdraw_consent", "end_work", "end_monitoring", "reopen"},
 	LifecycleChild: {"place", "move", "review", "report_to_court", "extend_stay", "propose_return", "return_home",
 		"return_refused", "settle_legal_status", "file_legal_status_motion", "refer_for_adoption", "adopt", "leave_care"},

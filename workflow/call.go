@@ -24,11 +24,13 @@ type call struct {
 
 	// Read by the record's prepare step: the worker an assignment names
 	// with their load, the carer a placement names with its children, and
-	// a qualified foster family that becomes active with the child.
-	actor    Worker // the worker firing, from the directory
-	load     rules.Worker
-	carer    rules.Carer
-	activate *Case
+	// the cases changed in the same commit (a qualified foster family that
+	// becomes active with the child, the family that records its placed
+	// child).
+	actor  Worker // the worker firing, from the directory
+	load   rules.Worker
+	carer  rules.Carer
+	linked []linked
 	// guards are the index keys read for a cap, at the versions read.
 	guards []KeyVersion
 }
@@ -208,17 +210,26 @@ func (cl *call) apply(dec *rules.Decision) ([]Write, error) {
 	}
 	ev.Decision = dec
 	writes := []Write{{Case: cl.c, Expected: cl.expected, Events: []Event{ev}}}
-	if ff := cl.activate; ff != nil {
-		act := firing{c: ff, from: ff.State, actor: cl.cmd.Actor, on: cl.cmd.On, rs: cl.rs}
-		ffDef := cl.e.defs[rules.LifecycleFosterFamily]
-		ev, err := ffDef.transition(cl.ctx, ffDef.record(TriggerActivate), &act)
+	for _, l := range cl.linked {
+		lf := firing{c: l.c, from: l.c.State, args: l.args, actor: cl.cmd.Actor, on: cl.cmd.On, rs: cl.rs}
+		def := cl.e.defs[l.lifecycle]
+		ev, err := def.transition(cl.ctx, def.record(l.trigger), &lf)
 		if err != nil {
 			return nil, err
 		}
 		ev.Cause = cl.c.ID
-		writes = append(writes, Write{Case: ff, Expected: ff.Version, Events: []Event{ev}})
+		writes = append(writes, Write{Case: l.c, Expected: l.c.Version, Events: []Event{ev}})
 	}
 	return writes, nil
+}
+
+// linked is a case changed in the same commit by the engine's own trigger
+// (activate, child_placed), its event caused by the call's case.
+type linked struct {
+	c         *Case
+	lifecycle rules.Lifecycle
+	trigger   string
+	args      Args
 }
 
 // transition applies r to f's case: the machine moves the state, then the

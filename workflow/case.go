@@ -51,6 +51,60 @@ type FamilyFacts struct {
 	NonCooperation int    `json:"non_cooperation,omitempty"`
 	EndReason      string `json:"end_reason,omitempty"`
 	LastAssessment string `json:"last_assessment,omitempty"` // positive or negative
+	// LastAssessed is the date of the last assess; zero before the first.
+	LastAssessed rules.Date `json:"last_assessed,omitzero"`
+	// Plan is the family's work plan (docs/workflow.md, "The work plan").
+	Plan WorkPlan `json:"plan,omitzero"`
+	// PlacedChildren are the family's children placed in care while its
+	// case was open (child_placed), whose help plans the work plan is to
+	// be coordinated with (art. 15 ust. 1 pkt 2 UWR).
+	PlacedChildren []string `json:"placed_children,omitempty"`
+}
+
+// WorkPlan is a family's work plan (plan pracy z rodziną, art. 15 ust. 1
+// pkt 1–2, ust. 3 UWR): its actions with their deadlines and expected
+// effects as codes or references (the plan's text stays in the OPS system),
+// the social worker consulted, and the children's help plans it is
+// coordinated with.
+type WorkPlan struct {
+	Actions []PlanAction `json:"actions,omitempty"`
+	// Consulted is the social worker the plan was drawn up in
+	// consultation with (art. 15 ust. 1 pkt 1 UWR).
+	Consulted string `json:"consulted,omitempty"`
+	// Approved is the date of approve_plan; Revised of the last approval
+	// or revise_plan.
+	Approved rules.Date `json:"approved,omitzero"`
+	Revised  rules.Date `json:"revised,omitzero"`
+	// CoordinatedWith are the children whose help plans (plan pomocy
+	// dziecku) the work plan is coordinated with.
+	CoordinatedWith []string `json:"coordinated_with,omitempty"`
+}
+
+// PlanAction is one action of a work plan. Each open action is an
+// obligation plan_action whose Ref is the action's ID.
+type PlanAction struct {
+	ID  string     `json:"id"`
+	Due rules.Date `json:"due"`
+	// Effect is the expected effect as a code or reference (no free text).
+	Effect string     `json:"effect"`
+	Opened rules.Date `json:"opened"`
+	// Status is "" while open, "done" once completed, "dropped" once
+	// dropped by a revision; Closed is that date.
+	Status string     `json:"status,omitempty"`
+	Closed rules.Date `json:"closed,omitzero"`
+}
+
+// Open reports whether the action is still to be done.
+func (a PlanAction) Open() bool { return a.Status == "" }
+
+// Action returns the plan's action with the ID.
+func (p *WorkPlan) Action(id string) (PlanAction, bool) {
+	for _, a := range p.Actions {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return PlanAction{}, false
 }
 
 // ZaZyciem reports whether the family counts as a 'Za życiem' family
@@ -104,19 +158,36 @@ type FosterFamilyFacts struct {
 // Obligation is an open duty with its due date: the last day on which it is
 // on time (docs/workflow.md, "Obligations").
 type Obligation struct {
-	ID     string     `json:"id"` // interview, family_assessment, child_review, …
+	ID string `json:"id"` // interview, family_assessment, child_review, …
+	// Ref tells apart obligations of one ID on a case: the action's ID for
+	// plan_action; "" for the obligations a case has at most one of.
+	Ref    string     `json:"ref,omitempty"`
 	Opened rules.Date `json:"opened"`
 	Due    rules.Date `json:"due"`
-	Rule   string     `json:"rule"` // the due rule that computed Due
+	// Rule is the due rule that computed Due; for plan_action, whose date
+	// the plan sets, it is "plan".
+	Rule string `json:"rule"`
 }
 
 // Overdue reports whether the obligation is overdue on d: d is after Due.
 func (o Obligation) Overdue(d rules.Date) bool { return d.After(o.Due) }
 
-// Obligation returns the open obligation with the ID.
+// Obligation returns the open obligation with the ID; of several (one per
+// plan action), the one due first.
 func (c *Case) Obligation(id string) (Obligation, bool) {
 	for _, o := range c.Obligations {
 		if o.ID == id {
+			return o, true
+		}
+	}
+	return Obligation{}, false
+}
+
+// ObligationRef returns the open obligation with the ID and Ref (a plan
+// action's ID for plan_action).
+func (c *Case) ObligationRef(id, ref string) (Obligation, bool) {
+	for _, o := range c.Obligations {
+		if o.ID == id && o.Ref == ref {
 			return o, true
 		}
 	}
@@ -133,6 +204,9 @@ func (c *Case) Clone() *Case {
 	if c.Family != nil {
 		f := *c.Family
 		f.FormerAssistants = slices.Clone(f.FormerAssistants)
+		f.Plan.Actions = slices.Clone(f.Plan.Actions)
+		f.Plan.CoordinatedWith = slices.Clone(f.Plan.CoordinatedWith)
+		f.PlacedChildren = slices.Clone(f.PlacedChildren)
 		out.Family = &f
 	}
 	if c.Child != nil {

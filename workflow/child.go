@@ -49,7 +49,12 @@ func childLifecycle() *lifecycle {
 			roles: org,
 			args: []argSpec{enumArg("form", true, placedForms...), refArg("carer", true), courtRefArg(false),
 				boolArg("siblings"), enumArg("exception", false, exceptions...), refArg("help_plan_ref", false)},
-			prepare: (*call).prepareCarer,
+			prepare: func(cl *call) error {
+				if err := cl.prepareCarer(); err != nil {
+					return err
+				}
+				return cl.linkFamily()
+			},
 			facts: func(f *firing) {
 				placement(f)
 				ch := f.c.Child
@@ -272,7 +277,7 @@ func (cl *call) carerForm(id string) (string, error) {
 				"foster family "+id+" is "+string(fc.State)+": it takes no children")
 		}
 		if fc.State == Qualified {
-			cl.activate = fc
+			cl.linked = append(cl.linked, linked{c: fc, lifecycle: rules.LifecycleFosterFamily, trigger: TriggerActivate})
 		}
 		return fc.FosterFamily.Form, nil
 	}

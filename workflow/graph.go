@@ -104,7 +104,8 @@ func diagramOf(l rules.Lifecycle) (*diagram, error) {
 // their labels on top of each other.
 func (d *diagram) addEdge(e edge) {
 	for i := range d.edges {
-		if old := &d.edges[i]; old.from == e.from && old.to == e.to && old.dashed == e.dashed {
+		// The engine's own self-loops join the state's other self-loops.
+		if old := &d.edges[i]; old.from == e.from && old.to == e.to && (old.dashed == e.dashed || e.from == e.to) {
 			old.labels = append(old.labels, e.labels...)
 			return
 		}
@@ -247,6 +248,8 @@ func edgeLabel(r *record, p *path, to State) []string {
 	switch {
 	case r.internal && r.name == TriggerActivate:
 		return []string{first, "(engine, on first placed child)"}
+	case r.internal && r.name == TriggerChildPlaced:
+		return []string{first, "(engine, on a child's placement)"}
 	case r.internal:
 		return []string{first, "(engine)"}
 	}

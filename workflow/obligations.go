@@ -18,13 +18,17 @@ const (
 	OblEmergencyStayEnd       = "emergency_stay_end"
 	OblFosterFamilyAssessment = "foster_family_assessment"
 	OblMonitoringEnd          = "monitoring_end"
+	// OblPlanAction is one open action of a family's work plan; its Ref is
+	// the action's ID, its due date the plan's.
+	OblPlanAction       = "plan_action"
+	OblPlanCoordination = "plan_coordination"
 )
 
 // Obligations lists every obligation ID.
 var Obligations = slices.Clone(obligationIDs[:])
 
 var obligationIDs = [...]string{OblInterview, OblFamilyAssessment, OblChildReview, OblCourtReport, OblLegalStatusMotion,
-	OblEmergencyStayEnd, OblFosterFamilyAssessment, OblMonitoringEnd}
+	OblEmergencyStayEnd, OblFosterFamilyAssessment, OblMonitoringEnd, OblPlanAction, OblPlanCoordination}
 
 // final reports whether s ends a case: a case in it has no open
 // obligations.
@@ -49,6 +53,10 @@ func applyDuties(r *record, f *firing) error {
 		}
 		if du.hold || du.restore {
 			holdOrRestore(c, du)
+			continue
+		}
+		if du.plan {
+			syncPlanActions(c)
 			continue
 		}
 		c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == du.obligation })

@@ -75,7 +75,12 @@ type duty struct {
 	when       func(*firing) bool
 	hold       bool
 	restore    bool
+	plan       bool
 }
+
+// syncsPlan is a duty that makes the plan_action obligations those of the
+// work plan's open actions (plan.go).
+func syncsPlan() duty { return duty{obligation: OblPlanAction, plan: true} }
 
 // holds is a duty that closes obligation and keeps it aside on the child
 // (ChildFacts.HeldMotion), for restores.

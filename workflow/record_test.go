@@ -17,7 +17,7 @@ func TestTriggerConstants(t *testing.T) {
 		rules.LifecycleFamily: {workflow.TriggerRefer, workflow.TriggerApplyZaZyciem, workflow.TriggerCompleteInterview,
 			workflow.TriggerRequestAssistant, workflow.TriggerGiveConsent, workflow.TriggerRefuseConsent,
 			workflow.TriggerCourtObligation, workflow.TriggerReportToCourt, workflow.TriggerAssignAssistant,
-			workflow.TriggerReassignAssistant, workflow.TriggerApprovePlan, workflow.TriggerAssess,
+			workflow.TriggerReassignAssistant, workflow.TriggerApprovePlan, workflow.TriggerRevisePlan, workflow.TriggerCompleteAction, workflow.TriggerAssess,
 			workflow.TriggerWithdrawConsent, workflow.TriggerEndWork, workflow.TriggerEndMonitoring, workflow.TriggerReopen},
 		rules.LifecycleChild: {workflow.TriggerPlace, workflow.TriggerMove, workflow.TriggerReview, workflow.TriggerReportToCourt,
 			workflow.TriggerExtendStay, workflow.TriggerProposeReturn, workflow.TriggerReturnHome, workflow.TriggerReturnRefused,

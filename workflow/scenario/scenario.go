@@ -163,7 +163,10 @@ type Check struct {
 	Case       string // state, due, not_due, overdue
 	State      string // state
 	Obligation string // due, not_due, overdue
-	Date       rules.Date
-	Worker     string // load
-	Load       int    // load
+	// Ref names one of several obligations of the ID (a plan action's ID
+	// for plan_action); "" checks the first due.
+	Ref    string
+	Date   rules.Date
+	Worker string // load
+	Load   int    // load
 }
