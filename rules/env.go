@@ -87,6 +87,9 @@ type Family struct {
 	// Uncoordinated is the number of the family's placed children whose
 	// help plans the work plan is not yet coordinated with.
 	Uncoordinated int `expr:"uncoordinated"`
+	// UnreportedNonCooperation counts the withdrawals of consent in
+	// court-ordered work since the last report to the court.
+	UnreportedNonCooperation int `expr:"unreported_non_cooperation"`
 }
 
 // FamilyArgs are the arguments of a family trigger: `args.*`. Each trigger
@@ -101,6 +104,9 @@ type FamilyArgs struct {
 	Result            string `expr:"result"`              // assess: positive, negative
 	Reason            string `expr:"reason"`              // end_work
 	Consulted         string `expr:"consulted"`           // approve_plan, revise_plan: the social worker consulted
+	// Deadline is the date the court set for an opinion
+	// (court_opinion_requested), midnight UTC.
+	Deadline time.Time `expr:"deadline"`
 }
 
 // FamilyEnv is the environment of rules on the family lifecycle's triggers.
@@ -137,7 +143,11 @@ type Child struct {
 	// UntilProceedingsEnd: the stay was extended until the court
 	// proceedings end (no end date).
 	UntilProceedingsEnd bool `expr:"until_proceedings_end"`
-	LegalStatusSettled  bool `expr:"legal_status_settled"` // settle_legal_status was recorded
+	// CarerKind is the kind of the institution the child is placed in
+	// (socialising, intervention, specialist_therapeutic, family_type);
+	// "" in family foster care.
+	CarerKind          string `expr:"carer_kind"`
+	LegalStatusSettled bool   `expr:"legal_status_settled"` // settle_legal_status was recorded
 	// FamilySupport is set when the child's family received assistant work
 	// before the placement (KRO art. 112³).
 	FamilySupport bool `expr:"family_support"`
@@ -148,6 +158,9 @@ type Child struct {
 type Carer struct {
 	ID   string `expr:"id"`
 	Form string `expr:"form"` // a placed.* leaf name
+	// Kind is an institution's kind: socialising, intervention,
+	// specialist_therapeutic or family_type; "" for a foster family.
+	Kind string `expr:"kind"`
 	// Children is the number of children placed there on the date, not
 	// counting this child.
 	Children int `expr:"children"`
@@ -189,6 +202,9 @@ type FosterFamily struct {
 	// from it (contract.md section 4).
 	Assessments int    `expr:"assessments"`
 	Coordinator string `expr:"coordinator"` // ID of the assigned coordinator
+	// NegativeInRow counts the consecutive negative assessments, on assess
+	// including the one being recorded (art. 134 ust. 3 UWR).
+	NegativeInRow int `expr:"negative_in_row"`
 }
 
 // FosterFamilyArgs are the arguments of a foster_family trigger: `args.*`.

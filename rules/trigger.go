@@ -36,12 +36,12 @@ func (t Trigger) String() string { return string(t.Lifecycle) + "." + t.Name }
 // child of a family with an open case is placed.
 var triggerNames = map[Lifecycle][]string{
 	LifecycleFamily: {"refer", "complete_interview", "request_assistant", "apply_za_zyciem", "give_consent",
-		"refuse_consent", "court_obligation", "report_to_court", "assign_assistant", "reassign_assistant", "approve_plan",
+		"refuse_consent", "court_obligation", "report_to_court", "court_opinion_requested", "submit_court_opinion", "assign_assistant", "reassign_assistant", "approve_plan",
 		"revise_plan", "complete_action", "assess", "child_placed",
 		"withdraw_consent", "end_work", "end_monitoring", "reopen"},
 	LifecycleChild: {"place", "move", "review", "report_to_court", "extend_stay", "propose_return", "return_home",
-		"return_refused", "settle_legal_status", "file_legal_status_motion", "refer_for_adoption", "adopt", "leave_care"},
-	LifecycleFosterFamily: {"qualify", "assign_coordinator", "activate", "assess", "suspend", "resume", "dissolve"},
+		"return_refused", "settle_legal_status", "file_legal_status_motion", "notify_court", "refer_for_adoption", "adopt", "leave_care"},
+	LifecycleFosterFamily: {"qualify", "assign_coordinator", "activate", "assess", "file_placement_end_motion", "suspend", "resume", "dissolve"},
 }
 
 // Triggers lists every trigger rules can be attached to, lifecycle by

@@ -40,6 +40,9 @@ type argSpec struct {
 	// court: a string that must have the form of a court case signature
 	// (courtRefPattern).
 	court bool
+	// engine: recorded by the engine in the event (the kind of an
+	// institution), never given by a user; replay reads it.
+	engine bool
 }
 
 // MaxIDLength is the longest ID, code or reference, in bytes, that the
@@ -82,8 +85,12 @@ func intArg(name string, required bool, lo, hi int) argSpec {
 type Args map[string]any
 
 // parseArgs checks given against the trigger's specs and returns them
-// normalised: bools, ints and strings only, unknown names refused.
-func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error) {
+// normalised: bools, ints and strings only, unknown names refused. The
+// arguments the engine records itself are known only to a replay.
+func parseArgs(caseID, trigger string, specs []argSpec, given Args, replay bool) (Args, error) {
+	if !replay {
+		specs = slices.DeleteFunc(slices.Clone(specs), func(s argSpec) bool { return s.engine })
+	}
 	if len(given) == 0 {
 		for _, s := range specs {
 			if s.required {

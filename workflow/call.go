@@ -72,7 +72,7 @@ func (e *Engine) begin(ctx context.Context, caseID string, cmd Command) (*call, 
 	if err := cl.checkOwnInstitution(); err != nil {
 		return nil, err
 	}
-	if cl.args, err = parseArgs(c.ID, cmd.Trigger, cl.rec.args, cmd.Args); err != nil {
+	if cl.args, err = parseArgs(c.ID, cmd.Trigger, cl.rec.args, cmd.Args, false); err != nil {
 		return nil, err
 	}
 	cl.f.args = cl.args

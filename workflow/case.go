@@ -53,6 +53,10 @@ type FamilyFacts struct {
 	LastAssessment string `json:"last_assessment,omitempty"` // positive or negative
 	// LastAssessed is the date of the last assess; zero before the first.
 	LastAssessed rules.Date `json:"last_assessed,omitzero"`
+	// UnreportedNonCooperation counts the withdrawals of consent in
+	// court-ordered work since the last report to the court, which the
+	// next report must include (art. 109 § 4 KRO).
+	UnreportedNonCooperation int `json:"unreported_non_cooperation,omitempty"`
 	// Plan is the family's work plan (docs/workflow.md, "The work plan").
 	Plan WorkPlan `json:"plan,omitzero"`
 	// PlacedChildren are the family's children placed in care while its
@@ -123,9 +127,14 @@ type ChildFacts struct {
 	Carer       string     `json:"carer,omitempty"`
 	PlacedOn    rules.Date `json:"placed_on,omitzero"`
 	FirstPlaced rules.Date `json:"first_placed,omitzero"`
-	// EmergencySince is the date the child was admitted to emergency care
-	// (an emergency family home): the stay of art. 58 ust. 4 UWR runs from
-	// it across moves between emergency homes; zero outside emergency care.
+	// CarerKind is the kind of the institution the child is placed in
+	// (socialising, intervention, …), recorded from the directory at the
+	// placement; "" in family foster care.
+	CarerKind string `json:"carer_kind,omitempty"`
+	// EmergencySince is the date the child was admitted to emergency care:
+	// an emergency family home (art. 58 ust. 4 UWR) or an intervention
+	// institution (art. 103 ust. 6). The stay runs from it across moves
+	// between homes (institutions) of the same kind; zero outside them.
 	EmergencySince rules.Date `json:"emergency_since,omitzero"`
 	// StayExtended: the emergency stay was extended (once per stay);
 	// UntilProceedingsEnd: extended until the court proceedings end.
@@ -133,7 +142,10 @@ type ChildFacts struct {
 	UntilProceedingsEnd bool `json:"until_proceedings_end,omitempty"`
 	// MotionFiled is the date the motion to settle the child's legal
 	// status was filed (file_legal_status_motion); zero when not filed.
-	MotionFiled        rules.Date `json:"motion_filed,omitzero"`
+	MotionFiled rules.Date `json:"motion_filed,omitzero"`
+	// CourtNotified is the date the court was told of an admission without
+	// its order (notify_court).
+	CourtNotified      rules.Date `json:"court_notified,omitzero"`
 	LegalStatusSettled bool       `json:"legal_status_settled,omitempty"`
 	CourtRef           string     `json:"court_ref,omitempty"`
 	Exception          string     `json:"exception,omitempty"`
@@ -153,6 +165,12 @@ type FosterFamilyFacts struct {
 	ActiveSince rules.Date `json:"active_since,omitzero"`
 	Assessments int        `json:"assessments,omitempty"`
 	LastResult  string     `json:"last_result,omitempty"`
+	// NegativeInRow counts the consecutive negative assessments up to the
+	// last one: at 2, a motion to end the placement is owed (art. 134
+	// ust. 3 UWR).
+	NegativeInRow int `json:"negative_in_row,omitempty"`
+	// EndMotionFiled is the date that motion was filed.
+	EndMotionFiled rules.Date `json:"end_motion_filed,omitzero"`
 }
 
 // Obligation is an open duty with its due date: the last day on which it is

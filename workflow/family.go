@@ -19,6 +19,8 @@ const (
 	TriggerApprovePlan       = "approve_plan"
 	TriggerRevisePlan        = "revise_plan"
 	TriggerCompleteAction    = "complete_action"
+	TriggerCourtOpinion      = "court_opinion_requested"
+	TriggerSubmitOpinion     = "submit_court_opinion"
 	TriggerAssess            = "assess" // also a foster family's trigger
 	TriggerWithdrawConsent   = "withdraw_consent"
 	TriggerEndWork           = "end_work"
@@ -127,7 +129,31 @@ func familyLifecycle() *lifecycle {
 			paths:    []path{{from: work, when: courtOrdered}},
 			roles:    []Role{FamilyAssistant, OPSHead},
 			assigned: true,
-			duties:   []duty{opens(OblCourtReport, "due.family_court_report")},
+			// The report includes the non-cooperation since the last one
+			// (rule court_report.non_cooperation).
+			facts:  func(f *firing) { f.c.Family.UnreportedNonCooperation = 0 },
+			duties: []duty{opens(OblCourtReport, "due.family_court_report")},
+		}, {
+			// The court asks for an opinion on the family (art. 15 ust. 1
+			// pkt 17 UWR), by the date it sets.
+			name:     TriggerCourtOpinion,
+			paths:    []path{{from: []State{AssistantWork, Monitoring}}},
+			roles:    []Role{FamilyAssistant, OPSHead},
+			assigned: true,
+			args:     []argSpec{courtRefArg(true), dateArg("deadline", true)},
+			prepare: func(cl *call) error {
+				if cl.args.Date("deadline").Before(cl.cmd.On) {
+					return cl.argError("deadline", "termin sądu przypada przed datą prośby", "the court's deadline is before the date of the request")
+				}
+				return nil
+			},
+			duties: []duty{opens(OblCourtOpinion, "due.court_opinion")},
+		}, {
+			name:     TriggerSubmitOpinion,
+			paths:    []path{{from: []State{AssistantWork, Monitoring}}},
+			roles:    []Role{FamilyAssistant, OPSHead},
+			assigned: true,
+			duties:   []duty{closes(OblCourtOpinion)},
 		}, {
 			name:    TriggerAssignAssistant,
 			paths:   []path{{from: []State{AssistantRequested}, to: AssistantPlanning}},
@@ -233,6 +259,7 @@ func familyLifecycle() *lifecycle {
 					f.c.Family.EndReason = "consent_withdrawn"
 				} else {
 					f.c.Family.NonCooperation++
+					f.c.Family.UnreportedNonCooperation++
 				}
 			},
 		}, {
@@ -273,7 +300,7 @@ func familyLifecycle() *lifecycle {
 				}
 				fa.Assistant, fa.Basis, fa.CourtRef, fa.ReportEveryMonths = "", BasisNone, "", 0
 				fa.EndReason, fa.NonCooperation, fa.Mandatory, fa.LastAssessment, fa.WorkPlanRef = "", 0, false, "", ""
-				fa.LastAssessed, fa.Plan = rules.Date{}, WorkPlan{}
+				fa.LastAssessed, fa.Plan, fa.UnreportedNonCooperation = rules.Date{}, WorkPlan{}, 0
 			},
 			// Reopening from monitoring ends the monitoring period.
 			duties: []duty{closes(OblMonitoringEnd)},
@@ -368,9 +395,10 @@ func FamilyEnvOf(c *Case, a Args, actor Actor) *rules.FamilyEnv {
 		Family: rules.Family{ID: c.ID, Difficulty: f.Difficulty, ZaZyciem: f.ZaZyciem(), Basis: string(f.Basis),
 			State: string(c.State), Urgent: f.Urgent, ReportEveryMonths: f.ReportEveryMonths, Assistant: f.Assistant,
 			NonCooperation: f.NonCooperation, LastAssessed: f.LastAssessed.Time(), PlanRevised: f.Plan.Revised.Time(),
-			PlanActions: openActions(f.Plan), PlanConsulted: f.Plan.Consulted, Uncoordinated: uncoordinatedChildren(f)},
+			PlanActions: openActions(f.Plan), PlanConsulted: f.Plan.Consulted, Uncoordinated: uncoordinatedChildren(f),
+			UnreportedNonCooperation: f.UnreportedNonCooperation},
 		Args: rules.FamilyArgs{Urgent: a.Bool("urgent"), Mandatory: a.Bool("mandatory"), Kind: a.String("kind"),
 			CourtRef: a.String("court_ref"), ReportEveryMonths: a.Int("report_every_months"), Assistant: a.String("assistant"),
-			Result: a.String("result"), Reason: a.String("reason"), Consulted: a.String("consulted")},
+			Result: a.String("result"), Reason: a.String("reason"), Consulted: a.String("consulted"), Deadline: a.Date("deadline").Time()},
 	}
 }

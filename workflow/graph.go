@@ -259,6 +259,9 @@ func edgeLabel(r *record, p *path, to State) []string {
 		if r.assigned && role == FamilyAssistant {
 			roles[i] = "assigned " + roles[i]
 		}
+		if r.own && role == InstitutionDirector {
+			roles[i] += " of its institution"
+		}
 	}
 	return []string{first, "(" + strings.Join(roles, ", ") + ")"}
 }

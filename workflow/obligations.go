@@ -22,13 +22,20 @@ const (
 	// the action's ID, its due date the plan's.
 	OblPlanAction       = "plan_action"
 	OblPlanCoordination = "plan_coordination"
+	// Court work and the institution kinds (docs/workflow.md,
+	// "Obligations").
+	OblCourtOpinion        = "court_opinion"
+	OblCourtNotification   = "court_notification"
+	OblInterventionStayEnd = "intervention_stay_end"
+	OblPlacementEndMotion  = "placement_end_motion"
 )
 
 // Obligations lists every obligation ID.
 var Obligations = slices.Clone(obligationIDs[:])
 
 var obligationIDs = [...]string{OblInterview, OblFamilyAssessment, OblChildReview, OblCourtReport, OblLegalStatusMotion,
-	OblEmergencyStayEnd, OblFosterFamilyAssessment, OblMonitoringEnd, OblPlanAction, OblPlanCoordination}
+	OblEmergencyStayEnd, OblFosterFamilyAssessment, OblMonitoringEnd, OblPlanAction, OblPlanCoordination,
+	OblCourtOpinion, OblCourtNotification, OblInterventionStayEnd, OblPlacementEndMotion}
 
 // final reports whether s ends a case: a case in it has no open
 // obligations.

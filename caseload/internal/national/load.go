@@ -290,6 +290,7 @@ func (ds *Dataset) Import(ctx context.Context, e *workflow.Engine) error {
 		return nil
 	}
 	err := ds.eachCase(func(base *workflow.Case, steps []Step) error {
+		steps = withCarerKind(steps)
 		snap, err := e.ReplayEvents(base, events(base, steps, rev))
 		if err != nil {
 			return fmt.Errorf("national: %s: %w", base.ID, err)
@@ -309,6 +310,19 @@ func (ds *Dataset) Import(ctx context.Context, e *workflow.Engine) error {
 		return err
 	}
 	return flush()
+}
+
+// withCarerKind records in a child's placements into an institution the
+// institution's kind, as the engine does when it fires them: the dataset's
+// institutions are all socialising.
+func withCarerKind(steps []Step) []Step {
+	for i, s := range steps {
+		if (s.Trigger == "place" || s.Trigger == "move") && s.Args["form"] == workflow.FormInstitution {
+			steps[i].Args = maps.Clone(s.Args)
+			steps[i].Args["carer_kind"] = workflow.InstitutionSocialising
+		}
+	}
+	return steps
 }
 
 // events turns a history into the events the engine's replay reads.
