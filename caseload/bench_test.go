@@ -119,7 +119,8 @@ func plainCalendar(ds *national.Dataset, on rules.Date) []caseload.Entry {
 			from := latest(c.Placed, c.LastCourtReport)
 			add(c.ID, rules.LifecycleChild, workflow.OblCourtReport, from, from.AddMonths(6), worker)
 		}
-		if c.Settled.IsZero() {
+		// propose_return discharges the motion while the court decides.
+		if c.Settled.IsZero() && c.ProposedReturn.IsZero() {
 			add(c.ID, rules.LifecycleChild, workflow.OblLegalStatusMotion, c.Placed, c.Placed.AddMonths(18), worker)
 		}
 		if c.Form == workflow.FormEmergency {
@@ -148,6 +149,15 @@ func plainCalendar(ds *national.Dataset, on rules.Date) []caseload.Entry {
 			}
 		}
 		add(ff.ID, rules.LifecycleFosterFamily, workflow.OblFosterFamilyAssessment, from, from.AddMonths(months), ff.Coordinator)
+		// A second negative assessment in a row: the motion to end the
+		// placement, due 10 working days later, stays open until filed.
+		for k := 1; k < len(ff.Assessments); k++ {
+			if ff.Assessments[k-1].Result == "negative" && ff.Assessments[k].Result == "negative" {
+				on := ff.Assessments[k].On
+				add(ff.ID, rules.LifecycleFosterFamily, workflow.OblPlacementEndMotion, on, on.AddWorkingDays(10), ff.Coordinator)
+				break
+			}
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := &out[i], &out[j]

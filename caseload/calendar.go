@@ -33,11 +33,14 @@ type Entry struct {
 	Case       string          `json:"case"`
 	Lifecycle  rules.Lifecycle `json:"lifecycle"`
 	Obligation string          `json:"obligation"`
-	Label      rules.Text      `json:"label"`
-	Opened     rules.Date      `json:"opened"`
-	Due        rules.Date      `json:"due"`
-	Overdue    bool            `json:"overdue"`
-	DaysLeft   int             `json:"days_left"`
+	// Ref tells apart obligations of one ID on a case (a plan action's ID
+	// for plan_action); the label names it.
+	Ref      string     `json:"ref,omitempty"`
+	Label    rules.Text `json:"label"`
+	Opened   rules.Date `json:"opened"`
+	Due      rules.Date `json:"due"`
+	Overdue  bool       `json:"overdue"`
+	DaysLeft int        `json:"days_left"`
 	// Worker is who answers for it: the family's assistant, the foster
 	// family's coordinator, or for a child the coordinator of the foster
 	// family it lives with; "" when no one is assigned.
@@ -83,8 +86,11 @@ func (q CalendarQuery) selects(o workflow.Obligation) bool {
 const childCarer = "\x00carer:"
 
 func entryOf(cs *workflow.Case, o workflow.Obligation, on rules.Date) Entry {
-	e := Entry{Case: cs.ID, Lifecycle: cs.Lifecycle, Obligation: o.ID, Label: workflow.ObligationLabel(o.ID),
+	e := Entry{Case: cs.ID, Lifecycle: cs.Lifecycle, Obligation: o.ID, Ref: o.Ref, Label: workflow.ObligationLabel(o.ID),
 		Opened: o.Opened, Due: o.Due, Overdue: o.Overdue(on), DaysLeft: on.DaysUntil(o.Due)}
+	if o.Ref != "" {
+		e.Label = rules.Text{PL: e.Label.PL + " " + o.Ref, EN: e.Label.EN + " " + o.Ref}
+	}
 	switch {
 	case cs.Family != nil:
 		e.Worker = cs.Family.Assistant
@@ -118,7 +124,10 @@ func (e *Entry) less(o *Entry) bool {
 	if e.Case != o.Case {
 		return e.Case < o.Case
 	}
-	return e.Obligation < o.Obligation
+	if e.Obligation != o.Obligation {
+		return e.Obligation < o.Obligation
+	}
+	return e.Ref < o.Ref
 }
 
 // FormatCalendar renders entries as lines for people, in lang:

@@ -145,6 +145,10 @@ func (r *Registry) AddInstitution(in workflow.Institution) error {
 		return errorf(nil, "placówka musi mieć identyfikator: jeden wiersz tekstu, najwyżej %d bajty",
 			"an institution needs an ID: one line of text, at most %d bytes", workflow.MaxIDLength)
 	}
+	if in.Kind != "" && !slices.Contains(workflow.InstitutionKinds, in.Kind) {
+		return errorf(nil, "placówka %s: rodzaj musi być jednym z: %s", "institution %s: the kind must be one of: %s",
+			in.ID, strings.Join(workflow.InstitutionKinds, ", "))
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.init()

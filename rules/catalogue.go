@@ -74,6 +74,19 @@ func statuteParameters() []Parameter {
 			Text{"Najdłuższy pobyt dziecka w pogotowiu rodzinnym", "Longest stay in an emergency family home"}, from(4, StatuteStart)),
 		ceiling("emergency_family_home.max_stay_extended", UnitMonths, "art. 58 ust. 4 UWR",
 			Text{"Najdłuższy pobyt w pogotowiu rodzinnym po przedłużeniu", "Longest stay in an emergency family home once extended"}, from(8, StatuteStart)),
+		// Beyond the contract (docs/glossary.md, "Parameters").
+		ceiling("intervention_institution.max_stay", UnitMonths, "art. 103 ust. 6 UWR",
+			Text{"Najdłuższy pobyt dziecka w placówce interwencyjnej (bez przedłużenia do końca postępowania)", "Longest stay in an intervention institution (unless extended until the court proceedings end)"}, from(3, StatuteStart)),
+		ceiling("family_type_institution.max_children", UnitCount, "art. 95 ust. 4 UWR",
+			Text{"Najwięcej dzieci w placówce typu rodzinnego", "Most children in a family-type institution"}, from(8, StatuteStart)),
+		ceiling("family_type_institution.max_children_siblings", UnitCount, "art. 95 ust. 4a UWR",
+			Text{"Najwięcej dzieci w placówce typu rodzinnego, gdy chodzi o rodzeństwo (za zgodą wojewody)", "Most children in a family-type institution when siblings are placed (with the voivode's permit)"}, from(10, StatuteStart)),
+		noted(policyInt("placement_end_motion.deadline", UnitWorkingDays, "art. 134 ust. 3 UWR",
+			Text{"Termin wniosku do sądu o rozwiązanie rodziny zastępczej po ponownej ocenie negatywnej", "Working days to file the motion to end a foster placement after a second negative assessment"}, 10, 1, 30),
+			Text{"ustawa: bez terminu; przyjęto niezwłocznie = 10 dni roboczych", "the statute sets no deadline; 'without delay' is read as 10 working days"}),
+		noted(policyInt("family.plan_coordination_deadline", UnitWorkingDays, "art. 15 ust. 1 pkt 2 UWR",
+			Text{"Termin skoordynowania planu pracy z rodziną z planem pomocy umieszczonego dziecka; 0 = bez terminu", "Working days to coordinate the family's work plan with a placed child's help plan; 0 = no deadline"}, 0, 0, 60),
+			Text{"ustawa nie określa terminu, polityka lokalna", "the statute sets no deadline: local policy"}),
 	}
 }
 

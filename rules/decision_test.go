@@ -310,7 +310,7 @@ func TestRuleSet_Decide_wrongInput(t *testing.T) {
 }
 
 func TestRuleSet_Decide_noRules(t *testing.T) {
-	d, err := rules.Statute().Decide(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "approve_plan"}, day("2024-03-01"), &rules.FamilyEnv{})
+	d, err := rules.Statute().Decide(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "complete_interview"}, day("2024-03-01"), &rules.FamilyEnv{})
 	require.NoError(t, err)
 	assert.True(t, d.Allowed)
 	assert.Empty(t, d.Rules)
@@ -401,7 +401,7 @@ func TestRuleSet_Due_childReview(t *testing.T) {
 
 func TestRuleSet_Due_childObligations(t *testing.T) {
 	placed := func(on string, extended bool) *rules.ChildEnv {
-		return &rules.ChildEnv{Child: rules.Child{ID: "C1", Born: day("2019-01-01").Time(), PlacedOn: day(on).Time(), FirstPlaced: day(on).Time(), StayExtended: extended}}
+		return &rules.ChildEnv{Child: rules.Child{ID: "C1", Born: day("2019-01-01").Time(), PlacedOn: day(on).Time(), FirstPlaced: day(on).Time(), EmergencySince: day(on).Time(), StayExtended: extended}}
 	}
 	runDueCases(t, []dueCase{
 		{name: "court report", rule: "due.court_report", on: "2024-01-31", env: placed("2024-01-31", false), want: "2024-07-31"},
@@ -409,7 +409,7 @@ func TestRuleSet_Due_childObligations(t *testing.T) {
 		{name: "legal status motion", rule: "due.legal_status_motion", on: "2024-01-15", env: placed("2024-01-15", false), want: "2025-07-15"},
 		{name: "emergency stay: 4 months", rule: "due.emergency_stay_end", on: "2024-03-31", env: placed("2024-03-31", false), want: "2024-07-31"},
 		{name: "emergency stay extended: 8 months", rule: "due.emergency_stay_end", on: "2024-05-10", env: placed("2024-03-31", true), want: "2024-11-30"},
-		{name: "emergency stay counts from the placement", rule: "due.emergency_stay_end", on: "2024-06-01", env: placed("2024-03-31", false), want: "2024-07-31"},
+		{name: "emergency stay counts from the admission to emergency care", rule: "due.emergency_stay_end", on: "2024-06-01", env: placed("2024-03-31", false), want: "2024-07-31"},
 	})
 }
 

@@ -71,6 +71,25 @@ type Family struct {
 	// work; 0 when there is no court order.
 	ReportEveryMonths int    `expr:"report_every_months"`
 	Assistant         string `expr:"assistant"` // ID of the assigned assistant
+	// NonCooperation counts the withdrawals of consent recorded in
+	// court-ordered work (non-cooperation, art. 109 § 4 KRO).
+	NonCooperation int `expr:"non_cooperation"`
+	// LastAssessed is the date of the last periodic assessment; PlanRevised
+	// of the work plan's approval or last revision (midnight UTC; zero
+	// when none).
+	LastAssessed time.Time `expr:"last_assessed"`
+	PlanRevised  time.Time `expr:"plan_revised"`
+	// PlanActions is the number of the plan's open actions.
+	PlanActions int `expr:"plan_actions"`
+	// PlanConsulted is the social worker the plan was drawn up in
+	// consultation with, or "".
+	PlanConsulted string `expr:"plan_consulted"`
+	// Uncoordinated is the number of the family's placed children whose
+	// help plans the work plan is not yet coordinated with.
+	Uncoordinated int `expr:"uncoordinated"`
+	// UnreportedNonCooperation counts the withdrawals of consent in
+	// court-ordered work since the last report to the court.
+	UnreportedNonCooperation int `expr:"unreported_non_cooperation"`
 }
 
 // FamilyArgs are the arguments of a family trigger: `args.*`. Each trigger
@@ -85,6 +104,10 @@ type FamilyArgs struct {
 	Assistant         string `expr:"assistant"`           // assign_assistant
 	Result            string `expr:"result"`              // assess: positive, negative
 	Reason            string `expr:"reason"`              // end_work
+	Consulted         string `expr:"consulted"`           // approve_plan, revise_plan: the social worker consulted
+	// Deadline is the date the court set for an opinion
+	// (court_opinion_requested), midnight UTC.
+	Deadline time.Time `expr:"deadline"`
 }
 
 // FamilyEnv is the environment of rules on the family lifecycle's triggers.
@@ -111,10 +134,21 @@ type Child struct {
 	Carer string `expr:"carer"` // ID of the current foster family or institution
 	// PlacedOn is the date of the current placement; FirstPlaced of the
 	// first one. Both midnight UTC; zero when never placed.
-	PlacedOn           time.Time `expr:"placed_on"`
-	FirstPlaced        time.Time `expr:"first_placed"`
-	StayExtended       bool      `expr:"stay_extended"`        // emergency stay extended (art. 58 ust. 4)
-	LegalStatusSettled bool      `expr:"legal_status_settled"` // settle_legal_status was recorded
+	PlacedOn     time.Time `expr:"placed_on"`
+	FirstPlaced  time.Time `expr:"first_placed"`
+	StayExtended bool      `expr:"stay_extended"` // emergency stay extended (art. 58 ust. 4)
+	// EmergencySince is the admission to emergency care (midnight UTC):
+	// the emergency stay runs from it across moves between emergency
+	// homes; zero outside emergency care.
+	EmergencySince time.Time `expr:"emergency_since"`
+	// UntilProceedingsEnd: the stay was extended until the court
+	// proceedings end (no end date).
+	UntilProceedingsEnd bool `expr:"until_proceedings_end"`
+	// CarerKind is the kind of the institution the child is placed in
+	// (socialising, intervention, specialist_therapeutic, family_type);
+	// "" in family foster care.
+	CarerKind          string `expr:"carer_kind"`
+	LegalStatusSettled bool   `expr:"legal_status_settled"` // settle_legal_status was recorded
 	// FamilySupport is set when the child's family received assistant work
 	// before the placement (KRO art. 112³).
 	FamilySupport bool `expr:"family_support"`
@@ -125,6 +159,9 @@ type Child struct {
 type Carer struct {
 	ID   string `expr:"id"`
 	Form string `expr:"form"` // a placed.* leaf name
+	// Kind is an institution's kind: socialising, intervention,
+	// specialist_therapeutic or family_type; "" for a foster family.
+	Kind string `expr:"kind"`
 	// Children is the number of children placed there on the date, not
 	// counting this child.
 	Children int `expr:"children"`
@@ -137,6 +174,8 @@ type ChildArgs struct {
 	CourtRef  string `expr:"court_ref"` // place, return_home, adopt
 	Siblings  bool   `expr:"siblings"`  // place: placed with siblings
 	Exception string `expr:"exception"` // place: siblings, parent_in_institution, health
+	// UntilProceedingsEnd: extend_stay until the court proceedings end.
+	UntilProceedingsEnd bool `expr:"until_proceedings_end"`
 }
 
 // ChildEnv is the environment of rules on the child lifecycle's triggers.
@@ -167,6 +206,9 @@ type FosterFamily struct {
 	// "negative" or "" (none yet); on assess, the one being recorded.
 	LastResult  string `expr:"last_result"`
 	Coordinator string `expr:"coordinator"` // ID of the assigned coordinator
+	// NegativeInRow counts the consecutive negative assessments, on assess
+	// including the one being recorded (art. 134 ust. 3 UWR).
+	NegativeInRow int `expr:"negative_in_row"`
 }
 
 // FosterFamilyArgs are the arguments of a foster_family trigger: `args.*`.

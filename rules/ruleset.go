@@ -240,10 +240,10 @@ func (rs *RuleSet) checkRule(r *Rule, at *rulePos, statutory bool) Errors {
 			failAt(at.onAt(i), CodeUnknownTrigger, Text{
 				fmt.Sprintf("nieznany wyzwalacz %q; najbliższe: %s; zob. docs/rules.md", on, near),
 				fmt.Sprintf("unknown trigger %q; the nearest: %s; see docs/rules.md", on, near)})
-		case !statutory && r.Kind == KindGuard && slices.Contains(ts, Trigger{LifecycleFosterFamily, "activate"}):
-			failAt(at.onAt(i), CodeUnknownTrigger, Text{
-				"activate wykonuje silnik przy pierwszym umieszczonym dziecku, bez reguł; podepnij regułę pod child.place",
-				"activate is fired by the engine on the first placed child, without rules; attach the rule to child.place"})
+		case !statutory && r.Kind == KindGuard && slices.ContainsFunc(ts, Trigger.Engine):
+			failAt(at.onAt(i), CodeUnknownTrigger, textf(
+				"%s wykonuje silnik razem z umieszczeniem dziecka, bez reguł; podepnij regułę pod child.place",
+				"%s is fired by the engine with a child's placement, without rules; attach the rule to child.place", on))
 		}
 	}
 	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {

@@ -464,7 +464,8 @@ func TestRuleSet_Guarded(t *testing.T) {
 		want bool
 	}{
 		{rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assign_assistant"}, true},
-		{rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}, false}, // a due rule only
+		{rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "assess"}, true},    // a warning and a due rule
+		{rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "end_work"}, false}, // a due rule only
 		{rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "refer"}, false},
 		{rules.Trigger{Lifecycle: rules.LifecycleChild, Name: "move"}, true},
 		{rules.Trigger{Lifecycle: rules.LifecycleChild, Name: "place"}, true}, // guards and a warning

@@ -41,13 +41,17 @@ type triggerSpec struct {
 	// guards from what an argument names: the worker being assigned
 	// (worker.*) or the carer a child goes to (carer.*).
 	reads []string
+	// engine: fired by the engine itself with another trigger
+	// (foster_family.activate and family.child_placed with child.place),
+	// never by a user: it takes due rules only.
+	engine bool
 }
 
 // The variables the engine resolves on assignments and placements.
 var (
 	readsAssistant   = []string{"worker.id", "worker.role", "worker.fte", "worker.families", "worker.weight"}
 	readsCoordinator = []string{"worker.id", "worker.role", "worker.fte", "worker.foster_families"}
-	readsCarer       = []string{"carer.id", "carer.form", "carer.children"}
+	readsCarer       = []string{"carer.id", "carer.form", "carer.kind", "carer.children"}
 	placementArgs    = []string{"form", "carer", "court_ref", "siblings", "exception"}
 )
 
@@ -65,10 +69,15 @@ var triggerTable = map[Lifecycle][]triggerSpec{
 		{name: "refuse_consent"},
 		{name: "court_obligation", args: []string{"court_ref", "report_every_months"}},
 		{name: "report_to_court"},
+		{name: "court_opinion_requested", args: []string{"court_ref", "deadline"}},
+		{name: "submit_court_opinion"},
 		{name: "assign_assistant", args: []string{"assistant"}, reads: readsAssistant},
 		{name: "reassign_assistant", args: []string{"assistant"}, reads: readsAssistant},
-		{name: "approve_plan"},
+		{name: "approve_plan", args: []string{"consulted"}},
+		{name: "revise_plan", args: []string{"consulted"}},
+		{name: "complete_action"},
 		{name: "assess", args: []string{"result"}},
+		{name: "child_placed", engine: true},
 		{name: "withdraw_consent"},
 		{name: "end_work", args: []string{"reason"}},
 		{name: "end_monitoring"},
@@ -79,11 +88,13 @@ var triggerTable = map[Lifecycle][]triggerSpec{
 		{name: "move", args: placementArgs, reads: readsCarer},
 		{name: "review"},
 		{name: "report_to_court"},
-		{name: "extend_stay"},
+		{name: "extend_stay", args: []string{"until_proceedings_end"}},
 		{name: "propose_return"},
 		{name: "return_home", args: []string{"court_ref"}},
 		{name: "return_refused"},
 		{name: "settle_legal_status"},
+		{name: "file_legal_status_motion", args: []string{"court_ref"}},
+		{name: "notify_court", args: []string{"court_ref"}},
 		{name: "refer_for_adoption"},
 		{name: "adopt", args: []string{"court_ref"}},
 		{name: "leave_care"},
@@ -91,8 +102,9 @@ var triggerTable = map[Lifecycle][]triggerSpec{
 	LifecycleFosterFamily: {
 		{name: "qualify"},
 		{name: "assign_coordinator", args: []string{"coordinator"}, reads: readsCoordinator},
-		{name: "activate"},
+		{name: "activate", engine: true},
 		{name: "assess", args: []string{"result"}},
+		{name: "file_placement_end_motion"},
 		{name: "suspend"},
 		{name: "resume"},
 		{name: "dissolve"},
@@ -111,6 +123,13 @@ func (t Trigger) spec() *triggerSpec {
 
 // known reports whether lifecycle l has a trigger named name.
 func known(l Lifecycle, name string) bool { return Trigger{l, name}.spec() != nil }
+
+// Engine reports whether t is fired by the engine itself, with a child's
+// placement, never by a user: a guard on it would never be evaluated.
+func (t Trigger) Engine() bool {
+	s := t.spec()
+	return s != nil && s.engine
+}
 
 // Args returns the names of the arguments of t that rules see as args.*,
 // e.g. ["urgent"] for family.refer; nil when it takes none.

@@ -46,7 +46,7 @@ func triggerVariablesMarkdown() string {
 	b.WriteString("| lifecycle | trigger | `args.*` it fills | guards and limits also see |\n|---|---|---|---|\n")
 	for _, tr := range Triggers() {
 		also := code(tr.spec().reads)
-		if tr == (Trigger{LifecycleFosterFamily, "activate"}) {
+		if tr.Engine() {
 			also = "fired by the engine, not by a user: due rules only"
 		}
 		var args []string

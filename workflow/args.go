@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/asysta/asysta/rules"
@@ -16,11 +17,18 @@ import (
 type argKind int
 
 const (
-	argBool   argKind = iota
-	argInt            // a whole number within min..max
-	argString         // an ID or reference (court_ref, plan refs)
-	argEnum           // one of a fixed set of codes
+	argBool    argKind = iota
+	argInt             // a whole number within min..max
+	argString          // an ID or reference (court_ref, plan refs)
+	argEnum            // one of a fixed set of codes
+	argDate            // a calendar date, "YYYY-MM-DD"
+	argIDs             // a list of IDs (child IDs, plan action IDs)
+	argActions         // a list of plan actions: {id, due, effect}
 )
+
+// MaxListLength is the most items a list argument (plan actions, IDs)
+// takes.
+const MaxListLength = 50
 
 // argSpec declares one argument of a trigger.
 type argSpec struct {
@@ -32,6 +40,9 @@ type argSpec struct {
 	// court: a string that must have the form of a court case signature
 	// (courtRefPattern).
 	court bool
+	// engine: recorded by the engine in the event (the kind of an
+	// institution), never given by a user; replay reads it.
+	engine bool
 }
 
 // MaxIDLength is the longest ID, code or reference, in bytes, that the
@@ -60,6 +71,11 @@ func courtRefArg(required bool) argSpec {
 func enumArg(name string, required bool, values ...string) argSpec {
 	return argSpec{name: name, kind: argEnum, required: required, enum: values}
 }
+func dateArg(name string, required bool) argSpec {
+	return argSpec{name: name, kind: argDate, required: required}
+}
+func idsArg(name string) argSpec     { return argSpec{name: name, kind: argIDs} }
+func actionsArg(name string) argSpec { return argSpec{name: name, kind: argActions} }
 func intArg(name string, required bool, lo, hi int) argSpec {
 	return argSpec{name: name, kind: argInt, required: required, min: lo, max: hi}
 }
@@ -69,8 +85,12 @@ func intArg(name string, required bool, lo, hi int) argSpec {
 type Args map[string]any
 
 // parseArgs checks given against the trigger's specs and returns them
-// normalised: bools, ints and strings only, unknown names refused.
-func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error) {
+// normalised: bools, ints and strings only, unknown names refused. The
+// arguments the engine records itself are known only to a replay.
+func parseArgs(caseID, trigger string, specs []argSpec, given Args, replay bool) (Args, error) {
+	if !replay {
+		specs = slices.DeleteFunc(slices.Clone(specs), func(s argSpec) bool { return s.engine })
+	}
 	if len(given) == 0 {
 		for _, s := range specs {
 			if s.required {
@@ -119,9 +139,12 @@ func parseArgs(caseID, trigger string, specs []argSpec, given Args) (Args, error
 		if !problem.IsZero() {
 			return nil, &ArgumentError{Case: caseID, Trigger: trigger, Arg: s.name, Problem: problem}
 		}
-		if s.kind == argInt {
+		switch s.kind {
+		case argInt:
 			_, isInt := v.(int)
 			changed = changed || !isInt // converted to int
+		case argDate, argIDs, argActions:
+			changed = true // normalised to strings and lists of them
 		}
 	}
 	if !changed {
@@ -144,6 +167,16 @@ func (s argSpec) normalize(v any) (any, rules.Text) {
 	// A problem names what kind of value was given, never the value: a
 	// value typed into the wrong field may be anything, a name included.
 	switch s.kind {
+	case argDate:
+		day, ok := dateValue(v)
+		if !ok {
+			return nil, rules.Text{PL: "oczekiwano daty RRRR-MM-DD, podano " + kindOf(v).PL, EN: "want a date YYYY-MM-DD, got " + kindOf(v).EN}
+		}
+		return day.String(), rules.Text{}
+	case argIDs:
+		return normalizeIDs(v)
+	case argActions:
+		return normalizeActions(v)
 	case argBool:
 		if _, ok := v.(bool); ok {
 			return v, rules.Text{}
@@ -254,6 +287,145 @@ func sortedKeys(m Args) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// dateValue reads a date given as "YYYY-MM-DD", a rules.Date or a
+// time.Time (a YAML or Go caller's date).
+func dateValue(v any) (rules.Date, bool) {
+	switch x := v.(type) {
+	case string:
+		d, err := rules.ParseDate(x)
+		return d, err == nil && d.Writable()
+	case rules.Date:
+		return x, x.Writable()
+	case time.Time:
+		d := rules.DateOf(x)
+		return d, d.Writable()
+	}
+	return rules.Date{}, false
+}
+
+// listOf returns the items of a list argument: []any, []string or
+// []map[string]any.
+func listOf(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case []any:
+		return x, true
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out, true
+	case []map[string]any:
+		out := make([]any, len(x))
+		for i, m := range x {
+			out[i] = m
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// normalizeIDs checks a list of distinct IDs and returns it as []any of
+// strings.
+func normalizeIDs(v any) (any, rules.Text) {
+	items, ok := listOf(v)
+	if !ok || len(items) == 0 || len(items) > MaxListLength {
+		return nil, rules.Text{PL: fmt.Sprintf("oczekiwano listy od 1 do %d identyfikatorów, podano %s", MaxListLength, kindOf(v).PL),
+			EN: fmt.Sprintf("want a list of 1 to %d IDs, got %s", MaxListLength, kindOf(v).EN)}
+	}
+	out := make([]any, len(items))
+	seen := map[string]bool{}
+	for i, it := range items {
+		id, ok := it.(string)
+		if !ok || !ValidID(id) || seen[id] {
+			return nil, rules.Text{PL: fmt.Sprintf("pozycja %d: oczekiwano identyfikatora (do %d bajtów, bez powtórzeń)", i+1, MaxIDLength),
+				EN: fmt.Sprintf("item %d: want an ID (at most %d bytes, no repeats)", i+1, MaxIDLength)}
+		}
+		seen[id], out[i] = true, id
+	}
+	return out, rules.Text{}
+}
+
+// actionKeys are the keys of a plan action given as an argument.
+var actionKeys = []string{"id", "due", "effect"}
+
+// normalizeActions checks a list of plan actions, each {id, due, effect}
+// with a distinct ID, a date and an effect code or reference, and returns
+// it as []any of map[string]any of strings.
+func normalizeActions(v any) (any, rules.Text) {
+	items, ok := listOf(v)
+	if !ok || len(items) == 0 || len(items) > MaxListLength {
+		return nil, rules.Text{PL: fmt.Sprintf("oczekiwano listy od 1 do %d działań {id, due, effect}, podano %s", MaxListLength, kindOf(v).PL),
+			EN: fmt.Sprintf("want a list of 1 to %d actions {id, due, effect}, got %s", MaxListLength, kindOf(v).EN)}
+	}
+	out := make([]any, len(items))
+	seen := map[string]bool{}
+	for i, it := range items {
+		bad := func(pl, en string) (any, rules.Text) {
+			return nil, rules.Text{PL: fmt.Sprintf("działanie %d: ", i+1) + pl, EN: fmt.Sprintf("action %d: ", i+1) + en}
+		}
+		m, ok := it.(map[string]any)
+		if !ok {
+			return bad("oczekiwano {id, due, effect}", "want {id, due, effect}")
+		}
+		for k := range m {
+			if !slices.Contains(actionKeys, k) {
+				return bad("nieznany klucz; działanie ma klucze id, due, effect", "unknown key; an action has the keys id, due, effect")
+			}
+		}
+		id, _ := m["id"].(string)
+		effect, _ := m["effect"].(string)
+		due, dueOK := dateValue(m["due"])
+		switch {
+		case !ValidID(id) || seen[id]:
+			return bad(fmt.Sprintf("id: oczekiwano identyfikatora działania (do %d bajtów, bez powtórzeń)", MaxIDLength),
+				fmt.Sprintf("id: want an action ID (at most %d bytes, no repeats)", MaxIDLength))
+		case !dueOK:
+			return bad("due: oczekiwano daty RRRR-MM-DD", "due: want a date YYYY-MM-DD")
+		case !ValidID(effect):
+			return bad(fmt.Sprintf("effect: oczekiwano kodu albo odnośnika oczekiwanego efektu (do %d bajtów), nie opisu", MaxIDLength),
+				fmt.Sprintf("effect: want a code or reference of the expected effect (at most %d bytes), not a description", MaxIDLength))
+		}
+		seen[id] = true
+		out[i] = map[string]any{"id": id, "due": due.String(), "effect": effect}
+	}
+	return out, rules.Text{}
+}
+
+// Date returns the named date argument, the zero date when absent.
+func (a Args) Date(name string) rules.Date {
+	d, _ := dateValue(a[name])
+	return d
+}
+
+// IDs returns the named list of IDs, nil when absent.
+func (a Args) IDs(name string) []string {
+	items, _ := listOf(a[name])
+	var out []string
+	for _, it := range items {
+		if s, ok := it.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Actions returns the named list of plan actions (ID, due date, effect),
+// nil when absent.
+func (a Args) Actions(name string) []PlanAction {
+	items, _ := listOf(a[name])
+	var out []PlanAction
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			id, _ := m["id"].(string)
+			effect, _ := m["effect"].(string)
+			due, _ := dateValue(m["due"])
+			out = append(out, PlanAction{ID: id, Due: due, Effect: effect})
+		}
+	}
+	return out
 }
 
 // Bool returns the named bool argument, false when absent.

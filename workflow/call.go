@@ -24,10 +24,13 @@ type call struct {
 
 	// Read by the record's prepare step: the worker an assignment names
 	// with their load, the carer a placement names with its children, and
-	// a qualified foster family that becomes active with the child.
-	load     rules.Worker
-	carer    rules.Carer
-	activate *Case
+	// the cases changed in the same commit (a qualified foster family that
+	// becomes active with the child, the family that records its placed
+	// child).
+	actor  Worker // the worker firing, from the directory
+	load   rules.Worker
+	carer  rules.Carer
+	linked []linked
 	// guards are the index keys read for a cap, at the versions read.
 	guards []KeyVersion
 }
@@ -66,7 +69,10 @@ func (e *Engine) begin(ctx context.Context, caseID string, cmd Command) (*call, 
 	if err := cl.checkAssigned(); err != nil {
 		return nil, err
 	}
-	if cl.args, err = parseArgs(c.ID, cmd.Trigger, cl.rec.args, cmd.Args); err != nil {
+	if err := cl.checkOwnInstitution(); err != nil {
+		return nil, err
+	}
+	if cl.args, err = parseArgs(c.ID, cmd.Trigger, cl.rec.args, cmd.Args, false); err != nil {
 		return nil, err
 	}
 	cl.f.args = cl.args
@@ -103,7 +109,29 @@ func (cl *call) authorize() error {
 		return forbid("pracownik "+a.ID+" nie jest zatrudniony w dniu "+cl.cmd.On.String(),
 			"worker "+a.ID+" is not employed on "+cl.cmd.On.String())
 	}
+	cl.actor = w
 	return nil
+}
+
+// checkOwnInstitution enforces that an institution_director acts only on
+// a child placed in their own institution: the director's employer is the
+// institution's ID (art. 100 ust. 4, art. 137–138 UWR; docs/legal.md).
+func (cl *call) checkOwnInstitution() error {
+	a := cl.cmd.Actor
+	if !cl.rec.own || a.Role != InstitutionDirector || cl.c.Child == nil {
+		return nil
+	}
+	if cl.actor.Employer != "" && cl.c.Child.Form == FormInstitution && cl.c.Child.Carer == cl.actor.Employer {
+		return nil
+	}
+	if cl.actor.Employer == "" {
+		return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: cl.rec.roles, Reason: rules.Text{
+			PL: "dyrektor " + a.ID + " nie ma w rejestrze placówki, którą kieruje (employer): wpisz ją",
+			EN: "director " + a.ID + " has no institution recorded as employer in the directory: record it"}}
+	}
+	return &ForbiddenError{Case: cl.c.ID, Trigger: cl.cmd.Trigger, Actor: a, Allowed: cl.rec.roles, Reason: rules.Text{
+		PL: "dyrektor placówki " + cl.actor.Employer + " działa tylko wobec dzieci umieszczonych w tej placówce",
+		EN: "the director of institution " + cl.actor.Employer + " acts only on children placed in that institution"}}
 }
 
 // permitted asks the lifecycle's stateless machine whether the trigger may
@@ -182,17 +210,26 @@ func (cl *call) apply(dec *rules.Decision) ([]Write, error) {
 	}
 	ev.Decision = dec
 	writes := []Write{{Case: cl.c, Expected: cl.expected, Events: []Event{ev}}}
-	if ff := cl.activate; ff != nil {
-		act := firing{c: ff, from: ff.State, actor: cl.cmd.Actor, on: cl.cmd.On, rs: cl.rs}
-		ffDef := cl.e.defs[rules.LifecycleFosterFamily]
-		ev, err := ffDef.transition(cl.ctx, ffDef.record(TriggerActivate), &act)
+	for _, l := range cl.linked {
+		lf := firing{c: l.c, from: l.c.State, args: l.args, actor: cl.cmd.Actor, on: cl.cmd.On, rs: cl.rs}
+		def := cl.e.defs[l.lifecycle]
+		ev, err := def.transition(cl.ctx, def.record(l.trigger), &lf)
 		if err != nil {
 			return nil, err
 		}
 		ev.Cause = cl.c.ID
-		writes = append(writes, Write{Case: ff, Expected: ff.Version, Events: []Event{ev}})
+		writes = append(writes, Write{Case: l.c, Expected: l.c.Version, Events: []Event{ev}})
 	}
 	return writes, nil
+}
+
+// linked is a case changed in the same commit by the engine's own trigger
+// (activate, child_placed), its event caused by the call's case.
+type linked struct {
+	c         *Case
+	lifecycle rules.Lifecycle
+	trigger   string
+	args      Args
 }
 
 // transition applies r to f's case: the machine moves the state, then the

@@ -51,27 +51,111 @@ type FamilyFacts struct {
 	NonCooperation int    `json:"non_cooperation,omitempty"`
 	EndReason      string `json:"end_reason,omitempty"`
 	LastAssessment string `json:"last_assessment,omitempty"` // positive or negative
+	// LastAssessed is the date of the last assess; zero before the first.
+	LastAssessed rules.Date `json:"last_assessed,omitzero"`
+	// UnreportedNonCooperation counts the withdrawals of consent in
+	// court-ordered work since the last report to the court, which the
+	// next report must include (art. 109 § 4 KRO).
+	UnreportedNonCooperation int `json:"unreported_non_cooperation,omitempty"`
+	// Plan is the family's work plan (docs/workflow.md, "The work plan").
+	Plan WorkPlan `json:"plan,omitzero"`
+	// PlacedChildren are the family's children placed in care while its
+	// case was open (child_placed), whose help plans the work plan is to
+	// be coordinated with (art. 15 ust. 1 pkt 2 UWR).
+	PlacedChildren []string `json:"placed_children,omitempty"`
 }
 
-// ZaZyciem reports whether the case is support under the 'Za życiem' act.
-func (f *FamilyFacts) ZaZyciem() bool { return f.ZaZyciemKind != "" }
+// WorkPlan is a family's work plan (plan pracy z rodziną, art. 15 ust. 1
+// pkt 1–2, ust. 3 UWR): its actions with their deadlines and expected
+// effects as codes or references (the plan's text stays in the OPS system),
+// the social worker consulted, and the children's help plans it is
+// coordinated with.
+type WorkPlan struct {
+	Actions []PlanAction `json:"actions,omitempty"`
+	// Consulted is the social worker the plan was drawn up in
+	// consultation with (art. 15 ust. 1 pkt 1 UWR).
+	Consulted string `json:"consulted,omitempty"`
+	// Approved is the date of approve_plan; Revised of the last approval
+	// or revise_plan.
+	Approved rules.Date `json:"approved,omitzero"`
+	Revised  rules.Date `json:"revised,omitzero"`
+	// CoordinatedWith are the children whose help plans (plan pomocy
+	// dziecku) the work plan is coordinated with.
+	CoordinatedWith []string `json:"coordinated_with,omitempty"`
+}
+
+// PlanAction is one action of a work plan. Each open action is an
+// obligation plan_action whose Ref is the action's ID.
+type PlanAction struct {
+	ID  string     `json:"id"`
+	Due rules.Date `json:"due"`
+	// Effect is the expected effect as a code or reference (no free text).
+	Effect string     `json:"effect"`
+	Opened rules.Date `json:"opened"`
+	// Status is "" while open, "done" once completed, "dropped" once
+	// dropped by a revision; Closed is that date.
+	Status string     `json:"status,omitempty"`
+	Closed rules.Date `json:"closed,omitzero"`
+}
+
+// Open reports whether the action is still to be done.
+func (a PlanAction) Open() bool { return a.Status == "" }
+
+// Action returns the plan's action with the ID.
+func (p *WorkPlan) Action(id string) (PlanAction, bool) {
+	for _, a := range p.Actions {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return PlanAction{}, false
+}
+
+// ZaZyciem reports whether the family counts as a 'Za życiem' family
+// (assistant.count_za_zyciem_in_cap): support under the 'Za życiem' act
+// that is the basis of its assistant work. Once a court obliges the
+// family (basis court_order), or the basis is given again after reopen, it
+// counts like any other family (docs/legal.md, "Decided readings").
+func (f *FamilyFacts) ZaZyciem() bool { return f.ZaZyciemKind != "" && f.Basis == BasisZaZyciem }
 
 // ChildFacts is what the child lifecycle records about a child.
 type ChildFacts struct {
 	Family string     `json:"family,omitempty"` // the family case's ID
 	Born   rules.Date `json:"born"`
 	// Form and Carer describe the current (or last) placement.
-	Form               string     `json:"form,omitempty"`
-	Carer              string     `json:"carer,omitempty"`
-	PlacedOn           rules.Date `json:"placed_on,omitzero"`
-	FirstPlaced        rules.Date `json:"first_placed,omitzero"`
-	StayExtended       bool       `json:"stay_extended,omitempty"`
+	Form        string     `json:"form,omitempty"`
+	Carer       string     `json:"carer,omitempty"`
+	PlacedOn    rules.Date `json:"placed_on,omitzero"`
+	FirstPlaced rules.Date `json:"first_placed,omitzero"`
+	// CarerKind is the kind of the institution the child is placed in
+	// (socialising, intervention, …), recorded from the directory at the
+	// placement; "" in family foster care.
+	CarerKind string `json:"carer_kind,omitempty"`
+	// EmergencySince is the date the child was admitted to emergency care:
+	// an emergency family home (art. 58 ust. 4 UWR) or an intervention
+	// institution (art. 103 ust. 6). The stay runs from it across moves
+	// between homes (institutions) of the same kind; zero outside them.
+	EmergencySince rules.Date `json:"emergency_since,omitzero"`
+	// StayExtended: the emergency stay was extended (once per stay);
+	// UntilProceedingsEnd: extended until the court proceedings end.
+	StayExtended        bool `json:"stay_extended,omitempty"`
+	UntilProceedingsEnd bool `json:"until_proceedings_end,omitempty"`
+	// MotionFiled is the date the motion to settle the child's legal
+	// status was filed (file_legal_status_motion); zero when not filed.
+	MotionFiled rules.Date `json:"motion_filed,omitzero"`
+	// CourtNotified is the date the court was told of an admission without
+	// its order (notify_court).
+	CourtNotified      rules.Date `json:"court_notified,omitzero"`
 	LegalStatusSettled bool       `json:"legal_status_settled,omitempty"`
 	CourtRef           string     `json:"court_ref,omitempty"`
 	Exception          string     `json:"exception,omitempty"`
 	HelpPlanRef        string     `json:"help_plan_ref,omitempty"`
 	// ReturnTo is the placed.* state a child in reunification came from.
 	ReturnTo State `json:"return_to,omitempty"`
+	// HeldMotion is the legal_status_motion obligation discharged by
+	// propose_return while the court decides on the return; return_refused
+	// reopens it with its original due date.
+	HeldMotion *Obligation `json:"held_motion,omitempty"`
 }
 
 // FosterFamilyFacts is what the foster_family lifecycle records.
@@ -81,24 +165,47 @@ type FosterFamilyFacts struct {
 	ActiveSince rules.Date `json:"active_since,omitzero"`
 	Assessments int        `json:"assessments,omitempty"`
 	LastResult  string     `json:"last_result,omitempty"`
+	// NegativeInRow counts the consecutive negative assessments up to the
+	// last one: at 2, a motion to end the placement is owed (art. 134
+	// ust. 3 UWR).
+	NegativeInRow int `json:"negative_in_row,omitempty"`
+	// EndMotionFiled is the date that motion was filed.
+	EndMotionFiled rules.Date `json:"end_motion_filed,omitzero"`
 }
 
 // Obligation is an open duty with its due date: the last day on which it is
 // on time (docs/workflow.md, "Obligations").
 type Obligation struct {
-	ID     string     `json:"id"` // interview, family_assessment, child_review, …
+	ID string `json:"id"` // interview, family_assessment, child_review, …
+	// Ref tells apart obligations of one ID on a case: the action's ID for
+	// plan_action; "" for the obligations a case has at most one of.
+	Ref    string     `json:"ref,omitempty"`
 	Opened rules.Date `json:"opened"`
 	Due    rules.Date `json:"due"`
-	Rule   string     `json:"rule"` // the due rule that computed Due
+	// Rule is the due rule that computed Due; for plan_action, whose date
+	// the plan sets, it is "plan".
+	Rule string `json:"rule"`
 }
 
 // Overdue reports whether the obligation is overdue on d: d is after Due.
 func (o Obligation) Overdue(d rules.Date) bool { return d.After(o.Due) }
 
-// Obligation returns the open obligation with the ID.
+// Obligation returns the open obligation with the ID; of several (one per
+// plan action), the one due first.
 func (c *Case) Obligation(id string) (Obligation, bool) {
 	for _, o := range c.Obligations {
 		if o.ID == id {
+			return o, true
+		}
+	}
+	return Obligation{}, false
+}
+
+// ObligationRef returns the open obligation with the ID and Ref (a plan
+// action's ID for plan_action).
+func (c *Case) ObligationRef(id, ref string) (Obligation, bool) {
+	for _, o := range c.Obligations {
+		if o.ID == id && o.Ref == ref {
 			return o, true
 		}
 	}
@@ -115,10 +222,17 @@ func (c *Case) Clone() *Case {
 	if c.Family != nil {
 		f := *c.Family
 		f.FormerAssistants = slices.Clone(f.FormerAssistants)
+		f.Plan.Actions = slices.Clone(f.Plan.Actions)
+		f.Plan.CoordinatedWith = slices.Clone(f.Plan.CoordinatedWith)
+		f.PlacedChildren = slices.Clone(f.PlacedChildren)
 		out.Family = &f
 	}
 	if c.Child != nil {
 		ch := *c.Child
+		if ch.HeldMotion != nil {
+			o := *ch.HeldMotion
+			ch.HeldMotion = &o
+		}
 		out.Child = &ch
 	}
 	if c.FosterFamily != nil {

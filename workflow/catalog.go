@@ -55,6 +55,12 @@ var obligationLabels = map[string]rules.Text{
 	OblEmergencyStayEnd:       {PL: "koniec pobytu w pogotowiu rodzinnym", EN: "end of the stay in an emergency family home"},
 	OblFosterFamilyAssessment: {PL: "ocena rodziny zastępczej", EN: "assessment of the foster family"},
 	OblMonitoringEnd:          {PL: "koniec monitorowania rodziny", EN: "end of the family's monitoring"},
+	OblPlanAction:             {PL: "działanie planu pracy z rodziną", EN: "action of the family's work plan"},
+	OblPlanCoordination:       {PL: "skoordynowanie planu pracy z planem pomocy dziecku", EN: "coordination of the work plan with the child's help plan"},
+	OblCourtOpinion:           {PL: "opinia o rodzinie dla sądu", EN: "opinion on the family for the court"},
+	OblCourtNotification:      {PL: "zawiadomienie sądu o przyjęciu dziecka", EN: "notice to the court of the child's admission"},
+	OblInterventionStayEnd:    {PL: "koniec pobytu w placówce interwencyjnej", EN: "end of the stay in an intervention institution"},
+	OblPlacementEndMotion:     {PL: "wniosek o rozwiązanie rodziny zastępczej", EN: "motion to end the foster placement"},
 }
 
 // ObligationLabel returns an obligation's name in Polish and English, or

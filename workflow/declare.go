@@ -175,7 +175,7 @@ func (e *Engine) replayOne(def *definition, c *Case, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("workflow: case %s event %d: %w", c.ID, ev.Seq, err)
 	}
-	args, err := parseArgs(c.ID, ev.Trigger, r.args, ev.Args)
+	args, err := parseArgs(c.ID, ev.Trigger, r.args, ev.Args, true)
 	if err != nil {
 		return bad("błędne argumenty zdarzenia: "+Localize(err, rules.Polish), "the event's arguments are wrong: "+Localize(err, rules.English))
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/asysta/asysta/rules"
@@ -55,6 +57,40 @@ func (w Worker) EffectiveFTE() float64 {
 // carer without a lifecycle of its own.
 type Institution struct {
 	ID string `json:"id"`
+	// Kind is one of the four kinds of art. 101 UWR: socialising (the
+	// default when empty), intervention, specialist_therapeutic or
+	// family_type.
+	Kind string `json:"kind,omitempty"`
+}
+
+// The kinds of institution (art. 101 ust. 2 UWR).
+const (
+	InstitutionSocialising           = "socialising"            // socjalizacyjna
+	InstitutionIntervention          = "intervention"           // interwencyjna
+	InstitutionSpecialistTherapeutic = "specialist_therapeutic" // specjalistyczno-terapeutyczna
+	InstitutionFamilyType            = "family_type"            // rodzinna
+)
+
+// InstitutionKinds lists the kinds of institution.
+var InstitutionKinds = []string{InstitutionSocialising, InstitutionIntervention, InstitutionSpecialistTherapeutic, InstitutionFamilyType}
+
+// EffectiveKind returns Kind, with "" read as socialising.
+func (in Institution) EffectiveKind() string {
+	if in.Kind == "" {
+		return InstitutionSocialising
+	}
+	return in.Kind
+}
+
+// ValidInstitution checks an institution's ID and kind.
+func ValidInstitution(in Institution) error {
+	if !ValidID(in.ID) {
+		return errors.New("workflow: an institution needs an ID: one line of text, at most 64 bytes")
+	}
+	if in.Kind != "" && !slices.Contains(InstitutionKinds, in.Kind) {
+		return fmt.Errorf("workflow: institution %s: the kind must be one of %s", in.ID, strings.Join(InstitutionKinds, ", "))
+	}
+	return nil
 }
 
 // Directory tells the engine who the workers and institutions are. An OPS
@@ -100,10 +136,11 @@ func (d *MemoryDirectory) AddWorker(w Worker) error {
 	return nil
 }
 
-// AddInstitution adds an institution.
+// AddInstitution adds an institution. It refuses an invalid ID or an
+// unknown kind.
 func (d *MemoryDirectory) AddInstitution(in Institution) error {
-	if !ValidID(in.ID) {
-		return errors.New("workflow: an institution needs an ID: one line of text, at most 64 bytes")
+	if err := ValidInstitution(in); err != nil {
+		return err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

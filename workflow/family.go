@@ -17,12 +17,21 @@ const (
 	TriggerAssignAssistant   = "assign_assistant"
 	TriggerReassignAssistant = "reassign_assistant"
 	TriggerApprovePlan       = "approve_plan"
+	TriggerRevisePlan        = "revise_plan"
+	TriggerCompleteAction    = "complete_action"
+	TriggerCourtOpinion      = "court_opinion_requested"
+	TriggerSubmitOpinion     = "submit_court_opinion"
 	TriggerAssess            = "assess" // also a foster family's trigger
 	TriggerWithdrawConsent   = "withdraw_consent"
 	TriggerEndWork           = "end_work"
 	TriggerEndMonitoring     = "end_monitoring"
 	TriggerReopen            = "reopen"
 )
+
+// TriggerChildPlaced is fired by the engine on a family's open case when
+// one of its children is placed in care: the family's work plan is then to
+// be coordinated with the child's help plan (art. 15 ust. 1 pkt 2 UWR).
+const TriggerChildPlaced = "child_placed"
 
 // endReasons are the reasons end_work takes.
 var endReasons = []string{"goals_achieved", "no_cooperation", "moved_away", "child_placed_permanently", "court_decision", "other"}
@@ -120,7 +129,26 @@ func familyLifecycle() *lifecycle {
 			paths:    []path{{from: work, when: courtOrdered}},
 			roles:    []Role{FamilyAssistant, OPSHead},
 			assigned: true,
-			duties:   []duty{opens(OblCourtReport, "due.family_court_report")},
+			// The report includes the non-cooperation since the last one
+			// (rule court_report.non_cooperation).
+			facts:  func(f *firing) { f.c.Family.UnreportedNonCooperation = 0 },
+			duties: []duty{opens(OblCourtReport, "due.family_court_report")},
+		}, {
+			// The court asks for an opinion on the family (art. 15 ust. 1
+			// pkt 17 UWR), by the date it sets.
+			name:     TriggerCourtOpinion,
+			paths:    []path{{from: []State{AssistantWork, Monitoring}}},
+			roles:    []Role{FamilyAssistant, OPSHead},
+			assigned: true,
+			args:     []argSpec{courtRefArg(true), dateArg("deadline", true)},
+			prepare:  (*call).prepareCourtOpinion,
+			duties:   []duty{opens(OblCourtOpinion, "due.court_opinion")},
+		}, {
+			name:     TriggerSubmitOpinion,
+			paths:    []path{{from: []State{AssistantWork, Monitoring}}},
+			roles:    []Role{FamilyAssistant, OPSHead},
+			assigned: true,
+			duties:   []duty{closes(OblCourtOpinion)},
 		}, {
 			name:    TriggerAssignAssistant,
 			paths:   []path{{from: []State{AssistantRequested}, to: AssistantPlanning}},
@@ -143,24 +171,71 @@ func familyLifecycle() *lifecycle {
 				fa.Assistant = f.args.String("assistant")
 			},
 		}, {
+			// The work plan, drawn up with the family in consultation with
+			// the social worker (art. 15 ust. 1 pkt 1, ust. 3 UWR).
 			name:     TriggerApprovePlan,
 			paths:    []path{{from: []State{AssistantPlanning}, to: AssistantImplementing}},
 			roles:    []Role{FamilyAssistant},
 			assigned: true,
-			args:     []argSpec{refArg("plan_ref", false)},
+			args:     append([]argSpec{refArg("plan_ref", false)}, planArgs...),
+			prepare:  (*call).preparePlan,
 			facts: func(f *firing) {
-				if ref := f.args.String("plan_ref"); ref != "" {
-					f.c.Family.WorkPlanRef = ref
-				}
+				setRef(&f.c.Family.WorkPlanRef, f.args.String("plan_ref"))
+				f.c.Family.Plan.Approved = f.on
+				planFacts(f)
 			},
+			duties: []duty{
+				syncsPlan(),
+				opens(OblPlanCoordination, "due.plan_coordination", func(f *firing) bool { return coordinationDeadline(f) && uncoordinated(f) }),
+				closes(OblPlanCoordination, func(f *firing) bool { return !uncoordinated(f) }),
+			},
+		}, {
+			// The plan is revised at least at each periodic assessment
+			// (art. 15 ust. 1 pkt 15, art. 15 ust. 3 UWR).
+			name:     TriggerRevisePlan,
+			paths:    []path{{from: []State{AssistantImplementing}}},
+			roles:    []Role{FamilyAssistant},
+			assigned: true,
+			args:     append([]argSpec{refArg("plan_ref", false), idsArg("drop")}, planArgs...),
+			prepare:  (*call).preparePlan,
+			facts: func(f *firing) {
+				setRef(&f.c.Family.WorkPlanRef, f.args.String("plan_ref"))
+				planFacts(f)
+			},
+			duties: []duty{syncsPlan(), closes(OblPlanCoordination, func(f *firing) bool { return !uncoordinated(f) })},
+		}, {
+			name:     TriggerCompleteAction,
+			paths:    []path{{from: []State{AssistantImplementing}}},
+			roles:    []Role{FamilyAssistant},
+			assigned: true,
+			args:     []argSpec{refArg("action", true)},
+			prepare:  (*call).prepareAction,
+			facts:    func(f *firing) { closeAction(&f.c.Family.Plan, f.args.String("action"), "done", f.on) },
+			duties:   []duty{syncsPlan()},
 		}, {
 			name:     TriggerAssess,
 			paths:    []path{{from: work}},
 			roles:    []Role{FamilyAssistant},
 			assigned: true,
 			args:     []argSpec{enumArg("result", true, "positive", "negative")},
-			facts:    func(f *firing) { f.c.Family.LastAssessment = f.args.String("result") },
-			duties:   []duty{opens(OblFamilyAssessment, "due.family_assessment")},
+			facts: func(f *firing) {
+				f.c.Family.LastAssessment, f.c.Family.LastAssessed = f.args.String("result"), f.on
+			},
+			duties: []duty{opens(OblFamilyAssessment, "due.family_assessment")},
+		}, {
+			// A child of the family is placed: recorded by the engine in the
+			// same commit as the placement.
+			name:     TriggerChildPlaced,
+			paths:    []path{{from: []State{Referred, Analysis, AssistantRequested, AssistantWork, Monitoring}}},
+			roles:    []Role{FosterCareOrganizer},
+			internal: true,
+			args:     []argSpec{refArg("child", true)},
+			facts: func(f *firing) {
+				f.c.Family.PlacedChildren = append(f.c.Family.PlacedChildren, f.args.String("child"))
+			},
+			duties: []duty{opens(OblPlanCoordination, "due.plan_coordination", func(f *firing) bool {
+				return f.c.State == AssistantImplementing && coordinationDeadline(f) && uncoordinated(f) && !hasObligation(f.c, OblPlanCoordination)
+			})},
 		}, {
 			// Consent-based (and other voluntary) work closes; in
 			// court-ordered work the case stays and the non-cooperation is
@@ -179,6 +254,7 @@ func familyLifecycle() *lifecycle {
 					f.c.Family.EndReason = "consent_withdrawn"
 				} else {
 					f.c.Family.NonCooperation++
+					f.c.Family.UnreportedNonCooperation++
 				}
 			},
 		}, {
@@ -196,6 +272,8 @@ func familyLifecycle() *lifecycle {
 			duties: []duty{
 				closes(OblFamilyAssessment),
 				closes(OblCourtReport),
+				closes(OblPlanAction),
+				closes(OblPlanCoordination),
 				opens(OblMonitoringEnd, "due.monitoring_end", func(f *firing) bool {
 					v, ok := f.rs.Param("family.post_closure_monitoring", f.on)
 					return ok && v.Int() > 0
@@ -217,6 +295,7 @@ func familyLifecycle() *lifecycle {
 				}
 				fa.Assistant, fa.Basis, fa.CourtRef, fa.ReportEveryMonths = "", BasisNone, "", 0
 				fa.EndReason, fa.NonCooperation, fa.Mandatory, fa.LastAssessment, fa.WorkPlanRef = "", 0, false, "", ""
+				fa.LastAssessed, fa.Plan, fa.UnreportedNonCooperation = rules.Date{}, WorkPlan{}, 0
 			},
 			// Reopening from monitoring ends the monitoring period.
 			duties: []duty{closes(OblMonitoringEnd)},
@@ -224,12 +303,29 @@ func familyLifecycle() *lifecycle {
 	}
 }
 
+// planArgs are the arguments of approve_plan and revise_plan besides the
+// plan's reference: the actions, the social worker consulted and the
+// children's help plans the plan is coordinated with.
+var planArgs = []argSpec{actionsArg("actions"), refArg("consulted", false), idsArg("coordinated_with")}
+
+// hasObligation reports whether the case has an open obligation of the ID.
+func hasObligation(c *Case, id string) bool { _, ok := c.Obligation(id); return ok }
+
 // openedBy records the social worker who opened the case: it counts in
 // their social work until it is closed.
 func openedBy(f *firing) {
 	if f.actor.Role == SocialWorker {
 		f.c.Family.SocialWorker = f.actor.ID
 	}
+}
+
+// prepareCourtOpinion checks that the court's deadline is not before the
+// request.
+func (cl *call) prepareCourtOpinion() error {
+	if cl.args.Date("deadline").Before(cl.cmd.On) {
+		return cl.argError("deadline", "termin sądu przypada przed datą prośby", "the court's deadline is before the date of the request")
+	}
+	return nil
 }
 
 // prepareAssistant resolves the assistant an assignment names and reads
@@ -301,9 +397,12 @@ func FamilyEnvOf(c *Case, a Args, actor Actor) *rules.FamilyEnv {
 	return &rules.FamilyEnv{
 		Base: rules.Base{Actor: rules.Actor{ID: actor.ID, Role: string(actor.Role)}},
 		Family: rules.Family{ID: c.ID, Difficulty: f.Difficulty, ZaZyciem: f.ZaZyciem(), Basis: string(f.Basis),
-			State: string(c.State), Urgent: f.Urgent, ReportEveryMonths: f.ReportEveryMonths, Assistant: f.Assistant},
+			State: string(c.State), Urgent: f.Urgent, ReportEveryMonths: f.ReportEveryMonths, Assistant: f.Assistant,
+			NonCooperation: f.NonCooperation, LastAssessed: f.LastAssessed.Time(), PlanRevised: f.Plan.Revised.Time(),
+			PlanActions: openActions(f.Plan), PlanConsulted: f.Plan.Consulted, Uncoordinated: uncoordinatedChildren(f),
+			UnreportedNonCooperation: f.UnreportedNonCooperation},
 		Args: rules.FamilyArgs{Urgent: a.Bool("urgent"), Mandatory: a.Bool("mandatory"), Kind: a.String("kind"),
 			CourtRef: a.String("court_ref"), ReportEveryMonths: a.Int("report_every_months"), Assistant: a.String("assistant"),
-			Result: a.String("result"), Reason: a.String("reason")},
+			Result: a.String("result"), Reason: a.String("reason"), Consulted: a.String("consulted"), Deadline: a.Date("deadline").Time()},
 	}
 }

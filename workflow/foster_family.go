@@ -15,6 +15,7 @@ const (
 	TriggerSuspend           = "suspend"
 	TriggerResume            = "resume"
 	TriggerDissolve          = "dissolve"
+	TriggerFileEndMotion     = "file_placement_end_motion"
 )
 
 // TriggerActivate is fired by the engine on a foster family when its first
@@ -57,12 +58,32 @@ func fosterFamilyLifecycle() *lifecycle {
 			roles: []Role{FosterCareCoordinator, FosterCareOrganizer},
 			args:  []argSpec{enumArg("result", true, "positive", "negative")},
 			facts: func(f *firing) {
-				f.c.FosterFamily.Assessments++
-				f.c.FosterFamily.LastResult = f.args.String("result")
+				ff := f.c.FosterFamily
+				ff.Assessments++
+				ff.LastResult = f.args.String("result")
+				if ff.LastResult == "negative" {
+					ff.NegativeInRow++
+				} else {
+					ff.NegativeInRow = 0
+				}
 			},
 			// The due rule reads the number of assessments, this one
-			// included, and its result (art. 134 ust. 1–3 UWR).
-			duties: []duty{opens(OblFosterFamilyAssessment, "due.foster_family_assessment")},
+			// included, and its result (art. 134 ust. 1–3 UWR). A negative
+			// assessment following a negative one obliges the organiser to
+			// ask the court to end the placement (art. 134 ust. 3).
+			duties: []duty{
+				opens(OblFosterFamilyAssessment, "due.foster_family_assessment"),
+				opens(OblPlacementEndMotion, "due.placement_end_motion", func(f *firing) bool {
+					return f.c.FosterFamily.NegativeInRow >= 2 && !hasObligation(f.c, OblPlacementEndMotion)
+				}),
+			},
+		}, {
+			name:   TriggerFileEndMotion,
+			paths:  []path{{from: []State{Active, Suspended}}},
+			roles:  org,
+			args:   []argSpec{courtRefArg(false)},
+			facts:  func(f *firing) { f.c.FosterFamily.EndMotionFiled = f.on },
+			duties: []duty{closes(OblPlacementEndMotion)},
 		}, {
 			name:  TriggerSuspend,
 			paths: []path{{from: []State{Active}, to: Suspended}},
@@ -118,7 +139,7 @@ func FosterFamilyEnvOf(c *Case, a Args, actor Actor) *rules.FosterFamilyEnv {
 	return &rules.FosterFamilyEnv{
 		Base: rules.Base{Actor: rules.Actor{ID: actor.ID, Role: string(actor.Role)}},
 		FosterFamily: rules.FosterFamily{ID: c.ID, Form: ff.Form, State: string(c.State), Assessments: ff.Assessments,
-			LastResult: ff.LastResult, Coordinator: ff.Coordinator},
+			LastResult: ff.LastResult, Coordinator: ff.Coordinator, NegativeInRow: ff.NegativeInRow},
 		Args: rules.FosterFamilyArgs{Coordinator: a.String("coordinator"), Result: a.String("result")},
 	}
 }

@@ -79,7 +79,9 @@ func MermaidIn(l rules.Lifecycle, lang rules.Lang) (string, error) {
 // is built from them, IDs and conditions on facts.
 var graphWords = []struct{ en, pl string }{
 	{"(engine, on first placed child)", "(silnik, przy pierwszym umieszczonym dziecku)"},
+	{"(engine, on a child's placement)", "(silnik, przy umieszczeniu dziecka)"},
 	{"(engine)", "(silnik)"},
+	{" of its institution", " własnej placówki"},
 	{" [as candidate]", " [jako kandydat]"},
 	{"assigned ", "przypisany asystent "},
 	{"other reason", "inny powód"},
@@ -144,7 +146,8 @@ func diagramOf(l rules.Lifecycle) (*diagram, error) {
 // their labels on top of each other.
 func (d *diagram) addEdge(e edge) {
 	for i := range d.edges {
-		if old := &d.edges[i]; old.from == e.from && old.to == e.to && old.dashed == e.dashed {
+		// The engine's own self-loops join the state's other self-loops.
+		if old := &d.edges[i]; old.from == e.from && old.to == e.to && (old.dashed == e.dashed || e.from == e.to) {
 			old.labels = append(old.labels, e.labels...)
 			return
 		}
@@ -290,6 +293,8 @@ func edgeLabel(r *record, p *path, to State) []string {
 	switch {
 	case r.internal && r.name == TriggerActivate:
 		return []string{first, "(engine, on first placed child)"}
+	case r.internal && r.name == TriggerChildPlaced:
+		return []string{first, "(engine, on a child's placement)"}
 	case r.internal:
 		return []string{first, "(engine)"}
 	}
@@ -298,6 +303,9 @@ func edgeLabel(r *record, p *path, to State) []string {
 		roles[i] = string(role)
 		if r.assigned && role == FamilyAssistant {
 			roles[i] = "assigned " + roles[i]
+		}
+		if r.own && role == InstitutionDirector {
+			roles[i] += " of its institution"
 		}
 	}
 	return []string{first, "(" + strings.Join(roles, ", ") + ")"}

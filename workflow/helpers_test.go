@@ -94,7 +94,7 @@ func newWorld(t testing.TB, st storeKind, opts ...workflow.Option) *world {
 		{ID: "A1", Role: workflow.FamilyAssistant}, {ID: "A2", Role: workflow.FamilyAssistant},
 		{ID: "A3", Role: workflow.FamilyAssistant},
 		{ID: "K1", Role: workflow.FosterCareCoordinator}, {ID: "K2", Role: workflow.FosterCareCoordinator},
-		{ID: "O1", Role: workflow.FosterCareOrganizer}, {ID: "D1", Role: workflow.InstitutionDirector},
+		{ID: "O1", Role: workflow.FosterCareOrganizer}, {ID: "D1", Role: workflow.InstitutionDirector, Employer: inst},
 	} {
 		require.NoError(t, dir.AddWorker(w))
 	}

@@ -18,13 +18,24 @@ const (
 	OblEmergencyStayEnd       = "emergency_stay_end"
 	OblFosterFamilyAssessment = "foster_family_assessment"
 	OblMonitoringEnd          = "monitoring_end"
+	// OblPlanAction is one open action of a family's work plan; its Ref is
+	// the action's ID, its due date the plan's.
+	OblPlanAction       = "plan_action"
+	OblPlanCoordination = "plan_coordination"
+	// Court work and the institution kinds (docs/workflow.md,
+	// "Obligations").
+	OblCourtOpinion        = "court_opinion"
+	OblCourtNotification   = "court_notification"
+	OblInterventionStayEnd = "intervention_stay_end"
+	OblPlacementEndMotion  = "placement_end_motion"
 )
 
 // Obligations lists every obligation ID.
 var Obligations = slices.Clone(obligationIDs[:])
 
 var obligationIDs = [...]string{OblInterview, OblFamilyAssessment, OblChildReview, OblCourtReport, OblLegalStatusMotion,
-	OblEmergencyStayEnd, OblFosterFamilyAssessment, OblMonitoringEnd}
+	OblEmergencyStayEnd, OblFosterFamilyAssessment, OblMonitoringEnd, OblPlanAction, OblPlanCoordination,
+	OblCourtOpinion, OblCourtNotification, OblInterventionStayEnd, OblPlacementEndMotion}
 
 // final reports whether s ends a case: a case in it has no open
 // obligations.
@@ -45,6 +56,14 @@ func applyDuties(r *record, f *firing) error {
 	var env rules.Env // built on the first due rule
 	for _, du := range r.duties {
 		if du.when != nil && !du.when(f) {
+			continue
+		}
+		if du.hold || du.restore {
+			holdOrRestore(c, du)
+			continue
+		}
+		if du.plan {
+			syncPlanActions(c)
 			continue
 		}
 		c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == du.obligation })
@@ -70,6 +89,24 @@ func applyDuties(r *record, f *firing) error {
 		c.Obligations = nil // none open: the same on every store, whatever the encoding
 	}
 	return nil
+}
+
+// holdOrRestore sets a child's open obligation aside (hold) or brings the
+// one set aside back (restore).
+func holdOrRestore(c *Case, du duty) {
+	ch := c.Child
+	if du.hold {
+		ch.HeldMotion = nil
+		if o, ok := c.Obligation(du.obligation); ok {
+			ch.HeldMotion = &o
+			c.Obligations = slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == du.obligation })
+		}
+		return
+	}
+	if ch.HeldMotion != nil {
+		c.Obligations = append(slices.DeleteFunc(c.Obligations, func(o Obligation) bool { return o.ID == du.obligation }), *ch.HeldMotion)
+		ch.HeldMotion = nil
+	}
 }
 
 // dueEnv is the environment due rules see: the case after the transition

@@ -482,8 +482,10 @@ func testObligations_lifecycleEnds(t *testing.T, st storeKind) {
 			w.must("X", "court_obligation", head, "2024-02-02", workflow.Args{"court_ref": courtRef2})
 		}, "X", []string{workflow.OblCourtReport}},
 		{"family/declined_after_refusal", func(w *world) { w.familyIn("X", "declined") }, "X", nil},
+		// propose_return discharges legal_status_motion (docs/legal.md,
+		// "Decided readings"); return_refused reopens it.
 		{"child/reunification", func(w *world) { w.childIn("X", "reunification") }, "X",
-			[]string{workflow.OblChildReview, workflow.OblCourtReport, workflow.OblLegalStatusMotion}},
+			[]string{workflow.OblChildReview, workflow.OblCourtReport}},
 		{"child/adoption_referred", func(w *world) { w.childIn("X", "adoption_referred") }, "X",
 			[]string{workflow.OblChildReview, workflow.OblCourtReport}},
 		{"child/returned", func(w *world) { w.childIn("X", "returned") }, "X", nil},

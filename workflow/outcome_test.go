@@ -34,7 +34,7 @@ func TestEngine_Fire_outcomeIsTheCallersOwn(t *testing.T) {
 	placed, err := e.Fire(ctx, "C1", workflow.Command{Trigger: "place", Actor: benchO, On: rules.MustParseDate("2024-03-15"),
 		Args: workflow.Args{"form": workflow.FormProfessional, "carer": "R1", "court_ref": "III Nsm 1/24"}})
 	require.NoError(t, err)
-	require.Len(t, placed.Linked, 1, "the foster family activated")
+	require.Len(t, placed.Linked, 2, "the foster family activated, the family recording its placed child")
 
 	ids := []string{"F1", "C1", "R1"}
 	stored := func() string { // every case with its history and the index keys it is filed under

@@ -22,7 +22,10 @@ type record struct {
 	// assigned: a family_assistant may fire it only on a family whose
 	// assistant they are (or were, for end_monitoring).
 	assigned bool
-	args     []argSpec
+	// own: an institution_director may fire it only on a child placed in
+	// their own institution (the worker's Employer is its ID).
+	own  bool
+	args []argSpec
 	// internal: fired by the engine itself, never by a user.
 	internal bool
 	// prepare resolves what the arguments refer to (a worker, a carer) and
@@ -64,12 +67,28 @@ type condition struct {
 
 // duty is what a trigger does to one obligation: open (or renew) it with
 // its due rule, or close it (rule ""), when the case meets the condition
-// (nil: always).
+// (nil: always). hold and restore set a child's open obligation aside and
+// bring it back with its own dates (ChildFacts.HeldMotion).
 type duty struct {
 	obligation string
 	rule       string
 	when       func(*firing) bool
+	hold       bool
+	restore    bool
+	plan       bool
 }
+
+// syncsPlan is a duty that makes the plan_action obligations those of the
+// work plan's open actions (plan.go).
+func syncsPlan() duty { return duty{obligation: OblPlanAction, plan: true} }
+
+// holds is a duty that closes obligation and keeps it aside on the child
+// (ChildFacts.HeldMotion), for restores.
+func holds(obligation string) duty { return duty{obligation: obligation, hold: true} }
+
+// restores is a duty that reopens the obligation holds kept aside, with
+// its original dates; nothing when none was kept.
+func restores(obligation string) duty { return duty{obligation: obligation, restore: true} }
 
 // opens is a duty that opens (or renews) obligation by its due rule.
 func opens(obligation, rule string, when ...func(*firing) bool) duty {

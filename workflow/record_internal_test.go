@@ -84,6 +84,11 @@ func TestRecordsMatchRuleVariables(t *testing.T) {
 		reflect.ValueOf((*call).prepareAssistant).Pointer():   "worker",
 		reflect.ValueOf((*call).prepareCoordinator).Pointer(): "worker",
 		reflect.ValueOf((*call).prepareCarer).Pointer():       "carer",
+		reflect.ValueOf((*call).preparePlacement).Pointer():   "carer",
+		// steps that only check their arguments
+		reflect.ValueOf((*call).prepareCourtOpinion).Pointer(): "",
+		reflect.ValueOf((*call).preparePlan).Pointer():         "",
+		reflect.ValueOf((*call).prepareAction).Pointer():       "",
 	}
 	for _, l := range rules.Lifecycles {
 		var envArgs []string
@@ -101,6 +106,7 @@ func TestRecordsMatchRuleVariables(t *testing.T) {
 				}
 			}
 			assert.ElementsMatch(t, takes, tr.Args(), "%s: the arguments its record takes and rules' args.*", tr)
+			assert.Equal(t, r.internal, tr.Engine(), "%s: fired by the engine in its record and in rules", tr)
 			var declared []string
 			for _, v := range tr.Fills(rules.KindGuard) {
 				if root, _, _ := strings.Cut(v, "."); root != "args" && !slices.Contains(declared, root) {
@@ -111,7 +117,9 @@ func TestRecordsMatchRuleVariables(t *testing.T) {
 			if r.prepare != nil {
 				what, ok := prepares[reflect.ValueOf(r.prepare).Pointer()]
 				require.True(t, ok, "%s: an unknown prepare step; say here what it puts in the environment", tr)
-				prepared = append(prepared, what)
+				if what != "" {
+					prepared = append(prepared, what)
+				}
 			}
 			assert.Equal(t, prepared, declared, "%s: what its record's prepare resolves and what rules declares it fills", tr)
 			for _, v := range tr.Fills(rules.KindGuard) {

@@ -16,14 +16,14 @@ func TestTriggerConstants(t *testing.T) {
 	for l, names := range map[rules.Lifecycle][]string{
 		rules.LifecycleFamily: {workflow.TriggerRefer, workflow.TriggerApplyZaZyciem, workflow.TriggerCompleteInterview,
 			workflow.TriggerRequestAssistant, workflow.TriggerGiveConsent, workflow.TriggerRefuseConsent,
-			workflow.TriggerCourtObligation, workflow.TriggerReportToCourt, workflow.TriggerAssignAssistant,
-			workflow.TriggerReassignAssistant, workflow.TriggerApprovePlan, workflow.TriggerAssess,
+			workflow.TriggerCourtObligation, workflow.TriggerReportToCourt, workflow.TriggerCourtOpinion, workflow.TriggerSubmitOpinion, workflow.TriggerAssignAssistant,
+			workflow.TriggerReassignAssistant, workflow.TriggerApprovePlan, workflow.TriggerRevisePlan, workflow.TriggerCompleteAction, workflow.TriggerAssess,
 			workflow.TriggerWithdrawConsent, workflow.TriggerEndWork, workflow.TriggerEndMonitoring, workflow.TriggerReopen},
 		rules.LifecycleChild: {workflow.TriggerPlace, workflow.TriggerMove, workflow.TriggerReview, workflow.TriggerReportToCourt,
 			workflow.TriggerExtendStay, workflow.TriggerProposeReturn, workflow.TriggerReturnHome, workflow.TriggerReturnRefused,
-			workflow.TriggerSettleLegalStatus, workflow.TriggerReferForAdoption, workflow.TriggerAdopt, workflow.TriggerLeaveCare},
+			workflow.TriggerSettleLegalStatus, workflow.TriggerFileLegalStatusMotion, workflow.TriggerNotifyCourt, workflow.TriggerReferForAdoption, workflow.TriggerAdopt, workflow.TriggerLeaveCare},
 		rules.LifecycleFosterFamily: {workflow.TriggerQualify, workflow.TriggerAssignCoordinator, workflow.TriggerAssess,
-			workflow.TriggerSuspend, workflow.TriggerResume, workflow.TriggerDissolve},
+			workflow.TriggerFileEndMotion, workflow.TriggerSuspend, workflow.TriggerResume, workflow.TriggerDissolve},
 	} {
 		assert.ElementsMatch(t, workflow.Triggers(l), names, "lifecycle %s", l)
 	}

@@ -61,7 +61,7 @@ func registry(s *scenario.Scenario) (*caseload.Registry, error) {
 		}
 	}
 	for _, id := range s.Institutions {
-		if err := reg.AddInstitution(workflow.Institution{ID: id}); err != nil {
+		if err := reg.AddInstitution(s.Institution(id)); err != nil {
 			return nil, err
 		}
 	}

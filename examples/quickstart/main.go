@@ -63,7 +63,7 @@ var story = []step{
 	{"2025-02-24", "F01", "court_obligation", "SW1", workflow.Args{"court_ref": "III Nsm 45/25", "report_every_months": 3},
 		rules.Text{PL: "sąd zobowiązuje rodziców do współpracy z asystentem", EN: "the court obliges the parents to work with an assistant"}},
 	{"2025-02-25", "F01", "assign_assistant", "H1", workflow.Args{"assistant": "A1"}, rules.Text{}},
-	{"2025-03-10", "F01", "approve_plan", "A1", workflow.Args{"plan_ref": "PPR/7/2025"}, rules.Text{}},
+	{"2025-03-10", "F01", "approve_plan", "A1", workflow.Args{"plan_ref": "PPR/7/2025", "consulted": "SW1"}, rules.Text{PL: "plan pracy z rodziną, konsultowany z pracownikiem socjalnym", EN: "the work plan, drawn up in consultation with the social worker"}},
 	{"2025-05-23", "F01", "report_to_court", "A1", nil, rules.Text{}},
 	{"2025-06-02", "C1", "place", "O1", workflow.Args{"form": "professional_foster_family", "carer": "R1", "court_ref": "III Nsm 45/25"},
 		rules.Text{PL: "sąd umieszcza dziecko w rodzinie zastępczej", EN: "the court places the child in a foster family"}},

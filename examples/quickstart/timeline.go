@@ -45,6 +45,17 @@ func (t *timeline) play(ctx context.Context, s step) error {
 	if err != nil {
 		return err
 	}
+	// The cases a placement may change with it: the child's family and
+	// its carer, as they were before.
+	prior := map[string]*workflow.Case{}
+	if before.Child != nil {
+		carer, _ := s.args["carer"].(string)
+		for _, id := range []string{before.Child.Family, carer} {
+			if c, err := t.e.Case(ctx, id); err == nil {
+				prior[id] = c
+			}
+		}
+	}
 	fmt.Fprintf(t.w, "\n%s  %-4s %-20s %s (%s)\n", s.on, s.caseID, s.trigger, who.ID, who.Role)
 	if !s.note.IsZero() {
 		fmt.Fprintf(t.w, "            %s\n", s.note.In(t.lang))
@@ -63,8 +74,16 @@ func (t *timeline) play(ctx context.Context, s step) error {
 	t.decision(out.Decision)
 	t.obligations(before, out.Case)
 	for _, l := range out.Linked {
-		t.say("            powiązana sprawa %s: %s (pierwsze umieszczone dziecko)", "            linked case %s: %s (its first placed child)", l.ID, l.State)
-		t.obligations(&workflow.Case{}, l)
+		if l.FosterFamily != nil {
+			t.say("            powiązana sprawa %s: %s (pierwsze umieszczone dziecko)", "            linked case %s: %s (its first placed child)", l.ID, l.State)
+		} else {
+			t.say("            powiązana sprawa %s: %s (umieszczenie dziecka rodziny)", "            linked case %s: %s (a child of the family placed)", l.ID, l.State)
+		}
+		b := prior[l.ID]
+		if b == nil {
+			b = &workflow.Case{}
+		}
+		t.obligations(b, l)
 	}
 	return nil
 }

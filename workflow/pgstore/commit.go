@@ -151,9 +151,9 @@ type preparedWrite struct {
 }
 
 type obligationRows struct {
-	ids, rules []string
-	due, open  []pgtype.Date
-	worker     pgtype.Text
+	ids, refs, rules []string
+	due, open        []pgtype.Date
+	worker           pgtype.Text
 }
 
 func prepare(b workflow.Batch) (*prepared, error) {
@@ -236,13 +236,14 @@ func prepareWrite(w workflow.Write) (preparedWrite, error) {
 		}
 		pw.events = append(pw.events, raw)
 	}
-	seen := map[string]bool{}
+	seen := map[[2]string]bool{}
 	for _, o := range c.Obligations {
-		if seen[o.ID] {
-			return preparedWrite{}, fmt.Errorf("pgstore: case %s has obligation %s twice", c.ID, o.ID)
+		if seen[[2]string{o.ID, o.Ref}] {
+			return preparedWrite{}, fmt.Errorf("pgstore: case %s has obligation %s (ref %q) twice", c.ID, o.ID, o.Ref)
 		}
-		seen[o.ID] = true
+		seen[[2]string{o.ID, o.Ref}] = true
 		pw.obl.ids = append(pw.obl.ids, o.ID)
+		pw.obl.refs = append(pw.obl.refs, o.Ref)
 		pw.obl.rules = append(pw.obl.rules, o.Rule)
 		pw.obl.due = append(pw.obl.due, pgDate(o.Due))
 		pw.obl.open = append(pw.obl.open, pgDate(o.Opened))
@@ -407,9 +408,9 @@ func queueWrite(b *pgx.Batch, qs []queued, pw *preparedWrite, cases map[string]c
 		b.Queue(`DELETE FROM obligations WHERE case_id = $1`, id)
 	}
 	if len(pw.obl.ids) > 0 {
-		b.Queue(`INSERT INTO obligations (case_id, obligation, due, opened, rule, lifecycle, worker_key)
-			SELECT $1, o, d, op, r, $6, $7 FROM unnest($2::text[], $3::date[], $4::date[], $5::text[]) AS x(o, d, op, r)`,
-			id, pw.obl.ids, pw.obl.due, pw.obl.open, pw.obl.rules, string(c.Lifecycle), pw.obl.worker)
+		b.Queue(`INSERT INTO obligations (case_id, obligation, due, opened, rule, lifecycle, worker_key, ref)
+			SELECT $1, o, d, op, r, $6, $7, rf FROM unnest($2::text[], $3::date[], $4::date[], $5::text[], $8::text[]) AS x(o, d, op, r, rf)`,
+			id, pw.obl.ids, pw.obl.due, pw.obl.open, pw.obl.rules, string(c.Lifecycle), pw.obl.worker, pw.obl.refs)
 	}
 	for range b.Len() - n - added {
 		qs = append(qs, queued{pw: pw})

@@ -25,7 +25,7 @@ type Due struct {
 // DueBefore calls fn with every open obligation due before the date
 // before (strictly: pass a day later to include the day itself), as seen
 // on the date on (Overdue, DaysLeft), in order of due date, then case,
-// then obligation, until fn returns an error, which DueBefore returns.
+// then obligation and its reference, until fn returns an error, which DueBefore returns.
 //
 // It is the calendar's capability: an index on the due date answers it
 // without reading any case, where [Store.Scan] reads them all. The rows
@@ -40,8 +40,8 @@ func (s *Store) DueBefore(ctx context.Context, before, on rules.Date, fn func(Du
 	// An unnamed statement, planned for this date: a cached generic plan
 	// would guess the fraction of rows before "some date" and may read the
 	// whole table where the index reads a few pages.
-	rows, err := s.pool.Query(ctx, `SELECT case_id, obligation, due, opened, rule, lifecycle, worker_key
-		FROM obligations WHERE due < $1 ORDER BY due, case_id, obligation`, pgx.QueryExecModeExec, pgDate(before))
+	rows, err := s.pool.Query(ctx, `SELECT case_id, obligation, ref, due, opened, rule, lifecycle, worker_key
+		FROM obligations WHERE due < $1 ORDER BY due, case_id, obligation, ref`, pgx.QueryExecModeExec, pgDate(before))
 	if err != nil {
 		return fmt.Errorf("pgstore: due before %s: %w", before, err)
 	}
@@ -51,7 +51,7 @@ func (s *Store) DueBefore(ctx context.Context, before, on rules.Date, fn func(Du
 		due, opened  pgtype.Date
 		lc, workerKy pgtype.Text
 	)
-	_, err = pgx.ForEachRow(rows, []any{&d.Case, &d.ID, &due, &opened, &d.Rule, &lc, &workerKy}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&d.Case, &d.ID, &d.Ref, &due, &opened, &d.Rule, &lc, &workerKy}, func() error {
 		d.Due, d.Opened = ruleDate(due), ruleDate(opened)
 		d.Lifecycle = rules.Lifecycle(lc.String)
 		d.WorkerKey = workerKy.String

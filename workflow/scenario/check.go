@@ -26,7 +26,7 @@ func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
 			r.failCheck(c, texts("%s w stanie %s", "%s in state %s", c.Case, c.State), texts("stan %s", "state %s", stateName(cs.State)))
 		}
 	case CheckDue:
-		o, ok := cs.Obligation(c.Obligation)
+		o, ok := obligationOf(cs, c)
 		switch {
 		case !ok:
 			r.failCheck(c, texts("%s %s z terminem %s", "%s %s due %s", c.Case, c.Obligation, c.Date),
@@ -36,12 +36,12 @@ func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
 				texts("termin %s", "due %s", o.Due))
 		}
 	case CheckNotDue:
-		if o, ok := cs.Obligation(c.Obligation); ok {
+		if o, ok := obligationOf(cs, c); ok {
 			r.failCheck(c, texts("braku otwartego obowiązku %s %s", "no open %s %s", c.Case, c.Obligation),
 				texts("otwarty z terminem %s", "open, due %s", o.Due))
 		}
 	case CheckOverdue:
-		o, ok := cs.Obligation(c.Obligation)
+		o, ok := obligationOf(cs, c)
 		if !ok || !o.Overdue(on) {
 			got := texts("brak otwartego obowiązku", "not open")
 			if ok {
@@ -50,6 +50,15 @@ func (r *runner) check(ctx context.Context, on rules.Date, c Check) {
 			r.failCheck(c, texts("%s %s po terminie w dniu %s", "%s %s overdue on %s", c.Case, c.Obligation, on), got)
 		}
 	}
+}
+
+// obligationOf returns the open obligation a check names: by its ID and,
+// when the check gives one, its ref.
+func obligationOf(cs *workflow.Case, c Check) (workflow.Obligation, bool) {
+	if c.Ref != "" {
+		return cs.ObligationRef(c.Obligation, c.Ref)
+	}
+	return cs.Obligation(c.Obligation)
 }
 
 // checkLoad compares a worker's load: families counted toward an

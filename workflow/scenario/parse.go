@@ -232,7 +232,14 @@ func (d *decoder) declarations(f map[string]*yaml.Node, s *Scenario) {
 		s.FosterFamilies = append(s.FosterFamilies, ff)
 	})
 	each("institutions", func(m map[string]*yaml.Node, n *yaml.Node) {
-		s.Institutions, s.institutionPos = append(s.Institutions, d.str(m["id"], "id")), append(s.institutionPos, d.pos(n))
+		id := d.str(m["id"], "id")
+		s.Institutions, s.institutionPos = append(s.Institutions, id), append(s.institutionPos, d.pos(n))
+		if m["kind"] != nil {
+			if s.InstitutionKinds == nil {
+				s.InstitutionKinds = map[string]string{}
+			}
+			s.InstitutionKinds[id] = d.str(m["kind"], "kind")
+		}
 	})
 }
 
@@ -246,7 +253,7 @@ var declKeys = map[string][2][]string{
 	"families":        {{"id", "difficulty", "area"}, {"id"}},
 	"children":        {{"id", "family", "born"}, {"id", "family", "born"}},
 	"foster_families": {{"id", "form", "candidate"}, {"id", "form"}},
-	"institutions":    {{"id"}, {"id"}},
+	"institutions":    {{"id", "kind"}, {"id"}},
 }
 
 func (d *decoder) declMapping(n *yaml.Node, key string) map[string]*yaml.Node {

@@ -122,7 +122,7 @@ func (r *runner) setup(ctx context.Context, dir workflow.Directory) error {
 			}
 		}
 		for _, id := range r.s.Institutions {
-			if err := mem.AddInstitution(workflow.Institution{ID: id}); err != nil {
+			if err := mem.AddInstitution(r.s.Institution(id)); err != nil {
 				return err
 			}
 		}

@@ -20,7 +20,11 @@ type Scenario struct {
 	Children       []Child
 	FosterFamilies []FosterFamily
 	Institutions   []string
-	Steps          []Step
+	// InstitutionKinds gives the kind of an institution (art. 101 UWR:
+	// socialising, intervention, specialist_therapeutic, family_type) by
+	// its ID; one not listed is socialising.
+	InstitutionKinds map[string]string
+	Steps            []Step
 
 	// workerPos and institutionPos are where each worker and institution
 	// is declared, parallel to Workers and Institutions (empty for a
@@ -165,7 +169,15 @@ type Check struct {
 	Case       string // state, due, not_due, overdue
 	State      string // state
 	Obligation string // due, not_due, overdue
-	Date       rules.Date
-	Worker     string // load
-	Load       int    // load
+	// Ref names one of several obligations of the ID (a plan action's ID
+	// for plan_action); "" checks the first due.
+	Ref    string
+	Date   rules.Date
+	Worker string // load
+	Load   int    // load
+}
+
+// Institution returns the declared institution with the ID and its kind.
+func (s *Scenario) Institution(id string) workflow.Institution {
+	return workflow.Institution{ID: id, Kind: s.InstitutionKinds[id]}
 }

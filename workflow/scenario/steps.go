@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"slices"
+
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
 	"go.yaml.in/yaml/v3"
@@ -48,9 +50,37 @@ func (d *decoder) args(n *yaml.Node) workflow.Args {
 	m, _ := d.mapping(n, "with", nil...)
 	args := workflow.Args{}
 	for k, v := range m {
-		args[k] = d.scalarValue(v, "with."+k)
+		args[k] = d.value(v, "with."+k, true)
 	}
 	return args
+}
+
+// value decodes an argument's value: a scalar, or (nested, at the top
+// level only) a list of scalars or of mappings of scalars, such as the
+// plan actions of approve_plan: [{id: D1, due: 2024-05-31, effect: E01}].
+func (d *decoder) value(n *yaml.Node, what string, nested bool) any {
+	n = deref(n)
+	switch {
+	case n.Kind == yaml.SequenceNode && nested:
+		out := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			c = deref(c)
+			if c.Kind == yaml.MappingNode {
+				m, _ := d.mapping(c, what, nil...)
+				item := map[string]any{}
+				for k, v := range m {
+					item[k] = d.value(v, what+"."+k, false)
+				}
+				out[i] = item
+				continue
+			}
+			out[i] = d.value(c, what, false)
+		}
+		return out
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!timestamp" && len(n.Value) == len("2006-01-02"):
+		return n.Value // a date, as the engine reads it: "YYYY-MM-DD"
+	}
+	return d.scalarValue(n, what)
 }
 
 func (d *decoder) expect(n *yaml.Node) Expect {
@@ -111,21 +141,25 @@ func (d *decoder) checks(n *yaml.Node) []Check {
 }
 
 func (d *decoder) obligationCheck(n *yaml.Node, kind CheckKind) Check {
-	allowed := []string{"case", "obligation"}
+	required := []string{"case", "obligation"}
 	if kind == CheckDue {
-		allowed = append(allowed, "date")
+		required = append(required, "date")
 	}
+	allowed := append(slices.Clone(required), "ref")
 	c := Check{Pos: d.pos(n), Kind: kind}
 	m, _ := d.mapping(n, kind.String(), allowed...)
 	if m == nil {
 		return c
 	}
-	for _, key := range allowed {
+	for _, key := range required {
 		if m[key] == nil {
 			d.fail(n, "", rules.CodeMissing, "%s: brak klucza %s", "%s: the key %s is missing", kind, key)
 		}
 	}
 	c.Case, c.Obligation = d.str(m["case"], "case"), d.str(m["obligation"], "obligation")
 	c.Date = d.date(m["date"], "date")
+	if m["ref"] != nil {
+		c.Ref = d.str(m["ref"], "ref")
+	}
 	return c
 }

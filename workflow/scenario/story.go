@@ -76,9 +76,20 @@ func (st *Story) FosterFamily(id, form string) *Story {
 	return st
 }
 
-// Institution declares an institution.
+// Institution declares an institution of the default kind (socialising).
 func (st *Story) Institution(id string) *Story {
 	st.s.Institutions, st.s.institutionPos = append(st.s.Institutions, id), append(st.s.institutionPos, caller(2))
+	return st
+}
+
+// InstitutionOfKind declares an institution of a kind: socialising,
+// intervention, specialist_therapeutic or family_type (art. 101 UWR).
+func (st *Story) InstitutionOfKind(id, kind string) *Story {
+	st.s.Institutions, st.s.institutionPos = append(st.s.Institutions, id), append(st.s.institutionPos, caller(2))
+	if st.s.InstitutionKinds == nil {
+		st.s.InstitutionKinds = map[string]string{}
+	}
+	st.s.InstitutionKinds[id] = kind
 	return st
 }
 

@@ -109,6 +109,11 @@ func (v *validator) values() {
 	}
 	for i, id := range v.s.Institutions {
 		emptyID("institutions", i, v.at(v.s.institutionPos, i), id)
+		if kind, ok := v.s.InstitutionKinds[id]; ok && !slices.Contains(workflow.InstitutionKinds, kind) {
+			p, _ := v.given("institutions", i, "kind", v.at(v.s.institutionPos, i))
+			v.fail(p, id, rules.CodeBadValue, "nieznany rodzaj placówki %q; dozwolone: %s", "unknown institution kind %q; allowed: %s",
+				kind, strings.Join(workflow.InstitutionKinds, ", "))
+		}
 	}
 	for i, f := range v.s.Families {
 		emptyID("families", i, f.Pos, f.ID)

@@ -619,7 +619,9 @@ func (g *gen) powiat(p Powiat, plans []fosterPlan, coordinators, inInstitutions 
 		id := g.id(p.ID+"-I", "%03d")
 		ids = append(ids, id)
 		g.ds.Institutions = append(g.ds.Institutions, Institution{ID: id, Powiat: p.ID})
-		post(directorOf(id), workflow.InstitutionDirector)
+		// A director's employer is their institution: they act on its
+		// children only (docs/legal.md, "Decided readings").
+		g.ds.Workers = append(g.ds.Workers, workflow.Worker{ID: directorOf(id), Role: workflow.InstitutionDirector, FTE: 1, Employer: id, From: StaffFrom})
 	}
 	for k := range inInstitutions {
 		span := min(7*365, span)

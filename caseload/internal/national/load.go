@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 
 	"github.com/asysta/asysta/caseload"
@@ -20,8 +21,9 @@ type Step struct {
 	By      workflow.Actor `json:"by"`
 	Args    workflow.Args  `json:"args,omitempty"`
 	To      workflow.State `json:"to"`
-	// Cause names the child whose placement activated a foster family
-	// (the engine's own activate).
+	// Cause names the child whose placement activated a foster family or
+	// was recorded on its family's case (the engine's own activate and
+	// child_placed).
 	Cause string `json:"cause,omitempty"`
 }
 
@@ -186,8 +188,14 @@ func (ff *FosterFamily) declared() *workflow.Case {
 
 // eachCase calls fn with every case as declared and its history.
 func (ds *Dataset) eachCase(fn func(base *workflow.Case, steps []Step) error) error {
+	children := map[string][]*Child{}
+	for i := range ds.Children {
+		if c := &ds.Children[i]; c.Family != "" {
+			children[c.Family] = append(children[c.Family], c)
+		}
+	}
 	for i := range ds.Families {
-		if err := fn(ds.Families[i].declared(), ds.Families[i].Steps()); err != nil {
+		if err := fn(ds.Families[i].declared(), withPlacedChildren(ds.Families[i].Steps(), children[ds.Families[i].ID])); err != nil {
 			return err
 		}
 	}
@@ -202,6 +210,25 @@ func (ds *Dataset) eachCase(fn func(base *workflow.Case, steps []Step) error) er
 		}
 	}
 	return nil
+}
+
+// withPlacedChildren adds to a family's history the engine's own
+// child_placed of each child placed while the family's case was open (the
+// family's steps of a day come before its children's).
+func withPlacedChildren(steps []Step, kids []*Child) []Step {
+	for _, c := range kids {
+		i := 0
+		for i < len(steps) && !steps[i].On.After(c.Placed) {
+			i++
+		}
+		if i == 0 || steps[i-1].To == workflow.Closed || steps[i-1].To == workflow.Declined {
+			continue
+		}
+		st := Step{Case: steps[0].Case, On: c.Placed, Trigger: workflow.TriggerChildPlaced,
+			By: actor(organizerOf(c.Powiat), workflow.FosterCareOrganizer), Args: workflow.Args{"child": c.ID}, To: steps[i-1].To, Cause: c.ID}
+		steps = slices.Insert(steps, i, st)
+	}
+	return steps
 }
 
 // Steps returns every step of every case in date order (cases in dataset
@@ -263,6 +290,7 @@ func (ds *Dataset) Import(ctx context.Context, e *workflow.Engine) error {
 		return nil
 	}
 	err := ds.eachCase(func(base *workflow.Case, steps []Step) error {
+		steps = withCarerKind(steps)
 		snap, err := e.ReplayEvents(base, events(base, steps, rev))
 		if err != nil {
 			return fmt.Errorf("national: %s: %w", base.ID, err)
@@ -282,6 +310,19 @@ func (ds *Dataset) Import(ctx context.Context, e *workflow.Engine) error {
 		return err
 	}
 	return flush()
+}
+
+// withCarerKind records in a child's placements into an institution the
+// institution's kind, as the engine does when it fires them: the dataset's
+// institutions are all socialising.
+func withCarerKind(steps []Step) []Step {
+	for i, s := range steps {
+		if (s.Trigger == "place" || s.Trigger == "move") && s.Args["form"] == workflow.FormInstitution {
+			steps[i].Args = maps.Clone(s.Args)
+			steps[i].Args["carer_kind"] = workflow.InstitutionSocialising
+		}
+	}
+	return steps
 }
 
 // events turns a history into the events the engine's replay reads.
@@ -321,8 +362,8 @@ func (ds *Dataset) Play(ctx context.Context, e *workflow.Engine) error {
 		}
 	}
 	for _, s := range ds.Steps() {
-		if s.Trigger == workflow.TriggerActivate {
-			continue // the engine activates a foster family with its first child
+		if s.Trigger == workflow.TriggerActivate || s.Trigger == workflow.TriggerChildPlaced {
+			continue // the engine activates a foster family with its first child, and records a placed child on its family
 		}
 		cmd := workflow.Command{Trigger: s.Trigger, Actor: s.By, On: s.On, Args: maps.Clone(s.Args)}
 		out, err := e.Fire(ctx, s.Case, cmd)

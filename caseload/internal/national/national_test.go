@@ -244,7 +244,8 @@ func TestCaps(t *testing.T) {
 		case c.Child != nil:
 			assert.True(t, has(workflow.OblChildReview), c.ID)
 			assert.Equal(t, c.Child.Form != workflow.FormInstitution, has(workflow.OblCourtReport), c.ID)
-			assert.Equal(t, !c.Child.LegalStatusSettled, has(workflow.OblLegalStatusMotion), c.ID)
+			// propose_return discharges the motion while the court decides.
+			assert.Equal(t, !c.Child.LegalStatusSettled && c.State != workflow.Reunification, has(workflow.OblLegalStatusMotion), c.ID)
 			assert.Equal(t, c.Child.Form == workflow.FormEmergency, has(workflow.OblEmergencyStayEnd), c.ID)
 		}
 		for _, o := range c.Obligations {
