@@ -83,7 +83,12 @@ func (s *Server) routes() http.Handler {
 		if !ok {
 			status = http.StatusServiceUnavailable
 		}
-		writeReply(w, jsonReply(status, map[string]any{"ready": ok, "reasons": append([]string{}, reasons...)}))
+		// Not ready is an answer, not an error: plain JSON either way.
+		rp := jsonReply(status, map[string]any{"ready": ok, "reasons": append([]string{}, reasons...)})
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(rp.status)
+		_, _ = w.Write(rp.body)
 	}))
 	open("GET /metrics", s.metrics.handler())
 	open("GET /openapi.json", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

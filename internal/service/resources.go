@@ -345,12 +345,12 @@ func (s *Server) check(r *http.Request, info *reqInfo) reply {
 // out: the OPS system that declared it holds it, and the service never
 // sends it out.
 type caseView struct {
-	ID          string                    `json:"id"`
-	Lifecycle   rules.Lifecycle           `json:"lifecycle"`
-	State       workflow.State            `json:"state"`
-	Version     int64                     `json:"version"`
-	On          rules.Date                `json:"on"`
-	Facts       map[string]any            `json:"facts"`
+	ID          string                      `json:"id"`
+	Lifecycle   rules.Lifecycle             `json:"lifecycle"`
+	State       workflow.State              `json:"state"`
+	Version     int64                       `json:"version"`
+	On          rules.Date                  `json:"on"`
+	Facts       map[string]any              `json:"facts"`
 	Obligations []workflow.ObligationStatus `json:"obligations"`
 }
 
