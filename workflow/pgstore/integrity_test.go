@@ -343,7 +343,8 @@ func TestNewChecksSchemaVersion(t *testing.T) {
 		{"no schema", "", "pgstore: the database has no asysta schema (no schema_migrations table in the search_path): run pgstore.Migrate"},
 		{"newer", `INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')`,
 			fmt.Sprintf("pgstore: the database's schema is at version 9999, newer than this release's %d: upgrade this instance", pgstore.SchemaVersion)},
-		{"older", `DROP TRIGGER events_no_truncate ON events; DELETE FROM schema_migrations WHERE version > 1`,
+		{"older", `DROP TRIGGER events_no_truncate ON events; DROP TABLE staff_workers, staff_institutions, idempotency_records;
+			DELETE FROM schema_migrations WHERE version > 1`,
 			fmt.Sprintf("pgstore: the database's schema is at version 1, older than this release's %d: run pgstore.Migrate", pgstore.SchemaVersion)},
 	}
 	for _, tt := range tests {
