@@ -67,21 +67,33 @@ func (s *Server) workerLoad(r *http.Request, info *reqInfo) reply {
 	return jsonReply(http.StatusOK, l)
 }
 
-// declared answers a declaration: 201 for a new case, 200 when the case
-// is there already with the same declared data (same reports that), 409
-// when it holds other data or belongs to another lifecycle.
-func (s *Server) declared(r *http.Request, info *reqInfo, id string, err error, same func(*workflow.Case) bool) reply {
+// declareCase answers PUT of a declared case: the body decoded into T, the
+// case declared by declare; 201 for a new case, 200 when it is there
+// already with the same declared data (same reports that), 409 when it
+// holds other data or belongs to another lifecycle.
+func declareCase[T any](s *Server, r *http.Request, info *reqInfo, declare func(e *workflow.Engine, id string, in T) error,
+	same func(in T, c *workflow.Case) bool) reply {
+	id, bad := idOf(r, info)
+	if bad != nil {
+		return *bad
+	}
+	var in T
+	if _, bad := decode(r, info, &in); bad != nil {
+		return *bad
+	}
+	e := info.unit.rt.Load().engine
+	err := declare(e, id, in)
 	if err == nil {
 		return jsonReply(http.StatusCreated, map[string]string{"id": id})
 	}
 	if !errors.Is(err, workflow.ErrConflict) {
 		return s.fail(r, info, err)
 	}
-	c, gerr := info.unit.rt.Load().engine.Case(r.Context(), id)
+	c, gerr := e.Case(r.Context(), id)
 	if gerr != nil {
 		return s.fail(r, info, gerr)
 	}
-	if !same(c) {
+	if !same(in, c) {
 		return problemReply(info.lang, codeConflict, rules.Text{
 			PL: "sprawa " + id + " jest już zgłoszona z innymi danymi albo jest sprawą innego rodzaju",
 			EN: "case " + id + " is already declared with other data, or is a case of another kind"}, nil)
@@ -89,56 +101,44 @@ func (s *Server) declared(r *http.Request, info *reqInfo, id string, err error, 
 	return jsonReply(http.StatusOK, map[string]string{"id": id})
 }
 
+type familyBody struct {
+	Difficulty float64 `json:"difficulty"`
+}
+
+type childBody struct {
+	Family string     `json:"family"`
+	Born   rules.Date `json:"born"`
+}
+
+type fosterFamilyBody struct {
+	Form string `json:"form"`
+}
+
 func (s *Server) putFamily(r *http.Request, info *reqInfo) reply {
-	id, bad := idOf(r, info)
-	if bad != nil {
-		return *bad
-	}
-	var in struct {
-		Difficulty float64 `json:"difficulty"`
-	}
-	if _, bad := decode(r, info, &in); bad != nil {
-		return *bad
-	}
-	err := info.unit.rt.Load().engine.DeclareFamily(r.Context(), id, workflow.FamilyInfo{Difficulty: in.Difficulty})
-	want := in.Difficulty
-	if want == 0 {
-		want = 1
-	}
-	return s.declared(r, info, id, err, func(c *workflow.Case) bool { return c.Family != nil && c.Family.Difficulty == want })
+	return declareCase(s, r, info, func(e *workflow.Engine, id string, in familyBody) error {
+		return e.DeclareFamily(r.Context(), id, workflow.FamilyInfo{Difficulty: in.Difficulty})
+	}, func(in familyBody, c *workflow.Case) bool {
+		if in.Difficulty == 0 {
+			in.Difficulty = 1 // the engine's default
+		}
+		return c.Family != nil && c.Family.Difficulty == in.Difficulty
+	})
 }
 
 func (s *Server) putChild(r *http.Request, info *reqInfo) reply {
-	id, bad := idOf(r, info)
-	if bad != nil {
-		return *bad
-	}
-	var in struct {
-		Family string     `json:"family"`
-		Born   rules.Date `json:"born"`
-	}
-	if _, bad := decode(r, info, &in); bad != nil {
-		return *bad
-	}
-	err := info.unit.rt.Load().engine.DeclareChild(r.Context(), id, workflow.ChildInfo{Family: in.Family, Born: in.Born})
-	return s.declared(r, info, id, err, func(c *workflow.Case) bool {
+	return declareCase(s, r, info, func(e *workflow.Engine, id string, in childBody) error {
+		return e.DeclareChild(r.Context(), id, workflow.ChildInfo{Family: in.Family, Born: in.Born})
+	}, func(in childBody, c *workflow.Case) bool {
 		return c.Child != nil && c.Child.Family == in.Family && c.Child.Born == in.Born
 	})
 }
 
 func (s *Server) putFosterFamily(r *http.Request, info *reqInfo) reply {
-	id, bad := idOf(r, info)
-	if bad != nil {
-		return *bad
-	}
-	var in struct {
-		Form string `json:"form"`
-	}
-	if _, bad := decode(r, info, &in); bad != nil {
-		return *bad
-	}
-	err := info.unit.rt.Load().engine.DeclareFosterFamily(r.Context(), id, workflow.FosterFamilyInfo{Form: in.Form})
-	return s.declared(r, info, id, err, func(c *workflow.Case) bool { return c.FosterFamily != nil && c.FosterFamily.Form == in.Form })
+	return declareCase(s, r, info, func(e *workflow.Engine, id string, in fosterFamilyBody) error {
+		return e.DeclareFosterFamily(r.Context(), id, workflow.FosterFamilyInfo{Form: in.Form})
+	}, func(in fosterFamilyBody, c *workflow.Case) bool {
+		return c.FosterFamily != nil && c.FosterFamily.Form == in.Form
+	})
 }
 
 func (s *Server) putInstitution(r *http.Request, info *reqInfo) reply {
