@@ -320,4 +320,14 @@ func TestConcurrentAssignments(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, ok)
+
+	// an Idempotency-Key is one across instances: the retry reaching the
+	// other one gets the first answer
+	toRequested(t, one, "ops", "Fz")
+	must(t, http.StatusOK, one.do("ops", "PUT", "/v1/workers/A9", map[string]any{"role": "family_assistant"}))
+	body := fire("assign_assistant", "H1", "ops_head", "2025-03-05", map[string]any{"assistant": "A9"})
+	first := must(t, http.StatusOK, one.do("ops", "POST", "/v1/cases/Fz/fire", body, "Idempotency-Key", "across"))
+	again := must(t, http.StatusOK, two.do("ops", "POST", "/v1/cases/Fz/fire", body, "Idempotency-Key", "across"))
+	assert.Equal(t, first.raw, again.raw)
+	assert.Equal(t, "true", again.header.Get("Idempotency-Replayed"))
 }
