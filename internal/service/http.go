@@ -140,7 +140,8 @@ type infoKey struct{}
 func (s *Server) authed(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := r.Context().Value(infoKey{}).(*reqInfo)
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		ok = ok && strings.EqualFold(scheme, "Bearer") // the scheme is case-insensitive (RFC 9110)
 		c, found := (*s.clients.Load()).find(token)
 		if !ok || token == "" || !found {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="asysta"`)
