@@ -73,30 +73,22 @@ func (r *Registry) init() {
 
 // Add adds a post, or replaces the post with the same ID. It refuses a
 // post without an ID or with an unknown role, and a post the same person
-// may not hold together with another of theirs whose period overlaps.
+// may not hold together with another of theirs whose period overlaps
+// ([CheckPost]).
 func (r *Registry) Add(w workflow.Worker) error {
-	if !workflow.ValidID(w.ID) || !w.Role.Valid() {
-		return errorf(nil, "pracownik: potrzebny identyfikator (jeden wiersz tekstu, najwyżej %d bajty) i jedna z ról: %s",
-			"worker: want an ID (one line of text, at most %d bytes) and one of the roles: %s", workflow.MaxIDLength, roleNames())
-	}
-	if !optionalID(w.Person) || !optionalID(w.Employer) || !optionalID(w.Area) {
-		return errorf(nil, "pracownik %s: osoba, pracodawca lub rejon jest dłuższy niż %d bajty albo zawiera znak sterujący lub błędny znak (spoza UTF-8)",
-			"worker %s: the person, employer or area is longer than %d bytes or contains a control character or an invalid character (not UTF-8)", w.ID, workflow.MaxIDLength)
-	}
-	if !(w.FTE >= 0 && w.FTE <= math.MaxFloat64) { // NaN, negative or infinite; 0 means full time
-		return errorf(nil, "pracownik %s: etat musi być liczbą nieujemną", "worker %s: the FTE must be a finite number, not negative", w.ID)
-	}
-	if !w.To.IsZero() && w.To.Before(w.From) {
-		return errorf(nil, "pracownik %s: zatrudnienie kończy się (%s) przed początkiem (%s)", "worker %s: employment ends (%s) before it starts (%s)", w.ID, w.To, w.From)
+	if err := CheckPost(w, nil); err != nil {
+		return err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.init()
 	if w.Person != "" {
+		others := make([]workflow.Worker, 0, len(r.byPerson[w.Person]))
 		for _, id := range r.byPerson[w.Person] {
-			if err := separation(w, r.workers[id]); err != nil {
-				return err
-			}
+			others = append(others, r.workers[id])
+		}
+		if err := CheckPost(w, others); err != nil {
+			return err
 		}
 	}
 	if old, ok := r.workers[w.ID]; ok {
@@ -111,6 +103,37 @@ func (r *Registry) Add(w workflow.Worker) error {
 	}
 	r.byEmployer[w.Employer] = append(r.byEmployer[w.Employer], w.ID)
 	r.workers[w.ID] = w
+	return nil
+}
+
+// CheckPost checks a post before it is registered: an ID, one of the
+// roles, plain IDs for the person, employer and area, a finite FTE that is
+// not negative, employment that does not end before it starts, and the
+// law's separation of roles against others, the same person's other posts
+// (a post with w's ID among them is the one being replaced, and skipped).
+// It is the check [Registry.Add] runs; a registry kept elsewhere (a
+// database's, such as pgstore.Directory) runs it too, holding a lock on
+// the person's posts. The error is a [*Error] or a [*RoleConflictError].
+func CheckPost(w workflow.Worker, others []workflow.Worker) error {
+	if !workflow.ValidID(w.ID) || !w.Role.Valid() {
+		return errorf(nil, "pracownik: potrzebny identyfikator (jeden wiersz tekstu, najwyżej %d bajty) i jedna z ról: %s",
+			"worker: want an ID (one line of text, at most %d bytes) and one of the roles: %s", workflow.MaxIDLength, roleNames())
+	}
+	if !optionalID(w.Person) || !optionalID(w.Employer) || !optionalID(w.Area) {
+		return errorf(nil, "pracownik %s: osoba, pracodawca lub rejon jest dłuższy niż %d bajty albo zawiera znak sterujący lub błędny znak (spoza UTF-8)",
+			"worker %s: the person, employer or area is longer than %d bytes or contains a control character or an invalid character (not UTF-8)", w.ID, workflow.MaxIDLength)
+	}
+	if !(w.FTE >= 0 && w.FTE <= math.MaxFloat64) { // NaN, negative or infinite; 0 means full time
+		return errorf(nil, "pracownik %s: etat musi być liczbą nieujemną", "worker %s: the FTE must be a finite number, not negative", w.ID)
+	}
+	if !w.To.IsZero() && w.To.Before(w.From) {
+		return errorf(nil, "pracownik %s: zatrudnienie kończy się (%s) przed początkiem (%s)", "worker %s: employment ends (%s) before it starts (%s)", w.ID, w.To, w.From)
+	}
+	for _, o := range others {
+		if err := separation(w, o); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -105,6 +105,34 @@ func TestLayers_importsPointDown(t *testing.T) {
 	}
 }
 
+// TestLayers_serviceOnlyForTheCommand fails when a package other than
+// cmd/asysta (or internal/service itself) imports internal/service, the
+// HTTP service: its dependencies (net/http, Prometheus) stay out of every
+// library's build.
+func TestLayers_serviceOnlyForTheCommand(t *testing.T) {
+	files, inModule := goFiles(t)
+	fset := token.NewFileSet()
+	importers := 0
+	for _, rel := range files {
+		dir := path.Dir(rel)
+		if !inModule[rel] {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join("..", rel), nil, parser.ImportsOnly)
+		require.NoError(t, err)
+		for _, im := range f.Imports {
+			if p, _ := strconv.Unquote(im.Path.Value); p != module+"/internal/service" {
+				continue
+			}
+			if dir != "cmd/asysta" && dir != "internal/service" {
+				t.Errorf("%s: imports internal/service; only cmd/asysta may", fset.Position(im.Pos()))
+			}
+			importers++
+		}
+	}
+	assert.NotZero(t, importers, "cmd/asysta imports internal/service")
+}
+
 // outsideDocs matches a citation of a file that is not in the repository.
 var outsideDocs = regexp.MustCompile(`\b(contract|domain)\.md\b`)
 

@@ -86,6 +86,7 @@ func register(c *command) {
 type invocation struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
+	env            func(string) string
 	lang           rules.Lang // the language of messages
 	envLang        rules.Lang // the language the environment asks for
 }
@@ -106,7 +107,7 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string, now f
 	if now == nil {
 		now = time.Now
 	}
-	inv := &invocation{stdout: stdout, stderr: stderr, now: now}
+	inv := &invocation{stdout: stdout, stderr: stderr, now: now, env: env}
 	inv.envLang = langFromEnv(env)
 	inv.lang = sniffLang(args, inv.envLang)
 	if len(args) == 0 {

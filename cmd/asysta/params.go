@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/asysta/asysta/internal/service"
 	"github.com/asysta/asysta/rules"
 )
 
@@ -35,17 +36,6 @@ func (l *stringList) String() string { return strings.Join(*l, ", ") }
 func (l *stringList) Set(s string) error {
 	*l = append(*l, s)
 	return nil
-}
-
-// paramJSON is one parameter in the output of params --json.
-type paramJSON struct {
-	ID     string `json:"id"`
-	Value  any    `json:"value"` // a number or a bool
-	Unit   string `json:"unit"`
-	Source string `json:"source"` // "statute" or FILE:LINE
-	Basis  string `json:"basis"`
-	Note   string `json:"note,omitempty"` // in the output's language
-	From   string `json:"from"`           // YYYY-MM-DD
 }
 
 // runParams lists the parameters in force on a day under the statute and
@@ -105,12 +95,7 @@ func (inv *invocation) paramsDay(fs *verbFlags, on string) (rules.Date, int, boo
 
 // writeParamsJSON prints the parameters as a JSON array.
 func (inv *invocation) writeParamsJSON(values []rules.ParamValue) int {
-	out := make([]paramJSON, len(values))
-	for i, v := range values {
-		out[i] = paramJSON{ID: v.ID, Value: v.Value, Unit: string(v.Unit), Source: v.Source.String(),
-			Basis: v.Basis, Note: v.Note.In(inv.lang), From: v.From.String()}
-	}
-	if err := writeJSON(inv.stdout, out); err != nil {
+	if err := writeJSON(inv.stdout, service.Params(values, inv.lang)); err != nil {
 		inv.errorf("nie można zapisać wyniku: %v", "cannot write the output: %v", err)
 		return exitProblem
 	}

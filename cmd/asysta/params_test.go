@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/asysta/asysta/internal/service"
 	"github.com/asysta/asysta/rules"
 )
 
@@ -165,7 +166,7 @@ func TestParamsJSONDated(t *testing.T) {
 		}
 		res := runArgs(args...)
 		require.Equal(t, exitOK, res.code, "stderr: %s", res.stderr)
-		var got []paramJSON
+		var got []service.ParamJSON
 		require.NoError(t, json.Unmarshal([]byte(res.stdout), &got))
 		for _, p := range got {
 			if p.ID == tt.id {

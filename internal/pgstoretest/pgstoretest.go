@@ -80,7 +80,7 @@ func (p *Pool) Store(t testing.TB) *pgstore.Store {
 	return s
 }
 
-// empty deletes every row of the store's tables but schema_migrations.
+// empty deletes every row of the schema's tables but schema_migrations.
 // The events are append-only (a trigger refuses DELETE): as for removing
 // a history at the end of its retention period, the table owner turns the
 // trigger off for this one transaction, and it is on again at commit.
@@ -90,6 +90,7 @@ func empty(s *pgstore.Store) error {
 		_, err := tx.Exec(ctx, `ALTER TABLE events DISABLE TRIGGER events_append_only;
 			DELETE FROM obligations; DELETE FROM index_entries; DELETE FROM index_keys;
 			DELETE FROM events; DELETE FROM cases;
+			DELETE FROM staff_workers; DELETE FROM staff_institutions; DELETE FROM idempotency_records;
 			ALTER TABLE events ENABLE TRIGGER events_append_only`)
 		return err
 	})
