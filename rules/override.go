@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/asysta/asysta/internal/nearest"
 	"sort"
 )
 
@@ -108,7 +109,7 @@ func overlaps(id string, values []Value) Errors {
 func (rs *RuleSet) suggest(id string, lang Lang) string {
 	best, dist := "", 4
 	for _, p := range rs.catalogue {
-		if d := editDistance(id, p.ID); d < dist {
+		if d := nearest.Distance(id, p.ID); d < dist {
 			best, dist = p.ID, d
 		}
 	}
@@ -119,27 +120,6 @@ func (rs *RuleSet) suggest(id string, lang Lang) string {
 		return "; czy chodziło o " + best + "?"
 	}
 	return "; did you mean " + best + "?"
-}
-
-// editDistance is the Levenshtein distance of two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // rangeProblem explains a value outside the parameter's range. A ceiling's

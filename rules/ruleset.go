@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/asysta/asysta/internal/nearest"
 	"os"
 	"regexp"
 	"slices"
@@ -296,7 +297,7 @@ func nearestTriggers(name string) string {
 	var out []string
 	best := -1
 	for _, t := range Triggers() {
-		d := min(editDistance(name, t.Name), editDistance(name, t.String()))
+		d := min(nearest.Distance(name, t.Name), nearest.Distance(name, t.String()))
 		switch {
 		case best < 0 || d < best:
 			best, out = d, []string{t.String()}

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"github.com/asysta/asysta/internal/nearest"
 	"github.com/asysta/asysta/rules"
 )
 
@@ -180,43 +181,13 @@ func (r *record) pathFrom(s State) *path {
 }
 
 // suggest returns the user triggers of l nearest to name (a typo), for a
-// "did you mean" hint: those at the least edit distance, if that is at
-// most a third of the name (two for short names).
+// "did you mean" hint, at most three (internal/nearest).
 func (l *lifecycle) suggest(name string) []string {
-	out := []string{}
-	best := max(2, len([]rune(name))/3)
+	var names []string
 	for _, r := range l.records {
-		if r.internal {
-			continue
-		}
-		switch d := editDistance(name, r.name); {
-		case d < best:
-			best, out = d, append(out[:0], r.name)
-		case d == best:
-			out = append(out, r.name)
+		if !r.internal {
+			names = append(names, r.name)
 		}
 	}
-	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return nearest.Names(name, names, 3)
 }

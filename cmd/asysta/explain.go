@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/asysta/asysta/internal/nearest"
 	"io"
 	"slices"
 	"sort"
@@ -67,7 +68,7 @@ func runExplain(inv *invocation, cmd *command, args []string) int {
 	if found {
 		return exitOK
 	}
-	near := nearest(id, x.names())
+	near := nearest.Names(id, x.names(), 5)
 	msg := rules.Text{PL: fmt.Sprintf("nieznany ID %q: to nie reguła, parametr, wyzwalacz, stan, obowiązek ani rola", id),
 		EN: fmt.Sprintf("unknown ID %q: not a rule, parameter, trigger, state, obligation or role", id)}
 	if len(near) > 0 {
@@ -479,45 +480,4 @@ func (x *explainer) names() []string {
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
-}
-
-// nearest returns the names at the least edit distance from name, if that
-// is at most a third of its length (two for short names), at most five.
-func nearest(name string, names []string) []string {
-	best := max(2, len([]rune(name))/3)
-	var out []string
-	for _, n := range names {
-		switch d := levenshtein(name, n); {
-		case d < best:
-			best, out = d, []string{n}
-		case d == best:
-			out = append(out, n)
-		}
-	}
-	if len(out) > 5 {
-		out = out[:5]
-	}
-	return out
-}
-
-// levenshtein is the edit distance between a and b, in runes.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur := make([]int, len(rb)+1)
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(rb)]
 }
