@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/asysta/asysta/rules"
@@ -17,13 +18,14 @@ import (
 //
 // What goes in and what comes out are deep copies: a caller never shares
 // memory with the store, so changing a case or an event it passed to
-// Commit, or got from Get, Events, Index or Scan, changes nothing stored.
+// Commit, or got from a reader, changes nothing stored.
 //
-// Commit holds the write lock for the check and the write only (the copies
-// are made before). Get, Events and Index hold the read lock while they
-// copy what they return; Scan holds it for one case at a time, so that a
-// calendar over the whole caseload never keeps a writer waiting longer
-// than the copy of one case.
+// A stored snapshot is never changed: a commit replaces it with a new one,
+// and appends to a history without touching what it held. So the readers
+// hold the read lock only to take the pointers of what they return, and
+// copy, filter and sort with no lock held; Commit holds the write lock for
+// the check and the write only (the copies are made before). No reader
+// keeps a writer waiting longer than the copy of one case would.
 type MemoryStore struct {
 	mu    sync.RWMutex
 	cases map[string]*memCase
@@ -36,8 +38,9 @@ type memCase struct {
 	events []Event
 }
 
-// memKey is an index key: the cases filed under it and its version, which
-// goes up by one with every write of a case that was or is filed under it.
+// memKey is an index key: the cases filed under it and, for a versioned
+// key, its version, which goes up by one with every write of a case that
+// was or is filed under it.
 type memKey struct {
 	ids     map[string]bool
 	version int64
@@ -51,24 +54,32 @@ func NewMemoryStore() *MemoryStore {
 // Get implements [Store].
 func (s *MemoryStore) Get(_ context.Context, id string) (*Case, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	m, ok := s.cases[id]
+	var c *Case
+	if ok {
+		c = m.c
+	}
+	s.mu.RUnlock()
 	if !ok {
 		return nil, ErrNotFound
 	}
-	return m.c.Clone(), nil
+	return c.Clone(), nil
 }
 
 // Events implements [Store].
 func (s *MemoryStore) Events(_ context.Context, id string) ([]Event, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	m, ok := s.cases[id]
+	var events []Event
+	if ok {
+		events = m.events // appended to, never changed: this prefix stays as it is
+	}
+	s.mu.RUnlock()
 	if !ok {
 		return nil, ErrNotFound
 	}
-	out := make([]Event, len(m.events))
-	for i, ev := range m.events {
+	out := make([]Event, len(events))
+	for i, ev := range events {
 		out[i] = cloneEvent(ev)
 	}
 	return out, nil
@@ -78,16 +89,84 @@ func (s *MemoryStore) Events(_ context.Context, id string) ([]Event, error) {
 // when the key had the version returned.
 func (s *MemoryStore) Index(_ context.Context, key string) ([]*Case, int64, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := []*Case{}
+	filed, version := s.filed(key)
+	s.mu.RUnlock()
+	return cloneSorted(filed), version, nil
+}
+
+// IndexMany implements [Store]: each key's cases as they were at one
+// moment, the read lock taken once per key.
+func (s *MemoryStore) IndexMany(ctx context.Context, keys []string) (map[string][]*Case, error) {
+	out := make(map[string][]*Case, len(keys))
+	for _, key := range keys {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s.mu.RLock()
+		filed, _ := s.filed(key)
+		s.mu.RUnlock()
+		out[key] = cloneSorted(filed)
+	}
+	return out, nil
+}
+
+// filed returns the stored snapshots filed under key and the key's
+// version (0 for a key that is not versioned). The caller holds the lock.
+func (s *MemoryStore) filed(key string) ([]*Case, int64) {
 	k, ok := s.keys[key]
 	if !ok {
-		return out, 0, nil
+		return nil, 0
 	}
-	for _, id := range slices.Sorted(maps.Keys(k.ids)) {
-		out = append(out, s.cases[id].c.Clone())
+	out := make([]*Case, 0, len(k.ids))
+	for id := range k.ids {
+		out = append(out, s.cases[id].c)
 	}
-	return out, k.version, nil
+	if !VersionedKey(key) {
+		return out, 0
+	}
+	return out, k.version
+}
+
+// cloneSorted copies stored snapshots, in order of ID.
+func cloneSorted(cs []*Case) []*Case {
+	slices.SortFunc(cs, func(a, b *Case) int { return strings.Compare(a.ID, b.ID) })
+	out := make([]*Case, len(cs))
+	for i, c := range cs {
+		out[i] = c.Clone()
+	}
+	return out
+}
+
+// Due implements [Store] by a scan: it takes the pointers of the stored
+// snapshots under the read lock, then selects and sorts with no lock
+// held. Each case is as committed when the scan began.
+func (s *MemoryStore) Due(ctx context.Context, q DueQuery) ([]DueEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	all := make([]*Case, 0, len(s.cases))
+	for _, m := range s.cases {
+		all = append(all, m.c)
+	}
+	s.mu.RUnlock()
+	var out []DueEntry
+	for _, c := range all {
+		if len(c.Obligations) == 0 {
+			continue
+		}
+		worker := WorkerKey(c)
+		for _, o := range c.Obligations {
+			if q.Selects(o, worker) {
+				out = append(out, q.Entry(c, o))
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b DueEntry) int { return CompareDue(&a, &b) })
+	return out, nil
 }
 
 // Scan implements [Scanner]. It lists the IDs of the cases under the read
@@ -174,7 +253,8 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 }
 
 // refile files the case id under the keys it now has instead of the old
-// ones, and raises the version of every key either lists by one.
+// ones, and raises the version of every versioned key either lists by
+// one.
 func (s *MemoryStore) refile(id string, old, now []string) {
 	for _, name := range old {
 		delete(s.keys[name].ids, id)
@@ -188,19 +268,26 @@ func (s *MemoryStore) refile(id string, old, now []string) {
 		k.ids[id] = true
 	}
 	for _, name := range old {
-		if !slices.Contains(now, name) {
+		if !slices.Contains(now, name) && VersionedKey(name) {
 			s.keys[name].version++
 		}
 	}
 	for _, name := range now {
-		s.keys[name].version++
+		if VersionedKey(name) {
+			s.keys[name].version++
+		}
 	}
 }
 
 // validBatch refuses batches no store should accept: a write without a
 // case, a case written twice, a write with more than one event, an event
-// of another case.
+// of another case, a guard on a key that is not versioned.
 func validBatch(b Batch) error {
+	for _, g := range b.Guards {
+		if err := GuardableKey(g.Key); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for _, w := range b.Writes {
 		switch {

@@ -182,10 +182,17 @@ func prepare(b workflow.Batch) (*prepared, error) {
 		}
 		p.writes = append(p.writes, pw)
 		p.ids = append(p.ids, w.Case.ID)
-		p.lockKeys = append(p.lockKeys, pw.keys...)
+		for _, k := range pw.keys {
+			if workflow.VersionedKey(k) {
+				p.lockKeys = append(p.lockKeys, k)
+			}
+		}
 	}
 	for _, g := range b.Guards {
 		if err := checkID("a guarded index key", g.Key); err != nil {
+			return nil, err
+		}
+		if err := workflow.GuardableKey(g.Key); err != nil {
 			return nil, err
 		}
 		if v, ok := p.guards[g.Key]; ok && v != g.Version {
@@ -247,7 +254,7 @@ func prepareWrite(w workflow.Write) (preparedWrite, error) {
 		pw.obl.due = append(pw.obl.due, pgDate(o.Due))
 		pw.obl.open = append(pw.obl.open, pgDate(o.Opened))
 	}
-	if k := WorkerKey(c); k != "" {
+	if k := workflow.WorkerKey(c); k != "" {
 		pw.obl.worker = pgtype.Text{String: k, Valid: true}
 	}
 	return pw, nil
@@ -401,7 +408,9 @@ func queueWrite(b *pgx.Batch, qs []queued, pw *preparedWrite, cases map[string]c
 		}
 	}
 	for _, k := range union(old.keys, pw.keys) {
-		bumps[k]++
+		if workflow.VersionedKey(k) {
+			bumps[k]++
+		}
 	}
 	if exists {
 		b.Queue(`DELETE FROM obligations WHERE case_id = $1`, id)

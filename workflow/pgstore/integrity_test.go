@@ -343,7 +343,7 @@ func TestNewChecksSchemaVersion(t *testing.T) {
 		{"no schema", "", "pgstore: the database has no asysta schema (no schema_migrations table in the search_path): run pgstore.Migrate"},
 		{"newer", `INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')`,
 			fmt.Sprintf("pgstore: the database's schema is at version 9999, newer than this release's %d: upgrade this instance", pgstore.SchemaVersion)},
-		{"older", `DROP TRIGGER events_no_truncate ON events; DELETE FROM schema_migrations WHERE version > 1`,
+		{"older", `DROP TRIGGER events_no_truncate ON events; DROP INDEX obligations_worker; DELETE FROM schema_migrations WHERE version > 1`,
 			fmt.Sprintf("pgstore: the database's schema is at version 1, older than this release's %d: run pgstore.Migrate", pgstore.SchemaVersion)},
 	}
 	for _, tt := range tests {
@@ -363,7 +363,10 @@ func TestNewChecksSchemaVersion(t *testing.T) {
 			_, _, err = s.Index(ctx, "assistant:A1")
 			assert.EqualError(t, err, tt.want)
 			assert.EqualError(t, s.Scan(ctx, func(*workflow.Case) error { return nil }), tt.want)
-			assert.EqualError(t, s.DueBefore(ctx, day, day, func(pgstore.Due) error { return nil }), tt.want)
+			_, err = s.Due(ctx, workflow.DueQuery{On: day})
+			assert.EqualError(t, err, tt.want)
+			_, err = s.IndexMany(ctx, []string{"assistant:A1"})
+			assert.EqualError(t, err, tt.want)
 			assert.EqualError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{declared(familyCase("F1"), nil, nil)}}), tt.want)
 			if tt.name == "newer" {
 				return

@@ -1,0 +1,14 @@
+-- asysta pgstore schema, version 3.
+--
+-- Calendars of one worker or one unit: the open obligations of the cases
+-- some workers answer for, by due date. An index-only scan of this index
+-- answers Store.Due with Workers set, reading no case.
+CREATE INDEX obligations_worker ON obligations (worker_key, due, case_id, obligation)
+    INCLUDE (opened, rule, lifecycle)
+    WHERE due IS NOT NULL;
+
+-- Only the index keys a rule's decision reads are versioned (assistant:,
+-- coordinator:, carer:, foster_family:; see workflow.VersionedKey): a
+-- social worker's families and a family's children are filed for lookups
+-- only, and their commits no longer lock or raise a version row.
+DELETE FROM index_keys WHERE key LIKE 'social\_worker:%' OR key LIKE 'family:%';
