@@ -63,9 +63,9 @@ func (c *Caseload) calendar(ctx context.Context, q CalendarQuery) ([]Entry, erro
 			dq.Until = lead
 		}
 	}
-	var workers map[string]bool // nil: everyone's
+	var workers map[string]workflow.Role // nil: everyone's
 	if q.Worker != "" || q.Unit != "" {
-		workers = c.calendarWorkers(q)
+		workers = c.calendarWorkers(ctx, q)
 		if len(workers) == 0 {
 			return []Entry{}, nil
 		}
@@ -86,27 +86,32 @@ func (c *Caseload) calendar(ctx context.Context, q CalendarQuery) ([]Entry, erro
 	for _, d := range due {
 		e := Entry{Case: d.Case, Lifecycle: d.Lifecycle, Obligation: d.ID, Label: workflow.ObligationLabel(d.ID),
 			Opened: d.Opened, Due: d.Due, Overdue: d.Overdue, DaysLeft: d.DaysLeft, Worker: workerOf(d.WorkerKey, coordinators)}
-		if workers == nil || workers[e.Worker] {
+		if _, ok := workers[e.Worker]; workers == nil || ok {
 			entries = append(entries, e)
 		}
 	}
 	return entries, nil
 }
 
-// calendarWorkers returns the workers whose obligations a query keeps:
-// its worker (an assistant's or a coordinator's ID), its unit's assistants
-// and coordinators, or the worker if the unit employs them.
-func (c *Caseload) calendarWorkers(q CalendarQuery) map[string]bool {
-	out := map[string]bool{}
+// calendarWorkers returns the workers whose obligations a query keeps,
+// with their roles: its worker, its unit's assistants and coordinators, or
+// the worker if the unit employs them. A worker the registry does not know
+// is looked for as an assistant and as a coordinator.
+func (c *Caseload) calendarWorkers(ctx context.Context, q CalendarQuery) map[string]workflow.Role {
+	out := map[string]workflow.Role{}
 	if q.Unit == "" {
-		out[q.Worker] = true
+		w, err := c.reg.Worker(ctx, q.Worker)
+		if err != nil {
+			w.Role = ""
+		}
+		out[q.Worker] = w.Role
 		return out
 	}
 	for _, w := range c.reg.Employees(q.Unit, q.On, func(w workflow.Worker) bool {
 		return w.Role == workflow.FamilyAssistant || w.Role == workflow.FosterCareCoordinator
 	}) {
 		if q.Worker == "" || q.Worker == w.ID {
-			out[w.ID] = true
+			out[w.ID] = w.Role
 		}
 	}
 	return out
@@ -115,11 +120,20 @@ func (c *Caseload) calendarWorkers(q CalendarQuery) map[string]bool {
 // workerKeys returns the index keys whose obligations the workers answer
 // for: an assistant's families, a coordinator's foster families, and the
 // children living with those foster families.
-func (c *Caseload) workerKeys(ctx context.Context, workers map[string]bool) ([]string, error) {
+func (c *Caseload) workerKeys(ctx context.Context, workers map[string]workflow.Role) ([]string, error) {
 	var keys, coordinators []string
 	for _, w := range slices.Sorted(maps.Keys(workers)) {
-		keys = append(keys, workflow.AssistantKey(w), workflow.CoordinatorKey(w))
-		coordinators = append(coordinators, workflow.CoordinatorKey(w))
+		role := workers[w]
+		if role != workflow.FosterCareCoordinator {
+			keys = append(keys, workflow.AssistantKey(w))
+		}
+		if role != workflow.FamilyAssistant {
+			keys = append(keys, workflow.CoordinatorKey(w))
+			coordinators = append(coordinators, workflow.CoordinatorKey(w))
+		}
+	}
+	if len(coordinators) == 0 {
+		return keys, nil
 	}
 	supported, err := c.e.Store().IndexMany(ctx, coordinators)
 	if err != nil {
