@@ -121,7 +121,7 @@ func (c *Caseload) recommend(ctx context.Context, fc *workflow.Case, on rules.Da
 	if err != nil {
 		return nil, err
 	}
-	kids, err := c.children(ctx, fc)
+	kids, err := c.childrenOf(ctx, []*workflow.Case{fc})
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (c *Caseload) recommend(ctx context.Context, fc *workflow.Case, on rules.Da
 	}
 	out := make([]Recommendation, 0, len(ws))
 	for i, w := range ws {
-		r, err := recommendation(rs, fc, kids, w, loads[i], trigger, on, by)
+		r, err := recommendation(rs, fc, kids[fc.ID], w, loads[i], trigger, on, by)
 		if err != nil {
 			return nil, err
 		}
@@ -159,19 +159,28 @@ func assistantsOf(employer string) func(workflow.Worker) bool {
 // kinship is a family's children as the engine counts them for the rules.
 type kinship struct{ children, placed int }
 
-// children counts family case fc's children and those in care.
-func (c *Caseload) children(ctx context.Context, fc *workflow.Case) (kinship, error) {
-	kids, _, err := c.e.Store().Index(ctx, workflow.FamilyKey(fc.ID))
+// childrenOf counts the children, and those in care, of each family case,
+// in one question to the store.
+func (c *Caseload) childrenOf(ctx context.Context, families []*workflow.Case) (map[string]kinship, error) {
+	keys := make([]string, len(families))
+	for i, fc := range families {
+		keys[i] = workflow.FamilyKey(fc.ID)
+	}
+	filed, err := c.e.Store().IndexMany(ctx, keys)
 	if err != nil {
-		return kinship{}, errorf(err, "reguły przydziału %s", "the assignment rules for %s", fc.ID)
+		return nil, errorf(err, "dzieci rodzin", "the families' children")
 	}
-	k := kinship{children: len(kids)}
-	for _, kid := range kids {
-		if inCare(kid.State) {
-			k.placed++
+	out := make(map[string]kinship, len(families))
+	for i, fc := range families {
+		k := kinship{children: len(filed[keys[i]])}
+		for _, kid := range filed[keys[i]] {
+			if inCare(kid.State) {
+				k.placed++
+			}
 		}
+		out[fc.ID] = k
 	}
-	return k, nil
+	return out, nil
 }
 
 // recommendation decides giving family fc to assistant w, whose load is l,

@@ -53,9 +53,13 @@ func (c *Caseload) PlanReassignment(ctx context.Context, leaving string, on rule
 	if err != nil {
 		return Plan{}, err
 	}
+	kids, err := c.childrenOf(ctx, families)
+	if err != nil {
+		return Plan{}, err
+	}
 	plan := Plan{Worker: leaving, On: on}
 	for _, fc := range families {
-		m, err := sim.place(ctx, fc, by)
+		m, err := sim.place(fc, kids[fc.ID], by)
 		if err != nil {
 			return Plan{}, err
 		}
@@ -92,11 +96,7 @@ func (c *Caseload) simulation(ctx context.Context, on rules.Date, leaving string
 
 // place evaluates every candidate for one family under the simulated
 // loads and takes the best eligible one.
-func (s *simulation) place(ctx context.Context, fc *workflow.Case, by workflow.Actor) (Move, error) {
-	kids, err := s.c.children(ctx, fc)
-	if err != nil {
-		return Move{}, err
-	}
+func (s *simulation) place(fc *workflow.Case, kids kinship, by workflow.Actor) (Move, error) {
 	var recs []Recommendation
 	for _, w := range s.staff {
 		r, err := recommendation(s.rs, fc, kids, w, *s.loads[w.ID], "reassign_assistant", s.on, by)
