@@ -279,24 +279,23 @@ func prepareWrite(w workflow.Write) (preparedWrite, error) {
 // PostgreSQL runs as one implicit transaction (one round trip, no BEGIN
 // or COMMIT):
 //
-//  1. each case in order of ID: a new one inserted, an existing one
-//     updated (which locks its row) with its version compared under the
-//     lock; its event appended;
-//  2. the versioned keys of the new snapshots and the guard keys created,
+//  1. the versioned keys of the new snapshots and the guard keys created,
 //     locked in order of key and raised (a guard only by 0), the guards
 //     compared;
-//  3. each case's index entries and obligations brought in step, and the
-//     versioned keys it leaves raised.
+//  2. each case in order of ID, in one statement: a new one inserted, an
+//     existing one updated (which locks its row) and its version compared
+//     under the lock; its event appended; its index entries brought in
+//     step when its keys changed, the versioned keys it leaves raised; its
+//     obligations closed deleted, the others written when they changed.
 //
 // A difference raises SQLSTATE AX409 in the statement that finds it
 // (function asysta_expect, migrations/0003_scale.sql), and the server
-// skips the rest and rolls the transaction back.
+// skips the rest and rolls the transaction back. Every commit locks keys
+// before cases, in order, so two commits never wait for each other in a
+// cycle, but for the keys a case leaves, raised last.
 func (s *Store) commitOnce(ctx context.Context, p *prepared) error {
 	var b pgx.Batch
 	var qs []queued
-	for i := range p.writes {
-		qs = queueCase(&b, qs, &p.writes[i])
-	}
 	if len(p.lockKeys) > 0 {
 		gk := slices.Sorted(maps.Keys(p.guards))
 		gv := make([]int64, len(gk))
@@ -316,7 +315,7 @@ func (s *Store) commitOnce(ctx context.Context, p *prepared) error {
 		qs = append(qs, queued{})
 	}
 	for i := range p.writes {
-		qs = queueEntries(&b, qs, &p.writes[i])
+		qs = queueWrite(&b, qs, &p.writes[i])
 	}
 	br := s.pool.SendBatch(ctx, &b)
 	for _, q := range qs {
@@ -333,60 +332,61 @@ func (s *Store) commitOnce(ctx context.Context, p *prepared) error {
 
 // queued is what a statement of a commit writes.
 type queued struct {
-	pw *preparedWrite // nil: the keys' versions
+	pw     *preparedWrite // nil: the keys' versions
+	insert bool           // the insert of a new case
 }
 
-// queueCase queues the write of one case and its event.
-func queueCase(b *pgx.Batch, qs []queued, pw *preparedWrite) []queued {
+// insertCase writes a new case: its row (a case another transaction
+// inserts first is a unique violation of cases_pkey, a conflict), its
+// event, its index entries and its obligations.
+const insertCase = `WITH c AS (INSERT INTO cases (id, lifecycle, state, version, keys, snapshot) VALUES ($1, $2, $3, 1, $4, $5)),
+		e AS (INSERT INTO events (case_id, seq, event) SELECT $1, 1, $6::jsonb WHERE $6::jsonb IS NOT NULL),
+		i AS (INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($4::text[]) AS k)
+	INSERT INTO obligations (case_id, obligation, due, opened, rule, lifecycle, worker_key)
+	SELECT $1, o, d, op, r, $2, $11 FROM unnest($7::text[], $8::date[], $9::date[], $10::text[]) AS x(o, d, op, r)`
+
+// updateCase writes an existing case. The update locks its row and the
+// version is compared with the one expected on the row as locked (the
+// latest); the old keys are read from the statement's snapshot, which is
+// the row as locked whenever the versions agree. The index entries are
+// rewritten only when the keys changed (a one-time filter), and the
+// versioned keys the case leaves (those with a row in index_keys) go up
+// by one.
+const updateCase = `WITH old AS (SELECT keys FROM cases WHERE id = $1),
+		u AS (UPDATE cases SET lifecycle = $2, state = $3, version = version + 1, keys = $5, snapshot = $6
+			WHERE id = $1 RETURNING version),
+		e AS (INSERT INTO events (case_id, seq, event) SELECT $1, $4 + 1, $7::jsonb WHERE $7::jsonb IS NOT NULL),
+		left_keys AS (DELETE FROM index_entries
+			WHERE (SELECT keys FROM old) IS DISTINCT FROM $5::text[] AND case_id = $1 AND key <> ALL($5::text[])
+			RETURNING key),
+		gained AS (INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($5::text[]) AS k
+			WHERE (SELECT keys FROM old) IS DISTINCT FROM $5::text[]
+			ON CONFLICT (key, case_id) DO NOTHING),
+		raised AS (UPDATE index_keys SET version = version + 1 WHERE key IN (SELECT key FROM left_keys)),
+		closed AS (DELETE FROM obligations WHERE case_id = $1 AND obligation <> ALL($8::text[])),
+		obl AS (INSERT INTO obligations AS o (case_id, obligation, due, opened, rule, lifecycle, worker_key)
+			SELECT $1, o, d, op, r, $2, $12 FROM unnest($8::text[], $9::date[], $10::date[], $11::text[]) AS x(o, d, op, r)
+			ON CONFLICT (case_id, obligation) DO UPDATE SET due = excluded.due, opened = excluded.opened,
+				rule = excluded.rule, lifecycle = excluded.lifecycle, worker_key = excluded.worker_key
+			WHERE (o.due, o.opened, o.rule, o.lifecycle, o.worker_key) IS DISTINCT FROM
+				(excluded.due, excluded.opened, excluded.rule, excluded.lifecycle, excluded.worker_key))
+	SELECT asysta_expect($1, $4, (SELECT version - 1 FROM u))`
+
+// queueWrite queues the statement of one write.
+func queueWrite(b *pgx.Batch, qs []queued, pw *preparedWrite) []queued {
 	c, id := pw.w.Case, pw.w.Case.ID
-	var ev any // no event: the statement inserts none
+	var ev any // no event: the statement appends none
 	if len(pw.events) > 0 {
 		ev = pw.events[0]
 	}
 	if pw.w.Expected == 0 {
-		// A case another transaction inserts first is a unique violation
-		// of cases_pkey: a conflict (writeError).
-		b.Queue(`WITH c AS (INSERT INTO cases (id, lifecycle, state, version, keys, snapshot) VALUES ($1, $2, $3, 1, $4, $5))
-			INSERT INTO events (case_id, seq, event) SELECT $1, 1, $6::jsonb WHERE $6::jsonb IS NOT NULL`,
-			id, string(c.Lifecycle), string(c.State), pw.keys, pw.snapshot, ev)
+		b.Queue(insertCase, id, string(c.Lifecycle), string(c.State), pw.keys, pw.snapshot, ev,
+			orEmpty(pw.obl.ids), pw.obl.due, pw.obl.open, orEmpty(pw.obl.rules), pw.obl.worker)
 	} else {
-		b.Queue(`WITH u AS (UPDATE cases SET lifecycle = $2, state = $3, version = version + 1, keys = $5, snapshot = $6
-					WHERE id = $1 RETURNING version),
-				e AS (INSERT INTO events (case_id, seq, event) SELECT $1, $4 + 1, $7::jsonb WHERE $7::jsonb IS NOT NULL)
-			SELECT asysta_expect($1, $4, (SELECT version - 1 FROM u))`,
-			id, string(c.Lifecycle), string(c.State), pw.w.Expected, pw.keys, pw.snapshot, ev)
+		b.Queue(updateCase, id, string(c.Lifecycle), string(c.State), pw.w.Expected, pw.keys, pw.snapshot, ev,
+			orEmpty(pw.obl.ids), pw.obl.due, pw.obl.open, orEmpty(pw.obl.rules), pw.obl.worker)
 	}
-	return append(qs, queued{pw: pw})
-}
-
-// queueEntries queues the statement that brings a written case's index
-// entries and obligations in step with its snapshot: the entries of keys
-// it leaves go (and those keys' versions, for the versioned ones, which
-// alone have rows in index_keys, go up by one), those of keys it gains
-// come; its obligations closed go and the others are written when they
-// changed.
-func queueEntries(b *pgx.Batch, qs []queued, pw *preparedWrite) []queued {
-	c := pw.w.Case
-	if pw.w.Expected == 0 {
-		b.Queue(`WITH i AS (INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($2::text[]) AS k)
-			INSERT INTO obligations (case_id, obligation, due, opened, rule, lifecycle, worker_key)
-			SELECT $1, o, d, op, r, $7, $8 FROM unnest($3::text[], $4::date[], $5::date[], $6::text[]) AS x(o, d, op, r)`,
-			c.ID, pw.keys, orEmpty(pw.obl.ids), pw.obl.due, pw.obl.open, orEmpty(pw.obl.rules), string(c.Lifecycle), pw.obl.worker)
-		return append(qs, queued{pw: pw})
-	}
-	b.Queue(`WITH left_keys AS (DELETE FROM index_entries WHERE case_id = $1 AND key <> ALL($2::text[]) RETURNING key),
-			gained AS (INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($2::text[]) AS k
-				ON CONFLICT (key, case_id) DO NOTHING),
-			raised AS (UPDATE index_keys SET version = version + 1 WHERE key IN (SELECT key FROM left_keys)),
-			closed AS (DELETE FROM obligations WHERE case_id = $1 AND obligation <> ALL($3::text[]))
-		INSERT INTO obligations AS o (case_id, obligation, due, opened, rule, lifecycle, worker_key)
-		SELECT $1, o, d, op, r, $7, $8 FROM unnest($3::text[], $4::date[], $5::date[], $6::text[]) AS x(o, d, op, r)
-		ON CONFLICT (case_id, obligation) DO UPDATE SET due = excluded.due, opened = excluded.opened,
-			rule = excluded.rule, lifecycle = excluded.lifecycle, worker_key = excluded.worker_key
-		WHERE (o.due, o.opened, o.rule, o.lifecycle, o.worker_key) IS DISTINCT FROM
-			(excluded.due, excluded.opened, excluded.rule, excluded.lifecycle, excluded.worker_key)`,
-		c.ID, pw.keys, orEmpty(pw.obl.ids), pw.obl.due, pw.obl.open, orEmpty(pw.obl.rules), string(c.Lifecycle), pw.obl.worker)
-	return append(qs, queued{pw: pw})
+	return append(qs, queued{pw: pw, insert: pw.w.Expected == 0})
 }
 
 // orEmpty is s, or an empty array rather than NULL.
@@ -397,10 +397,12 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-// writeError explains an error of a statement of q: a unique violation of
-// the primary key of cases or events is a concurrent write of the case
-// (the loss of a race to create it), a conflict; anything else is returned
-// wrapped, with the case's ID.
+// writeError explains an error of a statement of q: a version found other
+// than the one expected (SQLSTATE AX409) is a conflict, and so is a unique
+// violation of the primary key of cases or events, or, in the insert of a
+// new case, of any row keyed by the case (which exists, then): the loss
+// of a race to create it. Anything else is returned wrapped, with the
+// case's ID.
 func writeError(err error, q queued) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "AX409" {
@@ -413,7 +415,8 @@ func writeError(err error, q queued) error {
 		return fmt.Errorf("pgstore: commit: %w", err)
 	}
 	w := q.pw.w
-	if errors.As(err, &pe) && pe.Code == "23505" && (pe.ConstraintName == "cases_pkey" || pe.ConstraintName == "events_pkey") {
+	if errors.As(err, &pe) && pe.Code == "23505" && (pe.ConstraintName == "cases_pkey" || pe.ConstraintName == "events_pkey" ||
+		q.insert && (pe.ConstraintName == "obligations_pkey" || pe.ConstraintName == "index_entries_pkey")) {
 		return &workflow.ConflictError{Case: w.Case.ID, Want: w.Expected, Got: w.Expected + 1}
 	}
 	return fmt.Errorf("pgstore: commit %s: %w", w.Case.ID, err)
