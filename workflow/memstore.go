@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/asysta/asysta/rules"
 )
@@ -22,19 +23,24 @@ import (
 //
 // A stored snapshot is never changed: a commit replaces it with a new one,
 // and appends to a history without touching what it held. So the readers
-// hold the read lock only to take the pointers of what they return, and
+// hold the read lock only to take the pointers of what they return (Due
+// and Scan, over the whole store, take a list in constant time), and
 // copy, filter and sort with no lock held; Commit holds the write lock for
 // the check and the write only (the copies are made before). No reader
 // keeps a writer waiting longer than the copy of one case would.
 type MemoryStore struct {
 	mu    sync.RWMutex
 	cases map[string]*memCase
-	keys  map[string]*memKey
+	// all holds every case in order of creation (cases are never
+	// removed): a reader of the whole store takes it under the lock in
+	// constant time, and reads each case's snapshot pointer atomically.
+	all  []*memCase
+	keys map[string]*memKey
 }
 
 // memCase is a stored case: its latest snapshot and its history.
 type memCase struct {
-	c      *Case
+	c      atomic.Pointer[Case] // written under the write lock
 	events []Event
 }
 
@@ -57,7 +63,7 @@ func (s *MemoryStore) Get(_ context.Context, id string) (*Case, error) {
 	m, ok := s.cases[id]
 	var c *Case
 	if ok {
-		c = m.c
+		c = m.c.Load()
 	}
 	s.mu.RUnlock()
 	if !ok {
@@ -119,7 +125,7 @@ func (s *MemoryStore) filed(key string) ([]*Case, int64) {
 	}
 	out := make([]*Case, 0, len(k.ids))
 	for id := range k.ids {
-		out = append(out, s.cases[id].c)
+		out = append(out, s.cases[id].c.Load())
 	}
 	if !VersionedKey(key) {
 		return out, 0
@@ -137,21 +143,20 @@ func cloneSorted(cs []*Case) []*Case {
 	return out
 }
 
-// Due implements [Store] by a scan: it takes the pointers of the stored
-// snapshots under the read lock, then selects and sorts with no lock
-// held. Each case is as committed when the scan began.
+// Due implements [Store] by a scan: it takes the list of cases under the
+// read lock (in constant time), then reads each case's snapshot, selects
+// and sorts with no lock held. Each case is as committed at some moment of
+// the scan; cases created meanwhile are not seen.
 func (s *MemoryStore) Due(ctx context.Context, q DueQuery) ([]DueEntry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
-	all := make([]*Case, 0, len(s.cases))
-	for _, m := range s.cases {
-		all = append(all, m.c)
-	}
+	all := s.all // appended to, never changed: this prefix stays as it is
 	s.mu.RUnlock()
 	var out []DueEntry
-	for _, c := range all {
+	for _, m := range all {
+		c := m.c.Load()
 		if len(c.Obligations) == 0 {
 			continue
 		}
@@ -169,25 +174,21 @@ func (s *MemoryStore) Due(ctx context.Context, q DueQuery) ([]DueEntry, error) {
 	return out, nil
 }
 
-// Scan implements [Scanner]. It lists the IDs of the cases under the read
-// lock, then copies the cases one by one, each under a short read lock,
-// and calls fn with no lock held. Each case is as it was at some moment
-// during the scan, but the scan is not a snapshot of the whole store:
-// cases written while it runs may be seen before or after the write, and
-// cases created after the IDs were listed are not seen.
+// Scan implements [Scanner]. It takes the list of cases under the read
+// lock (in constant time), then copies the cases one by one with no lock
+// held and calls fn. Each case is as it was at some moment during the
+// scan, but the scan is not a snapshot of the whole store: cases written
+// while it runs may be seen before or after the write, and cases created
+// after the scan began are not seen.
 func (s *MemoryStore) Scan(ctx context.Context, fn func(*Case) error) error {
 	s.mu.RLock()
-	ids := slices.Collect(maps.Keys(s.cases))
+	all := s.all
 	s.mu.RUnlock()
-	for _, id := range ids {
+	for _, m := range all {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		c, err := s.Get(ctx, id) // cases are never removed: it is there
-		if err != nil {
-			return err
-		}
-		if err := fn(c); err != nil {
+		if err := fn(m.c.Load().Clone()); err != nil {
 			return err
 		}
 	}
@@ -220,7 +221,7 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 	for _, w := range b.Writes {
 		var got int64
 		if m, ok := s.cases[w.Case.ID]; ok {
-			got = m.c.Version
+			got = m.c.Load().Version
 		}
 		if got != w.Expected {
 			return &ConflictError{Case: w.Case.ID, Want: w.Expected, Got: got}
@@ -240,13 +241,14 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 		if !ok {
 			m = &memCase{}
 			s.cases[c.ID] = m
+			s.all = append(s.all, m)
 		}
 		var old []string
-		if m.c != nil {
-			old = m.c.Keys()
+		if prev := m.c.Load(); prev != nil {
+			old = prev.Keys()
 		}
 		s.refile(c.ID, old, c.Keys())
-		m.c = c
+		m.c.Store(c)
 		m.events = append(m.events, events[i]...)
 	}
 	return nil
