@@ -122,7 +122,7 @@ func TestEventsAppendOnly(t *testing.T) {
 }
 
 // TestObligationRows: the obligations table follows each snapshot, and
-// DueBefore lists them by due date with who answers.
+// Due lists them by due date with who answers.
 func TestObligationRows(t *testing.T) {
 	s, _ := pgstoretest.New(t)
 	ctx := context.Background()
