@@ -34,16 +34,16 @@ const commitAttempts = 4
 // transaction (at the server's default isolation, READ COMMITTED unless
 // configured otherwise):
 //
-//  1. each case, in order of ID: an existing one is updated, which locks
-//     its row, and its version compared, under the lock, with its write's
-//     Expected; a new one is inserted; its event is appended;
-//  2. the versioned keys ([workflow.VersionedKey]) the new snapshots are
+//  1. the versioned keys ([workflow.VersionedKey]) the new snapshots are
 //     filed under and the guard keys are created when missing, locked in
 //     order of key and raised by one per write filed under them, and each
 //     guard compared with the version before;
-//  3. each case's index entries follow its keys, the versioned keys it
-//     leaves go up by one, and its rows in the obligations table follow
-//     its open obligations.
+//  2. each case, in order of ID, in one statement: an existing one is
+//     updated, which locks its row, and its version compared, under the
+//     lock, with its write's Expected; a new one is inserted; its event is
+//     appended; its index entries follow its keys (the versioned keys it
+//     leaves go up by one) and its rows in the obligations table its open
+//     obligations.
 //
 // A difference in step 1 or 2 fails the statement that finds it, and
 // PostgreSQL rolls the whole batch back: Commit returns a

@@ -35,10 +35,10 @@
 // number of processes on any number of machines, may share one database:
 // nothing is cached in memory, and every decision the engine takes is
 // checked at commit. [Store.Commit] runs one READ COMMITTED transaction,
-// sent in one round trip, that locks the rows of the cases it writes (in
-// order of ID), then the rows of the versioned index keys it guards and
-// files cases under (in order of key, creating missing ones), so that two
-// commits over the same rows queue rather than interleave. Holding those
+// sent in one round trip, that locks the rows of the versioned index keys
+// it guards and files cases under (in order of key, creating missing
+// ones), then the rows of the cases it writes (in order of ID), so that
+// two commits over the same rows queue rather than interleave. Holding those
 // locks it compares each case's version with the version its change was
 // based on, and each guard key's version with the version the decision
 // read; on any difference it writes nothing and returns a
