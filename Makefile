@@ -11,7 +11,7 @@ PLATFORMS := linux/amd64 linux/arm64 windows/amd64 darwin/arm64
 # where internal/pgtest notes PostgreSQL tests it had to skip, for `make test` to say so
 PGTEST_REPORT := $(CURDIR)/.pgtest-skipped
 
-.PHONY: test bench fuzz demo lint build dist
+.PHONY: test bench fuzz demo lint build dist loadtest
 
 ## test: go vet (also as for Windows, and a Windows build of the command, so that a Windows break is
 ## caught), then every test with the race detector (the comparison module too), saying which
@@ -33,6 +33,13 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 	cd $(BENCHMOD) && $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## loadtest: the PostgreSQL load test (caseload TestLoad): about 250,000 cases, 16 clients firing transitions
+## and 4 reading calendars for LOADTIME; on ASYSTA_PG_URL (the import is kept there for the next run), else on a
+## throwaway cluster
+LOADTIME ?= 60s
+loadtest:
+	$(GO) test -run '^TestLoad$$' -count=1 -timeout 30m -v ./caseload/ -args -loadtest -loadtest.duration $(LOADTIME)
 
 ## fuzz: a short bounded run of every fuzz target (FUZZTIME each)
 fuzz:

@@ -99,13 +99,39 @@ const maxRuleChanges = 3
 // one a recommendation started with.
 var errRulesChanged = errors.New("caseload: the rules changed")
 
+// recommend ranks the candidates in a bounded number of questions to the
+// store, whatever their number: the engine checks the assignment of the
+// first candidate (the actor, the family's state and version: what is the
+// same for every candidate), then the loads of all candidates are read at
+// once and each candidate is decided by the rules of rs, as the engine's
+// check decides it.
 func (c *Caseload) recommend(ctx context.Context, fc *workflow.Case, on rules.Date, by workflow.Actor, cand Candidates, rs *rules.RuleSet) ([]Recommendation, error) {
-	var out []Recommendation
-	for _, w := range c.assistants(on, cand) {
-		if w.ID == fc.Family.Assistant {
-			continue
-		}
-		r, err := c.recommendation(ctx, fc, w, on, by, rs)
+	ws := slices.DeleteFunc(c.assistants(on, cand), func(w workflow.Worker) bool { return w.ID == fc.Family.Assistant })
+	if len(ws) == 0 {
+		return nil, nil
+	}
+	dec, err := c.checkAssignment(ctx, fc, ws[0].ID, on, by)
+	if err != nil && dec.Trigger.Name == "" {
+		return nil, err // not a denial: the check itself failed
+	}
+	if dec.Revision != rs.Revision() {
+		return nil, errRulesChanged
+	}
+	loads, err := c.loadsOf(ctx, ws, on, rs)
+	if err != nil {
+		return nil, err
+	}
+	kids, err := c.childrenOf(ctx, []*workflow.Case{fc})
+	if err != nil {
+		return nil, err
+	}
+	trigger := "assign_assistant"
+	if fc.State.In(workflow.AssistantWork) {
+		trigger = "reassign_assistant"
+	}
+	out := make([]Recommendation, 0, len(ws))
+	for i, w := range ws {
+		r, err := recommendation(rs, fc, kids[fc.ID], w, loads[i], trigger, on, by)
 		if err != nil {
 			return nil, err
 		}
@@ -130,19 +156,45 @@ func assistantsOf(employer string) func(workflow.Worker) bool {
 	}
 }
 
-func (c *Caseload) recommendation(ctx context.Context, fc *workflow.Case, w workflow.Worker, on rules.Date, by workflow.Actor, rs *rules.RuleSet) (Recommendation, error) {
-	load, err := c.loadOf(ctx, w, on, rs)
+// kinship is a family's children as the engine counts them for the rules.
+type kinship struct{ children, placed int }
+
+// childrenOf counts the children, and those in care, of each family case,
+// in one question to the store.
+func (c *Caseload) childrenOf(ctx context.Context, families []*workflow.Case) (map[string]kinship, error) {
+	keys := make([]string, len(families))
+	for i, fc := range families {
+		keys[i] = workflow.FamilyKey(fc.ID)
+	}
+	filed, err := c.e.Store().IndexMany(ctx, keys)
+	if err != nil {
+		return nil, errorf(err, "dzieci rodzin", "the families' children")
+	}
+	out := make(map[string]kinship, len(families))
+	for i, fc := range families {
+		k := kinship{children: len(filed[keys[i]])}
+		for _, kid := range filed[keys[i]] {
+			if inCare(kid.State) {
+				k.placed++
+			}
+		}
+		out[fc.ID] = k
+	}
+	return out, nil
+}
+
+// recommendation decides giving family fc to assistant w, whose load is l,
+// by trigger (assign_assistant or reassign_assistant) under rs: the
+// environment the engine builds for the trigger, with the load given.
+func recommendation(rs *rules.RuleSet, fc *workflow.Case, kids kinship, w workflow.Worker, l Load, trigger string, on rules.Date, by workflow.Actor) (Recommendation, error) {
+	env := workflow.FamilyEnvOf(fc, workflow.Args{"assistant": w.ID}, by)
+	env.Family.Children, env.Family.PlacedChildren = kids.children, kids.placed
+	env.Worker = rules.Worker{ID: w.ID, Role: string(w.Role), FTE: w.EffectiveFTE(), Families: l.Families, Weight: l.Weight}
+	dec, err := rs.Decide(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: trigger}, on, env)
 	if err != nil {
 		return Recommendation{}, err
 	}
-	dec, err := c.checkAssignment(ctx, fc, w.ID, on, by)
-	if err != nil && dec.Trigger.Name == "" {
-		return Recommendation{}, err // not a denial: the check itself failed
-	}
-	if dec.Revision != rs.Revision() {
-		return Recommendation{}, errRulesChanged
-	}
-	r := Recommendation{Worker: w.ID, Eligible: dec.Allowed, Load: load, Decision: dec,
+	r := Recommendation{Worker: w.ID, Eligible: dec.Allowed, Load: l, Decision: dec,
 		Continuity: slices.Contains(fc.Family.FormerAssistants, w.ID), SameArea: w.Area != "" && w.Area == fc.Family.Area}
 	r.Reasons = reasons(r)
 	return r, nil

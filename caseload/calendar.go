@@ -2,19 +2,14 @@ package caseload
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
 )
-
-// ErrNoScan is returned when the engine's store cannot list its cases
-// (it does not implement [workflow.Scanner]).
-var ErrNoScan = errors.New("caseload: the store cannot list its cases")
 
 // CalendarQuery selects the entries of a review calendar.
 type CalendarQuery struct {
@@ -26,6 +21,9 @@ type CalendarQuery struct {
 	From, To rules.Date
 	// Worker keeps the obligations of one worker's cases.
 	Worker string
+	// Unit keeps the obligations of the cases of the assistants and
+	// coordinators an OPS or PCPR (their Employer) employs on date On.
+	Unit string `json:"unit,omitempty"`
 }
 
 // Entry is one open obligation in a calendar.
@@ -48,86 +46,166 @@ type Entry struct {
 }
 
 // Calendar lists the open obligations across the caseload that the query
-// selects, ordered by due date, then case and obligation.
+// selects, ordered by due date, then case and obligation. It asks the
+// store for the due obligations ([workflow.Store.Due]) of the workers
+// selected, and no case but the foster families its children live with.
 func (c *Caseload) Calendar(ctx context.Context, q CalendarQuery) ([]Entry, error) {
-	sc, ok := c.e.Store().(workflow.Scanner)
-	if !ok {
-		return nil, ErrNoScan
-	}
-	var entries []Entry
-	coordinators := map[string]string{} // foster family → coordinator
-	err := sc.Scan(ctx, func(cs *workflow.Case) error {
-		if cs.FosterFamily != nil {
-			coordinators[cs.ID] = cs.FosterFamily.Coordinator
-		}
-		for _, o := range cs.Obligations {
-			if q.selects(o) {
-				entries = append(entries, entryOf(cs, o, q.On))
-			}
-		}
-		return nil
-	})
+	entries, err := c.calendar(ctx, q)
 	if err != nil {
 		return nil, errorf(err, "kalendarz", "calendar")
 	}
-	entries = attribute(entries, coordinators, q.Worker)
-	sort.Slice(entries, func(i, j int) bool { return entries[i].less(&entries[j]) })
 	return entries, nil
 }
 
-func (q CalendarQuery) selects(o workflow.Obligation) bool {
-	if !q.From.IsZero() && o.Due.Before(q.From) || !q.To.IsZero() && o.Due.After(q.To) {
-		return false
-	}
-	return q.LeadDays < 0 || o.Overdue(q.On) || !q.On.Before(o.Due.AddDays(-q.LeadDays))
-}
-
-// childCarer marks entries whose worker is resolved after the scan.
-const childCarer = "\x00carer:"
-
-func entryOf(cs *workflow.Case, o workflow.Obligation, on rules.Date) Entry {
-	e := Entry{Case: cs.ID, Lifecycle: cs.Lifecycle, Obligation: o.ID, Ref: o.Ref, Label: workflow.ObligationLabel(o.ID),
-		Opened: o.Opened, Due: o.Due, Overdue: o.Overdue(on), DaysLeft: on.DaysUntil(o.Due)}
-	if o.Ref != "" {
-		e.Label = rules.Text{PL: e.Label.PL + " " + o.Ref, EN: e.Label.EN + " " + o.Ref}
-	}
-	switch {
-	case cs.Family != nil:
-		e.Worker = cs.Family.Assistant
-	case cs.FosterFamily != nil:
-		e.Worker = cs.FosterFamily.Coordinator
-	case cs.Child != nil && cs.Child.Carer != "":
-		e.Worker = childCarer + cs.Child.Carer
-	}
-	return e
-}
-
-// attribute resolves children's workers and keeps one worker's entries.
-func attribute(entries []Entry, coordinators map[string]string, worker string) []Entry {
-	for i := range entries {
-		if carer, ok := strings.CutPrefix(entries[i].Worker, childCarer); ok {
-			entries[i].Worker = coordinators[carer]
+func (c *Caseload) calendar(ctx context.Context, q CalendarQuery) ([]Entry, error) {
+	dq := workflow.DueQuery{On: q.On, From: q.From, Until: q.To}
+	if q.LeadDays >= 0 {
+		// Shown from LeadDays before the due date: due on or before
+		// On+LeadDays, which takes in every overdue one.
+		if lead := q.On.AddDays(q.LeadDays); dq.Until.IsZero() || lead.Before(dq.Until) {
+			dq.Until = lead
 		}
 	}
-	if worker == "" {
-		return entries
+	var workers map[string]workflow.Role // nil: everyone's
+	if q.Worker != "" || q.Unit != "" {
+		var err error
+		if workers, err = c.calendarWorkers(ctx, q); err != nil {
+			return nil, err
+		}
+		if len(workers) == 0 {
+			return []Entry{}, nil
+		}
+		if dq.Workers, err = c.workerKeys(ctx, workers); err != nil {
+			return nil, err
+		}
 	}
-	return slices.DeleteFunc(entries, func(e Entry) bool { return e.Worker != worker })
+	due, err := c.e.Store().Due(ctx, dq)
+	if err != nil {
+		return nil, err
+	}
+	coordinators, err := c.carersCoordinators(ctx, due)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, 0, len(due))
+	for _, d := range due {
+		e := Entry{Case: d.Case, Lifecycle: d.Lifecycle, Obligation: d.ID, Ref: d.Ref, Label: workflow.ObligationLabel(d.ID),
+			Opened: d.Opened, Due: d.Due, Overdue: d.Overdue, DaysLeft: d.DaysLeft, Worker: workerOf(d.WorkerKey, coordinators)}
+		if d.Ref != "" {
+			e.Label = rules.Text{PL: e.Label.PL + " " + d.Ref, EN: e.Label.EN + " " + d.Ref}
+		}
+		if _, ok := workers[e.Worker]; workers == nil || ok {
+			entries = append(entries, e)
+		}
+	}
+	return entries, nil
 }
 
-// less compares by pointer: an Entry is 160 bytes, and a national
-// calendar sorts some 200,000 of them.
-func (e *Entry) less(o *Entry) bool {
-	if c := e.Due.Compare(o.Due); c != 0 {
-		return c < 0
+// calendarWorkers returns the workers whose obligations a query keeps,
+// with their roles: its worker, its unit's assistants and coordinators, or
+// the worker if the unit employs them. A worker the registry does not know
+// is looked for as an assistant and as a coordinator. A worker is looked
+// up in the engine's directory; a unit's staff needs the Registry.
+func (c *Caseload) calendarWorkers(ctx context.Context, q CalendarQuery) (map[string]workflow.Role, error) {
+	out := map[string]workflow.Role{}
+	if q.Unit == "" {
+		w, err := c.e.Directory().Worker(ctx, q.Worker)
+		if err != nil {
+			w.Role = ""
+		}
+		out[q.Worker] = w.Role
+		return out, nil
 	}
-	if e.Case != o.Case {
-		return e.Case < o.Case
+	if c.reg == nil {
+		return nil, errorf(nil, "kalendarz jednostki %s wymaga rejestru pracowników (caseload.Registry)",
+			"the calendar of unit %s needs the staff registry (caseload.Registry)", q.Unit)
 	}
-	if e.Obligation != o.Obligation {
-		return e.Obligation < o.Obligation
+	for _, w := range c.reg.Employees(q.Unit, q.On, func(w workflow.Worker) bool {
+		return w.Role == workflow.FamilyAssistant || w.Role == workflow.FosterCareCoordinator
+	}) {
+		if q.Worker == "" || q.Worker == w.ID {
+			out[w.ID] = w.Role
+		}
 	}
-	return e.Ref < o.Ref
+	return out, nil
+}
+
+// workerKeys returns the index keys whose obligations the workers answer
+// for: an assistant's families, a coordinator's foster families, and the
+// children living with those foster families.
+func (c *Caseload) workerKeys(ctx context.Context, workers map[string]workflow.Role) ([]string, error) {
+	var keys, coordinators []string
+	for _, w := range slices.Sorted(maps.Keys(workers)) {
+		role := workers[w]
+		if role != workflow.FosterCareCoordinator {
+			keys = append(keys, workflow.AssistantKey(w))
+		}
+		if role != workflow.FamilyAssistant {
+			keys = append(keys, workflow.CoordinatorKey(w))
+			coordinators = append(coordinators, workflow.CoordinatorKey(w))
+		}
+	}
+	if len(coordinators) == 0 {
+		return keys, nil
+	}
+	supported, err := c.e.Store().IndexMany(ctx, coordinators)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range coordinators {
+		for _, ff := range supported[k] {
+			keys = append(keys, workflow.CarerKey(ff.ID))
+		}
+	}
+	return keys, nil
+}
+
+// carersCoordinators returns the coordinator of each foster family that a
+// child of due lives with (an institution has none).
+func (c *Caseload) carersCoordinators(ctx context.Context, due []workflow.DueEntry) (map[string]string, error) {
+	var keys []string
+	seen := map[string]bool{}
+	for _, d := range due {
+		if carer, ok := strings.CutPrefix(d.WorkerKey, carerKey); ok && !seen[carer] {
+			seen[carer] = true
+			keys = append(keys, workflow.FosterFamilyKey(carer))
+		}
+	}
+	out := map[string]string{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	families, err := c.e.Store().IndexMany(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, ffs := range families {
+		for _, ff := range ffs {
+			if ff.FosterFamily != nil {
+				out[ff.ID] = ff.FosterFamily.Coordinator
+			}
+		}
+	}
+	return out, nil
+}
+
+var (
+	carerKey       = workflow.CarerKey("")
+	assistantKey   = workflow.AssistantKey("")
+	coordinatorKey = workflow.CoordinatorKey("")
+)
+
+// workerOf returns who answers for an obligation filed under worker key
+// k: the assistant, the coordinator, or a child's carer's coordinator.
+func workerOf(k string, coordinators map[string]string) string {
+	if carer, ok := strings.CutPrefix(k, carerKey); ok {
+		return coordinators[carer]
+	}
+	if w, ok := strings.CutPrefix(k, assistantKey); ok {
+		return w
+	}
+	w, _ := strings.CutPrefix(k, coordinatorKey)
+	return w
 }
 
 // FormatCalendar renders entries as lines for people, in lang:

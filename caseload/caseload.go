@@ -80,25 +80,42 @@ func (c *Caseload) Load(ctx context.Context, worker string, on rules.Date) (Load
 	return c.loadOf(ctx, w, on, c.e.RuleSet())
 }
 
-// loadOf computes w's load under rule set rs: a report or a recommendation
-// takes the rule set once and uses it throughout, so that a reload in the
-// middle cannot mix two revisions' caps. The count is the engine's
-// ([workflow.LoadOf]), the one the cap rules use.
+// loadOf computes w's load under rule set rs (see [Caseload.loadsOf]).
 func (c *Caseload) loadOf(ctx context.Context, w workflow.Worker, on rules.Date, rs *rules.RuleSet) (Load, error) {
-	wl, err := workflow.LoadOf(ctx, c.e.Store(), rs, w, on)
+	ls, err := c.loadsOf(ctx, []workflow.Worker{w}, on, rs)
 	if err != nil {
-		return Load{Worker: w.ID, Role: w.Role, On: on}, errorf(err, "obciążenie %s", "load of %s", w.ID)
+		return Load{Worker: w.ID, Role: w.Role, On: on}, err
 	}
-	l := Load{Worker: w.ID, Role: w.Role, On: on, Cap: wl.Cap, CapRule: wl.CapRule, CapSource: wl.CapSource}
-	switch w.Role {
-	case workflow.FamilyAssistant:
-		l.Families, l.Weight, l.ZaZyciemNotCounted = wl.Count(), wl.Weight, len(wl.ZaZyciemNotCounted)
-	case workflow.FosterCareCoordinator:
-		l.FosterFamilies = wl.Count()
-	case workflow.SocialWorker:
-		l.SocialWorkFamilies = wl.Count()
+	return ls[0], nil
+}
+
+// loadsOf computes the workers' loads under rule set rs, in one question
+// to the store: a report or a recommendation takes the rule set once and
+// uses it throughout, so that a reload in the middle cannot mix two
+// revisions' caps. The count is the engine's ([workflow.LoadsOf]), the
+// one the cap rules use.
+func (c *Caseload) loadsOf(ctx context.Context, ws []workflow.Worker, on rules.Date, rs *rules.RuleSet) ([]Load, error) {
+	wls, err := workflow.LoadsOf(ctx, c.e.Store(), rs, ws, on)
+	if err != nil {
+		if len(ws) == 1 {
+			return nil, errorf(err, "obciążenie %s", "load of %s", ws[0].ID)
+		}
+		return nil, errorf(err, "obciążenie %d pracowników", "load of %d workers", len(ws))
 	}
-	return l, nil
+	out := make([]Load, len(ws))
+	for i, wl := range wls {
+		l := Load{Worker: wl.Worker, Role: wl.Role, On: on, Cap: wl.Cap, CapRule: wl.CapRule, CapSource: wl.CapSource}
+		switch wl.Role {
+		case workflow.FamilyAssistant:
+			l.Families, l.Weight, l.ZaZyciemNotCounted = wl.Count(), wl.Weight, len(wl.ZaZyciemNotCounted)
+		case workflow.FosterCareCoordinator:
+			l.FosterFamilies = wl.Count()
+		case workflow.SocialWorker:
+			l.SocialWorkFamilies = wl.Count()
+		}
+		out[i] = l
+	}
+	return out, nil
 }
 
 func paramBool(rs *rules.RuleSet, id string, on rules.Date, def bool) bool {

@@ -53,9 +53,13 @@ func (c *Caseload) PlanReassignment(ctx context.Context, leaving string, on rule
 	if err != nil {
 		return Plan{}, err
 	}
+	kids, err := c.childrenOf(ctx, families)
+	if err != nil {
+		return Plan{}, err
+	}
 	plan := Plan{Worker: leaving, On: on}
 	for _, fc := range families {
-		m, err := sim.place(ctx, fc, by)
+		m, err := sim.place(fc, kids[fc.ID], by)
 		if err != nil {
 			return Plan{}, err
 		}
@@ -79,46 +83,26 @@ type simulation struct {
 
 func (c *Caseload) simulation(ctx context.Context, on rules.Date, leaving string, cand Candidates) (*simulation, error) {
 	s := &simulation{c: c, rs: c.e.RuleSet(), on: on, loads: map[string]*Load{}}
-	for _, w := range c.assistants(on, cand) {
-		if w.ID == leaving {
-			continue
-		}
-		l, err := c.loadOf(ctx, w, on, s.rs)
-		if err != nil {
-			return nil, err
-		}
-		s.loads[w.ID], s.staff = &l, append(s.staff, w)
+	s.staff = slices.DeleteFunc(c.assistants(on, cand), func(w workflow.Worker) bool { return w.ID == leaving })
+	loads, err := c.loadsOf(ctx, s.staff, on, s.rs)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range s.staff {
+		s.loads[w.ID] = &loads[i]
 	}
 	return s, nil
 }
 
 // place evaluates every candidate for one family under the simulated
 // loads and takes the best eligible one.
-func (s *simulation) place(ctx context.Context, fc *workflow.Case, by workflow.Actor) (Move, error) {
-	// The family's children, as the engine counts them for the rules.
-	kids, _, err := s.c.e.Store().Index(ctx, workflow.FamilyKey(fc.ID))
-	if err != nil {
-		return Move{}, errorf(err, "reguły przydziału %s", "the assignment rules for %s", fc.ID)
-	}
-	placed := 0
-	for _, k := range kids {
-		if inCare(k.State) {
-			placed++
-		}
-	}
+func (s *simulation) place(fc *workflow.Case, kids kinship, by workflow.Actor) (Move, error) {
 	var recs []Recommendation
 	for _, w := range s.staff {
-		env := workflow.FamilyEnvOf(fc, workflow.Args{"assistant": w.ID}, by)
-		env.Family.Children, env.Family.PlacedChildren = len(kids), placed
-		l := s.loads[w.ID]
-		env.Worker = rules.Worker{ID: w.ID, Role: string(w.Role), FTE: w.EffectiveFTE(), Families: l.Families, Weight: l.Weight}
-		dec, err := s.rs.Decide(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: "reassign_assistant"}, s.on, env)
+		r, err := recommendation(s.rs, fc, kids, w, *s.loads[w.ID], "reassign_assistant", s.on, by)
 		if err != nil {
 			return Move{}, err
 		}
-		r := Recommendation{Worker: w.ID, Eligible: dec.Allowed, Load: *l, Decision: dec,
-			Continuity: slices.Contains(fc.Family.FormerAssistants, w.ID), SameArea: w.Area != "" && w.Area == fc.Family.Area}
-		r.Reasons = reasons(r)
 		recs = append(recs, r)
 	}
 	sortRecommendations(recs)

@@ -76,23 +76,22 @@ func (c *Caseload) Staffing(ctx context.Context, in StaffingInput, on rules.Date
 	if err != nil {
 		return rep, err
 	}
-	for _, w := range c.reg.Employees(in.Unit, on, nil) {
-		switch w.Role {
-		case workflow.SocialWorker:
+	staff := c.reg.Employees(in.Unit, on, func(w workflow.Worker) bool {
+		return w.Role == workflow.SocialWorker || w.Role == workflow.FamilyAssistant || w.Role == workflow.FosterCareCoordinator
+	})
+	loads, err := c.loadsOf(ctx, staff, on, rs)
+	if err != nil {
+		return rep, err
+	}
+	for i, w := range staff {
+		l := loads[i]
+		if w.Role == workflow.SocialWorker {
 			norm.FTE += w.EffectiveFTE()
-			l, err := c.loadOf(ctx, w, on, rs)
-			if err != nil {
-				return rep, err
-			}
 			norm.CasesInSocialWork += l.SocialWorkFamilies
 			rep.SocialWorkerLoads = append(rep.SocialWorkerLoads, l)
-		case workflow.FamilyAssistant, workflow.FosterCareCoordinator:
-			l, err := c.loadOf(ctx, w, on, rs)
-			if err != nil {
-				return rep, err
-			}
-			rep.addLoad(l)
+			continue
 		}
+		rep.addLoad(l)
 	}
 	norm.Met = norm.FTE+1e-9 >= float64(norm.Required)
 	rep.SocialWorkers = norm

@@ -99,10 +99,13 @@
 // [SocialWorkerKey]); the engine counts an
 // assistant's families, a coordinator's foster families and a carer's
 // children through it; [Engine.Load] reports a worker's load by the same
-// count. [Store.Commit] is the only write and is all or
-// nothing. [MemoryStore] is the default and the reference implementation;
-// package workflow/storetest checks any other against the contract.
-// [Scanner] lets reports and calendars visit every case.
+// count, and [LoadsOf] many workers' loads in one question
+// ([Store.IndexMany]). Only the keys a rule's decision reads are
+// versioned ([VersionedKey]). [Store.Due] lists open obligations by due
+// date and by who answers for them, for calendars. [Store.Commit] is the
+// only write and is all or nothing. [MemoryStore] is the default and the
+// reference implementation; package workflow/storetest checks any other
+// against the contract. [Scanner] lets reports visit every case.
 //
 // # Concurrency
 //

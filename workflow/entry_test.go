@@ -23,6 +23,12 @@ func (panickingStore) Events(context.Context, string) ([]workflow.Event, error) 
 func (panickingStore) Index(context.Context, string) ([]*workflow.Case, int64, error) {
 	panic(panicValue)
 }
+func (panickingStore) IndexMany(context.Context, []string) (map[string][]*workflow.Case, error) {
+	panic(panicValue)
+}
+func (panickingStore) Due(context.Context, workflow.DueQuery) ([]workflow.DueEntry, error) {
+	panic(panicValue)
+}
 func (panickingStore) Commit(context.Context, workflow.Batch) error { panic(panicValue) }
 
 // entryPoints calls every method of the engine that reaches the store.

@@ -55,30 +55,61 @@ func (e *Engine) Load(ctx context.Context, worker string, on rules.Date) (_ Load
 // families are counted by [FamilyLoad], the count the assistant's cap
 // rule uses.
 func LoadOf(ctx context.Context, s Store, rs *rules.RuleSet, w Worker, on rules.Date) (Load, error) {
-	l := Load{Worker: w.ID, Role: w.Role, On: on, Cases: []string{}}
-	var key string
-	switch w.Role {
-	case FamilyAssistant:
-		key, l.CapRule = AssistantKey(w.ID), "assistant.max_families"
-	case FosterCareCoordinator:
-		key, l.CapRule = CoordinatorKey(w.ID), "coordinator.max_foster_families"
-	case SocialWorker:
-		key = SocialWorkerKey(w.ID)
-	default:
-		return l, nil
-	}
-	cases, _, err := s.Index(ctx, key)
+	ls, err := LoadsOf(ctx, s, rs, []Worker{w}, on)
 	if err != nil {
 		return Load{}, err
 	}
-	if w.Role == FamilyAssistant {
-		count := true
-		if v, ok := rs.Param("assistant.count_za_zyciem_in_cap", on); ok {
-			count = v.Bool()
+	return ls[0], nil
+}
+
+// LoadsOf is [LoadOf] for many workers at once, in their order: the
+// store is asked once ([Store.IndexMany]), not once per worker.
+func LoadsOf(ctx context.Context, s Store, rs *rules.RuleSet, ws []Worker, on rules.Date) ([]Load, error) {
+	out := make([]Load, len(ws))
+	keys := make([]string, len(ws))
+	var ask []string
+	for i, w := range ws {
+		out[i] = Load{Worker: w.ID, Role: w.Role, On: on, Cases: []string{}}
+		switch w.Role {
+		case FamilyAssistant:
+			keys[i], out[i].CapRule = AssistantKey(w.ID), "assistant.max_families"
+		case FosterCareCoordinator:
+			keys[i], out[i].CapRule = CoordinatorKey(w.ID), "coordinator.max_foster_families"
+		case SocialWorker:
+			keys[i] = SocialWorkerKey(w.ID)
+		default:
+			continue
 		}
+		ask = append(ask, keys[i])
+	}
+	if len(ask) == 0 {
+		return out, nil
+	}
+	filed, err := s.IndexMany(ctx, ask)
+	if err != nil {
+		return nil, err
+	}
+	count := true
+	if v, ok := rs.Param("assistant.count_za_zyciem_in_cap", on); ok {
+		count = v.Bool()
+	}
+	for i := range out {
+		if keys[i] != "" {
+			out[i].count(filed[keys[i]], count)
+			if v, ok := rs.Param(out[i].CapRule, on); ok && out[i].CapRule != "" {
+				out[i].Cap, out[i].CapSource = v.Int(), v.Source.String()
+			}
+		}
+	}
+	return out, nil
+}
+
+// count fills the load's cases from those filed under its worker's key.
+func (l *Load) count(cases []*Case, countZaZyciem bool) {
+	if l.Role == FamilyAssistant {
 		for _, c := range cases {
 			// Asked case by case, FamilyLoad says which cases it counts.
-			n, weight := FamilyLoad([]*Case{c}, count)
+			n, weight := FamilyLoad([]*Case{c}, countZaZyciem)
 			switch all, _ := FamilyLoad([]*Case{c}, true); {
 			case n == 1:
 				l.Cases, l.Weight = append(l.Cases, c.ID), l.Weight+weight
@@ -93,8 +124,4 @@ func LoadOf(ctx context.Context, s Store, rs *rules.RuleSet, w Worker, on rules.
 	}
 	slices.Sort(l.Cases)
 	slices.Sort(l.ZaZyciemNotCounted)
-	if v, ok := rs.Param(l.CapRule, on); ok && l.CapRule != "" {
-		l.Cap, l.CapSource = v.Int(), v.Source.String()
-	}
-	return l, nil
 }

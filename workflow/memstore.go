@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/asysta/asysta/rules"
 )
@@ -17,27 +19,34 @@ import (
 //
 // What goes in and what comes out are deep copies: a caller never shares
 // memory with the store, so changing a case or an event it passed to
-// Commit, or got from Get, Events, Index or Scan, changes nothing stored.
+// Commit, or got from a reader, changes nothing stored.
 //
-// Commit holds the write lock for the check and the write only (the copies
-// are made before). Get, Events and Index hold the read lock while they
-// copy what they return; Scan holds it for one case at a time, so that a
-// calendar over the whole caseload never keeps a writer waiting longer
-// than the copy of one case.
+// A stored snapshot is never changed: a commit replaces it with a new one,
+// and appends to a history without touching what it held. So the readers
+// hold the read lock only to take the pointers of what they return (Due
+// and Scan, over the whole store, take a list in constant time), and
+// copy, filter and sort with no lock held; Commit holds the write lock for
+// the check and the write only (the copies are made before). No reader
+// keeps a writer waiting longer than the copy of one case would.
 type MemoryStore struct {
 	mu    sync.RWMutex
 	cases map[string]*memCase
-	keys  map[string]*memKey
+	// all holds every case in order of creation (cases are never
+	// removed): a reader of the whole store takes it under the lock in
+	// constant time, and reads each case's snapshot pointer atomically.
+	all  []*memCase
+	keys map[string]*memKey
 }
 
 // memCase is a stored case: its latest snapshot and its history.
 type memCase struct {
-	c      *Case
+	c      atomic.Pointer[Case] // written under the write lock
 	events []Event
 }
 
-// memKey is an index key: the cases filed under it and its version, which
-// goes up by one with every write of a case that was or is filed under it.
+// memKey is an index key: the cases filed under it and, for a versioned
+// key, its version, which goes up by one with every write of a case that
+// was or is filed under it.
 type memKey struct {
 	ids     map[string]bool
 	version int64
@@ -51,24 +60,32 @@ func NewMemoryStore() *MemoryStore {
 // Get implements [Store].
 func (s *MemoryStore) Get(_ context.Context, id string) (*Case, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	m, ok := s.cases[id]
+	var c *Case
+	if ok {
+		c = m.c.Load()
+	}
+	s.mu.RUnlock()
 	if !ok {
 		return nil, ErrNotFound
 	}
-	return m.c.Clone(), nil
+	return c.Clone(), nil
 }
 
 // Events implements [Store].
 func (s *MemoryStore) Events(_ context.Context, id string) ([]Event, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	m, ok := s.cases[id]
+	var events []Event
+	if ok {
+		events = m.events // appended to, never changed: this prefix stays as it is
+	}
+	s.mu.RUnlock()
 	if !ok {
 		return nil, ErrNotFound
 	}
-	out := make([]Event, len(m.events))
-	for i, ev := range m.events {
+	out := make([]Event, len(events))
+	for i, ev := range events {
 		out[i] = cloneEvent(ev)
 	}
 	return out, nil
@@ -78,37 +95,100 @@ func (s *MemoryStore) Events(_ context.Context, id string) ([]Event, error) {
 // when the key had the version returned.
 func (s *MemoryStore) Index(_ context.Context, key string) ([]*Case, int64, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := []*Case{}
-	k, ok := s.keys[key]
-	if !ok {
-		return out, 0, nil
-	}
-	for _, id := range slices.Sorted(maps.Keys(k.ids)) {
-		out = append(out, s.cases[id].c.Clone())
-	}
-	return out, k.version, nil
+	filed, version := s.filed(key)
+	s.mu.RUnlock()
+	return cloneSorted(filed), version, nil
 }
 
-// Scan implements [Scanner]. It lists the IDs of the cases under the read
-// lock, then copies the cases one by one, each under a short read lock,
-// and calls fn with no lock held. Each case is as it was at some moment
-// during the scan, but the scan is not a snapshot of the whole store:
-// cases written while it runs may be seen before or after the write, and
-// cases created after the IDs were listed are not seen.
+// IndexMany implements [Store]: each key's cases as they were at one
+// moment, the read lock taken once per key.
+func (s *MemoryStore) IndexMany(ctx context.Context, keys []string) (map[string][]*Case, error) {
+	out := make(map[string][]*Case, len(keys))
+	for _, key := range keys {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s.mu.RLock()
+		filed, _ := s.filed(key)
+		s.mu.RUnlock()
+		out[key] = cloneSorted(filed)
+	}
+	return out, nil
+}
+
+// filed returns the stored snapshots filed under key and the key's
+// version (0 for a key that is not versioned). The caller holds the lock.
+func (s *MemoryStore) filed(key string) ([]*Case, int64) {
+	k, ok := s.keys[key]
+	if !ok {
+		return nil, 0
+	}
+	out := make([]*Case, 0, len(k.ids))
+	for id := range k.ids {
+		out = append(out, s.cases[id].c.Load())
+	}
+	if !VersionedKey(key) {
+		return out, 0
+	}
+	return out, k.version
+}
+
+// cloneSorted copies stored snapshots, in order of ID.
+func cloneSorted(cs []*Case) []*Case {
+	slices.SortFunc(cs, func(a, b *Case) int { return strings.Compare(a.ID, b.ID) })
+	out := make([]*Case, len(cs))
+	for i, c := range cs {
+		out[i] = c.Clone()
+	}
+	return out
+}
+
+// Due implements [Store] by a scan: it takes the list of cases under the
+// read lock (in constant time), then reads each case's snapshot, selects
+// and sorts with no lock held. Each case is as committed at some moment of
+// the scan; cases created meanwhile are not seen.
+func (s *MemoryStore) Due(ctx context.Context, q DueQuery) ([]DueEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	all := s.all // appended to, never changed: this prefix stays as it is
+	s.mu.RUnlock()
+	var out []DueEntry
+	for _, m := range all {
+		c := m.c.Load()
+		if len(c.Obligations) == 0 {
+			continue
+		}
+		worker := WorkerKey(c)
+		for _, o := range c.Obligations {
+			if q.Selects(o, worker) {
+				out = append(out, q.Entry(c, o))
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b DueEntry) int { return CompareDue(&a, &b) })
+	return out, nil
+}
+
+// Scan implements [Scanner]. It takes the list of cases under the read
+// lock (in constant time), then copies the cases one by one with no lock
+// held and calls fn. Each case is as it was at some moment during the
+// scan, but the scan is not a snapshot of the whole store: cases written
+// while it runs may be seen before or after the write, and cases created
+// after the scan began are not seen.
 func (s *MemoryStore) Scan(ctx context.Context, fn func(*Case) error) error {
 	s.mu.RLock()
-	ids := slices.Collect(maps.Keys(s.cases))
+	all := s.all
 	s.mu.RUnlock()
-	for _, id := range ids {
+	for _, m := range all {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		c, err := s.Get(ctx, id) // cases are never removed: it is there
-		if err != nil {
-			return err
-		}
-		if err := fn(c); err != nil {
+		if err := fn(m.c.Load().Clone()); err != nil {
 			return err
 		}
 	}
@@ -141,7 +221,7 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 	for _, w := range b.Writes {
 		var got int64
 		if m, ok := s.cases[w.Case.ID]; ok {
-			got = m.c.Version
+			got = m.c.Load().Version
 		}
 		if got != w.Expected {
 			return &ConflictError{Case: w.Case.ID, Want: w.Expected, Got: got}
@@ -161,20 +241,22 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 		if !ok {
 			m = &memCase{}
 			s.cases[c.ID] = m
+			s.all = append(s.all, m)
 		}
 		var old []string
-		if m.c != nil {
-			old = m.c.Keys()
+		if prev := m.c.Load(); prev != nil {
+			old = prev.Keys()
 		}
 		s.refile(c.ID, old, c.Keys())
-		m.c = c
+		m.c.Store(c)
 		m.events = append(m.events, events[i]...)
 	}
 	return nil
 }
 
 // refile files the case id under the keys it now has instead of the old
-// ones, and raises the version of every key either lists by one.
+// ones, and raises the version of every versioned key either lists by
+// one.
 func (s *MemoryStore) refile(id string, old, now []string) {
 	for _, name := range old {
 		delete(s.keys[name].ids, id)
@@ -188,19 +270,26 @@ func (s *MemoryStore) refile(id string, old, now []string) {
 		k.ids[id] = true
 	}
 	for _, name := range old {
-		if !slices.Contains(now, name) {
+		if !slices.Contains(now, name) && VersionedKey(name) {
 			s.keys[name].version++
 		}
 	}
 	for _, name := range now {
-		s.keys[name].version++
+		if VersionedKey(name) {
+			s.keys[name].version++
+		}
 	}
 }
 
 // validBatch refuses batches no store should accept: a write without a
 // case, a case written twice, a write with more than one event, an event
-// of another case.
+// of another case, a guard on a key that is not versioned.
 func validBatch(b Batch) error {
+	for _, g := range b.Guards {
+		if err := GuardableKey(g.Key); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for _, w := range b.Writes {
 		switch {

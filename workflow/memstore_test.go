@@ -76,3 +76,30 @@ func TestMemoryStore_scanCancelled(t *testing.T) {
 	assert.ErrorIs(t, s.Scan(ctx, func(*workflow.Case) error { calls++; return nil }), context.Canceled)
 	assert.Zero(t, calls)
 }
+
+// A scan holds no lock while it hands out a case: a writer that commits
+// from inside it goes through, and the scan sees each case once.
+func TestMemoryStoreScanLetsWritersIn(t *testing.T) {
+	ctx := context.Background()
+	s := workflow.NewMemoryStore()
+	for _, id := range []string{"F1", "F2", "F3"} {
+		c := &workflow.Case{ID: id, Lifecycle: rules.LifecycleFamily, State: workflow.AssistantRequested, Family: &workflow.FamilyFacts{}}
+		require.NoError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: c}}}))
+	}
+	seen := map[string]int{}
+	err := s.Scan(ctx, func(c *workflow.Case) error {
+		seen[c.ID]++
+		c.Family.Difficulty = 2
+		return s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: c, Expected: c.Version}}})
+	})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"F1": 1, "F2": 1, "F3": 1}, seen)
+	due, err := s.Due(ctx, workflow.DueQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, due)
+	for _, id := range []string{"F1", "F2", "F3"} {
+		c, err := s.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), c.Version, id)
+	}
+}

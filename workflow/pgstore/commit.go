@@ -29,30 +29,31 @@ const commitAttempts = 4
 // Commit implements [workflow.Store]. It first refuses, naming the case
 // and the field but not the value, a batch holding a NUL character or
 // invalid UTF-8 in any text, or a date outside years 1000–9999 (see the
-// package documentation). It runs the batch in one READ COMMITTED
-// transaction, writing the cases in order of ID:
+// package documentation). It then sends the whole batch in one round
+// trip, as a pipeline of statements that PostgreSQL runs as one implicit
+// transaction (at the server's default isolation, READ COMMITTED unless
+// configured otherwise):
 //
-//  1. it locks the rows of the cases written, in order of ID (SELECT … FOR
-//     UPDATE), creates the rows of the guard keys and of the keys the new
-//     snapshots file the cases under when they are missing (INSERT … ON
-//     CONFLICT DO NOTHING), and locks those keys' rows and the rows of the
-//     keys the cases are filed under now, in order of key;
-//  2. it compares each case's version with its write's Expected (0: no
-//     row) and each guard's version with the key's; any difference rolls
-//     the transaction back and returns a *workflow.ConflictError;
-//  3. it inserts or updates each snapshot, appends its event, refiles the
-//     case's index entries, raises by one the version of every key the
-//     case was or is filed under (once per write, as [workflow.MemoryStore]
-//     does), and replaces the case's rows in the obligations table;
-//  4. it commits.
+//  1. the versioned keys ([workflow.VersionedKey]) the new snapshots are
+//     filed under and the guard keys are created when missing, locked in
+//     order of key and raised by one per write filed under them, and each
+//     guard compared with the version before;
+//  2. each case, in order of ID, in one statement: an existing one is
+//     updated, which locks its row, and its version compared, under the
+//     lock, with its write's Expected; a new one is inserted; its event is
+//     appended; its index entries follow its keys (the versioned keys it
+//     leaves go up by one) and its rows in the obligations table its open
+//     obligations.
 //
-// All of it is sent in three round trips. A new case whose ID another
-// transaction inserts first conflicts; a transaction PostgreSQL aborts as
-// a serialization failure or deadlock is run again, a bounded number of
-// times, then reported as a conflict. Any other error (a lost connection,
-// a cancelled context) is returned as it is: then nothing was written,
-// except when the connection was lost while COMMIT itself was under way,
-// where only reading the case again tells.
+// A difference in step 1 or 2 fails the statement that finds it, and
+// PostgreSQL rolls the whole batch back: Commit returns a
+// *workflow.ConflictError naming the first such case or key. A new case
+// whose ID another transaction inserts first conflicts; a transaction
+// PostgreSQL aborts as a serialization failure or deadlock is run again, a
+// bounded number of times, then reported as a conflict. Any other error (a
+// lost connection, a cancelled context) is returned as it is: then nothing
+// was written, except when the connection was lost while the transaction
+// was committing, where only reading the case again tells.
 func (s *Store) Commit(ctx context.Context, b workflow.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -137,9 +138,12 @@ type prepared struct {
 	writes []preparedWrite
 	ids    []string // written cases, sorted
 	guards map[string]int64
-	// lockKeys are the guard keys and the keys the new snapshots are filed
-	// under, sorted: their rows are created when missing.
+	// lockKeys are the versioned keys the new snapshots are filed under
+	// and the guard keys, sorted; newBumps[i] is how many writes file a
+	// case under lockKeys[i] (0 for a key only guarded): the first round
+	// trip creates, locks and raises them at once.
 	lockKeys []string
+	newBumps []int64
 }
 
 type preparedWrite struct {
@@ -182,10 +186,17 @@ func prepare(b workflow.Batch) (*prepared, error) {
 		}
 		p.writes = append(p.writes, pw)
 		p.ids = append(p.ids, w.Case.ID)
-		p.lockKeys = append(p.lockKeys, pw.keys...)
+		for _, k := range pw.keys {
+			if workflow.VersionedKey(k) {
+				p.lockKeys = append(p.lockKeys, k)
+			}
+		}
 	}
 	for _, g := range b.Guards {
 		if err := checkID("a guarded index key", g.Key); err != nil {
+			return nil, err
+		}
+		if err := workflow.GuardableKey(g.Key); err != nil {
 			return nil, err
 		}
 		if v, ok := p.guards[g.Key]; ok && v != g.Version {
@@ -200,8 +211,19 @@ func prepare(b workflow.Batch) (*prepared, error) {
 	// second waits for the first instead of each waiting for the other.
 	slices.SortFunc(p.writes, func(a, b preparedWrite) int { return strings.Compare(a.w.Case.ID, b.w.Case.ID) })
 	slices.Sort(p.ids)
+	counts := map[string]int64{}
+	for _, k := range p.lockKeys {
+		counts[k]++
+	}
+	for k := range p.guards {
+		counts[k]-- // listed once more as a guard, not a write
+	}
 	slices.Sort(p.lockKeys)
 	p.lockKeys = slices.Compact(p.lockKeys)
+	p.newBumps = make([]int64, len(p.lockKeys))
+	for i, k := range p.lockKeys {
+		p.newBumps[i] = counts[k]
+	}
 	return p, nil
 }
 
@@ -248,199 +270,167 @@ func prepareWrite(w workflow.Write) (preparedWrite, error) {
 		pw.obl.due = append(pw.obl.due, pgDate(o.Due))
 		pw.obl.open = append(pw.obl.open, pgDate(o.Opened))
 	}
-	if k := WorkerKey(c); k != "" {
+	if k := workflow.WorkerKey(c); k != "" {
 		pw.obl.worker = pgtype.Text{String: k, Valid: true}
 	}
 	return pw, nil
 }
 
-// lockCases locks the written cases' rows in order of ID and returns each
-// one's version and keys.
-const lockCases = `SELECT id, version, keys FROM cases WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`
-
-// createKeys creates the rows of keys not yet known, at version 0.
-const createKeys = `INSERT INTO index_keys (key, version)
-	SELECT k, 0 FROM unnest($1::text[]) AS k ORDER BY k ON CONFLICT (key) DO NOTHING`
-
-// lockKeys locks the rows of the given keys and of the keys the written
-// cases are filed under now (their rows, locked by lockCases, are current
-// in this statement), in order of key.
-const lockKeys = `SELECT key, version FROM index_keys
-	WHERE key = ANY($1::text[] || ARRAY(SELECT unnest(keys) FROM cases WHERE id = ANY($2::text[])))
-	ORDER BY key FOR UPDATE`
-
-type current struct {
-	version int64
-	keys    []string
-}
-
-func (s *Store) commitOnce(ctx context.Context, p *prepared) (err error) {
-	// Round trip 1: begin, lock the cases, create and lock the keys.
-	var lb pgx.Batch
-	lb.BeginTx(pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	cases := map[string]current{}
-	lb.Queue(lockCases, p.ids).Query(func(rows pgx.Rows) error { return scanCurrent(rows, cases) })
-	lb.Queue(createKeys, p.lockKeys)
-	keyVersions := map[string]int64{}
-	lb.Queue(lockKeys, p.lockKeys, p.ids).Query(func(rows pgx.Rows) error {
-		var k string
-		var v int64
-		_, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error { keyVersions[k] = v; return nil })
-		return err
-	})
-	br := s.pool.SendBatch(ctx, &lb)
-	tx := br.Tx()
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-		}
-	}()
-	if err := br.Close(); err != nil {
-		return fmt.Errorf("pgstore: commit: %w", err)
-	}
-	if err := check(p, cases, keyVersions); err != nil {
-		return err
-	}
-	// Round trip 2: every write. The results are read one by one, so an
-	// error is known to be of its case's statements.
-	var wb pgx.Batch
+// commitOnce sends the batch as one pipeline of statements, which
+// PostgreSQL runs as one implicit transaction (one round trip, no BEGIN
+// or COMMIT):
+//
+//  1. the versioned keys of the new snapshots and the guard keys created,
+//     locked in order of key and raised (a guard only by 0), the guards
+//     compared;
+//  2. each case in order of ID, in one statement: a new one inserted, an
+//     existing one updated (which locks its row) and its version compared
+//     under the lock; its event appended; its index entries brought in
+//     step when its keys changed, the versioned keys it leaves raised; its
+//     obligations closed deleted, the others written when they changed.
+//
+// A difference raises SQLSTATE AX409 in the statement that finds it
+// (function asysta_expect, migrations/0005_scale.sql), and the server
+// skips the rest and rolls the transaction back. Every commit locks keys
+// before cases, in order, so two commits never wait for each other in a
+// cycle, but for the keys a case leaves, raised last.
+func (s *Store) commitOnce(ctx context.Context, p *prepared) error {
+	var b pgx.Batch
 	var qs []queued
-	bumps := map[string]int64{}
-	for i := range p.writes {
-		qs = queueWrite(&wb, qs, &p.writes[i], cases, bumps)
-	}
-	if len(bumps) > 0 {
-		keys := slices.Sorted(maps.Keys(bumps))
-		ns := make([]int64, len(keys))
-		for i, k := range keys {
-			ns[i] = bumps[k]
+	if len(p.lockKeys) > 0 {
+		gk := slices.Sorted(maps.Keys(p.guards))
+		gv := make([]int64, len(gk))
+		for i, k := range gk {
+			gv[i] = p.guards[k]
 		}
-		wb.Queue(`UPDATE index_keys AS k SET version = k.version + d.n
-			FROM unnest($1::text[], $2::bigint[]) AS d(key, n) WHERE k.key = d.key`, keys, ns)
+		b.Queue(`WITH up AS (
+				INSERT INTO index_keys AS k (key, version)
+				SELECT key, n FROM unnest($1::text[], $2::bigint[]) AS d(key, n) ORDER BY key
+				ON CONFLICT (key) DO UPDATE SET version = k.version + excluded.version
+				RETURNING key, version)
+			SELECT asysta_expect(key, want, got) FROM (
+				SELECT g.key, g.v AS want, up.version - d.n AS got
+				FROM unnest($3::text[], $4::bigint[]) AS g(key, v)
+				JOIN up ON up.key = g.key JOIN unnest($1::text[], $2::bigint[]) AS d(key, n) ON d.key = g.key
+				ORDER BY g.key) AS guards`, p.lockKeys, p.newBumps, gk, gv)
 		qs = append(qs, queued{})
 	}
-	wr := tx.SendBatch(ctx, &wb)
+	for i := range p.writes {
+		qs = queueWrite(&b, qs, &p.writes[i])
+	}
+	br := s.pool.SendBatch(ctx, &b)
 	for _, q := range qs {
-		tag, err := wr.Exec()
-		if err == nil && q.newCase && tag.RowsAffected() != 1 {
-			// Another transaction inserted the case since it was locked.
-			_ = wr.Close()
-			return &workflow.ConflictError{Case: q.pw.w.Case.ID, Want: q.pw.w.Expected, Got: q.pw.w.Expected + 1}
-		}
-		if err != nil {
-			_ = wr.Close()
+		if _, err := br.Exec(); err != nil {
+			_ = br.Close()
 			return writeError(err, q)
 		}
 	}
-	if err := wr.Close(); err != nil {
-		return fmt.Errorf("pgstore: commit: %w", err)
-	}
-	// Round trip 3.
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("pgstore: commit: %w", err)
+	if err := br.Close(); err != nil {
+		return writeError(err, queued{})
 	}
 	return nil
 }
 
-func scanCurrent(rows pgx.Rows, into map[string]current) error {
-	var id string
-	var v int64
-	var keys []string
-	_, err := pgx.ForEachRow(rows, []any{&id, &v, &keys}, func() error {
-		into[id] = current{version: v, keys: slices.Clone(keys)}
-		return nil
-	})
-	return err
-}
-
-// check compares the locked versions with the batch's expectations.
-func check(p *prepared, cases map[string]current, keys map[string]int64) error {
-	for _, pw := range p.writes {
-		if got := cases[pw.w.Case.ID].version; got != pw.w.Expected {
-			return &workflow.ConflictError{Case: pw.w.Case.ID, Want: pw.w.Expected, Got: got}
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(p.guards)) {
-		if got, want := keys[k], p.guards[k]; got != want {
-			return &workflow.ConflictError{Case: k, Want: want, Got: got}
-		}
-	}
-	return nil
-}
-
-// queued is what a statement of a commit's second round trip writes.
+// queued is what a statement of a commit writes.
 type queued struct {
-	pw      *preparedWrite // nil: the key versions
-	newCase bool           // the insert of a new case, which must insert a row
+	pw     *preparedWrite // nil: the keys' versions
+	insert bool           // the insert of a new case
 }
 
-// queueWrite queues the statements of one write and returns qs with one
-// entry for each.
-func queueWrite(b *pgx.Batch, qs []queued, pw *preparedWrite, cases map[string]current, bumps map[string]int64) []queued {
-	n, added := b.Len(), 0
+// insertCase writes a new case: its row (a case another transaction
+// inserts first is a unique violation of cases_pkey, a conflict), its
+// event, its index entries and its obligations.
+const insertCase = `WITH c AS (INSERT INTO cases (id, lifecycle, state, version, keys, snapshot) VALUES ($1, $2, $3, 1, $4, $5)),
+		e AS (INSERT INTO events (case_id, seq, event) SELECT $1, 1, $6::jsonb WHERE $6::jsonb IS NOT NULL),
+		i AS (INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($4::text[]) AS k)
+	INSERT INTO obligations (case_id, obligation, due, opened, rule, lifecycle, worker_key, ref)
+	SELECT $1, o, d, op, r, $2, $11, rf FROM unnest($7::text[], $8::date[], $9::date[], $10::text[], $12::text[]) AS x(o, d, op, r, rf)`
+
+// updateCase writes an existing case. The update locks its row and the
+// version is compared with the one expected on the row as locked (the
+// latest); the old keys are read from the statement's snapshot, which is
+// the row as locked whenever the versions agree. The index entries are
+// rewritten only when the keys changed (a one-time filter), and the
+// versioned keys the case leaves (those with a row in index_keys) go up
+// by one.
+const updateCase = `WITH old AS (SELECT keys FROM cases WHERE id = $1),
+		u AS (UPDATE cases SET lifecycle = $2, state = $3, version = version + 1, keys = $5, snapshot = $6
+			WHERE id = $1 RETURNING version),
+		e AS (INSERT INTO events (case_id, seq, event) SELECT $1, $4 + 1, $7::jsonb WHERE $7::jsonb IS NOT NULL),
+		left_keys AS (DELETE FROM index_entries
+			WHERE (SELECT keys FROM old) IS DISTINCT FROM $5::text[] AND case_id = $1 AND key <> ALL($5::text[])
+			RETURNING key),
+		gained AS (INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($5::text[]) AS k
+			WHERE (SELECT keys FROM old) IS DISTINCT FROM $5::text[]
+			ON CONFLICT (key, case_id) DO NOTHING),
+		raised AS (UPDATE index_keys SET version = version + 1 WHERE key IN (SELECT key FROM left_keys)),
+		closed AS (DELETE FROM obligations WHERE case_id = $1
+			AND (obligation, ref) NOT IN (SELECT o, rf FROM unnest($8::text[], $13::text[]) AS x(o, rf))),
+		obl AS (INSERT INTO obligations AS o (case_id, obligation, due, opened, rule, lifecycle, worker_key, ref)
+			SELECT $1, o, d, op, r, $2, $12, rf FROM unnest($8::text[], $9::date[], $10::date[], $11::text[], $13::text[]) AS x(o, d, op, r, rf)
+			ON CONFLICT (case_id, obligation, ref) DO UPDATE SET due = excluded.due, opened = excluded.opened,
+				rule = excluded.rule, lifecycle = excluded.lifecycle, worker_key = excluded.worker_key
+			WHERE (o.due, o.opened, o.rule, o.lifecycle, o.worker_key) IS DISTINCT FROM
+				(excluded.due, excluded.opened, excluded.rule, excluded.lifecycle, excluded.worker_key))
+	SELECT asysta_expect($1, $4, (SELECT version - 1 FROM u))`
+
+// queueWrite queues the statement of one write.
+func queueWrite(b *pgx.Batch, qs []queued, pw *preparedWrite) []queued {
 	c, id := pw.w.Case, pw.w.Case.ID
-	old, exists := cases[id]
-	version := pw.w.Expected + 1
-	if !exists {
-		b.Queue(`INSERT INTO cases (id, lifecycle, state, version, keys, snapshot) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (id) DO NOTHING`, id, string(c.Lifecycle), string(c.State), version, pw.keys, pw.snapshot)
-		qs = append(qs, queued{pw: pw, newCase: true})
-		added++
+	var ev any // no event: the statement appends none
+	if len(pw.events) > 0 {
+		ev = pw.events[0]
+	}
+	if pw.w.Expected == 0 {
+		b.Queue(insertCase, id, string(c.Lifecycle), string(c.State), pw.keys, pw.snapshot, ev,
+			orEmpty(pw.obl.ids), pw.obl.due, pw.obl.open, orEmpty(pw.obl.rules), pw.obl.worker, orEmpty(pw.obl.refs))
 	} else {
-		b.Queue(`UPDATE cases SET lifecycle = $2, state = $3, version = $4, keys = $5, snapshot = $6 WHERE id = $1`,
-			id, string(c.Lifecycle), string(c.State), version, pw.keys, pw.snapshot)
+		b.Queue(updateCase, id, string(c.Lifecycle), string(c.State), pw.w.Expected, pw.keys, pw.snapshot, ev,
+			orEmpty(pw.obl.ids), pw.obl.due, pw.obl.open, orEmpty(pw.obl.rules), pw.obl.worker, orEmpty(pw.obl.refs))
 	}
-	for i, ev := range pw.events {
-		b.Queue(`INSERT INTO events (case_id, seq, event) VALUES ($1, $2, $3)`, id, pw.w.Expected+int64(i)+1, ev)
-	}
-	if !slices.Equal(old.keys, pw.keys) {
-		if exists && len(old.keys) > 0 {
-			b.Queue(`DELETE FROM index_entries WHERE case_id = $1`, id)
-		}
-		if len(pw.keys) > 0 {
-			b.Queue(`INSERT INTO index_entries (key, case_id) SELECT k, $2 FROM unnest($1::text[]) AS k`, pw.keys, id)
-		}
-	}
-	for _, k := range union(old.keys, pw.keys) {
-		bumps[k]++
-	}
-	if exists {
-		b.Queue(`DELETE FROM obligations WHERE case_id = $1`, id)
-	}
-	if len(pw.obl.ids) > 0 {
-		b.Queue(`INSERT INTO obligations (case_id, obligation, due, opened, rule, lifecycle, worker_key, ref)
-			SELECT $1, o, d, op, r, $6, $7, rf FROM unnest($2::text[], $3::date[], $4::date[], $5::text[], $8::text[]) AS x(o, d, op, r, rf)`,
-			id, pw.obl.ids, pw.obl.due, pw.obl.open, pw.obl.rules, string(c.Lifecycle), pw.obl.worker, pw.obl.refs)
-	}
-	for range b.Len() - n - added {
-		qs = append(qs, queued{pw: pw})
-	}
-	return qs
+	return append(qs, queued{pw: pw, insert: pw.w.Expected == 0})
 }
 
-// writeError explains an error of a statement of q: a unique violation of
-// the primary key of cases or events is a concurrent write of the case
-// (the loss of a race to create it), a conflict; anything else is returned
-// wrapped, with the case's ID.
+// orEmpty is s, or an empty array rather than NULL.
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// ErrOutcomeUnknown is returned by Commit when the connection was lost
+// after the batch was sent and before PostgreSQL answered: the commit may or
+// may not have been written. Read the case again (its version tells) before
+// firing again; never assume either outcome.
+var ErrOutcomeUnknown = errors.New("pgstore: the connection was lost while the commit was under way, so it may or may not have been written: read the case again before trying again")
+
+// writeError explains an error of a statement of q: a version found other
+// than the one expected (SQLSTATE AX409) is a conflict, and so is a unique
+// violation of the primary key of cases or events, or, in the insert of a
+// new case, of any row keyed by the case (which exists, then): the loss
+// of a race to create it. Anything else is returned wrapped, with the
+// case's ID.
 func writeError(err error, q queued) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) && !pgconn.SafeToRetry(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		// The statements were sent and no answer came back (a lost
+		// connection, a killed backend): the commit may have happened.
+		return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
+	}
+	if errors.As(err, &pe) && pe.Code == "AX409" {
+		ce := &workflow.ConflictError{Case: pe.Detail}
+		if _, serr := fmt.Sscan(pe.Hint, &ce.Want, &ce.Got); serr == nil {
+			return ce
+		}
+	}
 	if q.pw == nil {
 		return fmt.Errorf("pgstore: commit: %w", err)
 	}
 	w := q.pw.w
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" && (pe.ConstraintName == "cases_pkey" || pe.ConstraintName == "events_pkey") {
+	if errors.As(err, &pe) && pe.Code == "23505" && (pe.ConstraintName == "cases_pkey" || pe.ConstraintName == "events_pkey" ||
+		q.insert && (pe.ConstraintName == "obligations_pkey" || pe.ConstraintName == "index_entries_pkey")) {
 		return &workflow.ConflictError{Case: w.Case.ID, Want: w.Expected, Got: w.Expected + 1}
 	}
 	return fmt.Errorf("pgstore: commit %s: %w", w.Case.ID, err)
-}
-
-// union returns the keys of a and b, each once.
-func union(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, k := range b {
-		if !slices.Contains(out, k) {
-			out = append(out, k)
-		}
-	}
-	return out
 }

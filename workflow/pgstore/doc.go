@@ -21,9 +21,10 @@
 //     TRUNCATE;
 //   - index_entries and index_keys: which cases are filed under which key
 //     ([workflow.Case.Keys]: an assistant's families, a carer's children)
-//     and each key's version;
+//     and the version of each versioned key ([workflow.VersionedKey]);
 //   - obligations: every case's open obligations, kept in step with its
-//     snapshot, with a covering index on the due date for [Store.DueBefore];
+//     snapshot, with covering indexes on the due date and on who answers
+//     (worker_key, due) for [Store.Due];
 //
 // plus schema_migrations, the migrations applied. Tables are unqualified:
 // they live in the first schema of the connections' search_path.
@@ -33,20 +34,23 @@
 // A Store is safe for concurrent use, and any number of Stores, in any
 // number of processes on any number of machines, may share one database:
 // nothing is cached in memory, and every decision the engine takes is
-// checked at commit. [Store.Commit] runs one READ COMMITTED transaction
-// that locks the rows of the cases it writes (SELECT … FOR UPDATE, in
-// order of ID), then the rows of the index keys it guards and touches (in
-// order of key, creating missing ones first), so that two commits over the
-// same rows queue rather than interleave and never wait on each other in
-// a cycle. Holding those locks it compares each case's version with the
-// version its change was based on, and each guard key's version with the
-// version the decision read; on any difference it writes nothing and
-// returns a [*workflow.ConflictError] (errors.Is [workflow.ErrConflict]),
-// and the caller reloads and tries again, exactly as with
-// [workflow.MemoryStore]. Otherwise it writes the snapshots, appends the
-// events (seq = the new version), refiles the index entries, raises the
-// version of every key each case was or is filed under, replaces the
-// cases' obligation rows, and commits: all of it or none of it.
+// checked at commit. [Store.Commit] runs one READ COMMITTED transaction,
+// sent in one round trip, that locks the rows of the versioned index keys
+// it guards and files cases under (in order of key, creating missing
+// ones), then the rows of the cases it writes (in order of ID), so that
+// two commits over the same rows queue rather than interleave. Holding those
+// locks it compares each case's version with the version its change was
+// based on, and each guard key's version with the version the decision
+// read; on any difference it writes nothing and returns a
+// [*workflow.ConflictError] (errors.Is [workflow.ErrConflict]), and the
+// caller reloads and tries again, exactly as with [workflow.MemoryStore].
+// Otherwise it writes the snapshots, appends the events (seq = the new
+// version), refiles the index entries, raises the version of every
+// versioned key each case was or is filed under, and brings the cases'
+// obligation rows in step: all of it or none of it. Keys no rule reads
+// for a decision (a social worker's families, a family's children) are
+// filed but neither versioned nor locked, so commits of the many families
+// of one social worker never queue on one row.
 //
 // This is what keeps a caseload cap across instances: two instances that
 // each count an assistant's 14 families and assign a 15th and a 16th both

@@ -3,6 +3,8 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -11,76 +13,60 @@ import (
 	"github.com/asysta/asysta/workflow"
 )
 
-// Due is an open obligation as the obligations table holds it: the
-// obligation seen on a date, and who answers for it.
-type Due struct {
-	workflow.ObligationStatus
-	// WorkerKey is the index key of who answers for the obligation (see
-	// [WorkerKey]): "assistant:A1", "coordinator:K1", or "carer:R1" for a
-	// child in care, whose carer's coordinator answers; "" when no one is
-	// assigned.
-	WorkerKey string `json:"worker_key,omitempty"`
-}
-
-// DueBefore calls fn with every open obligation due before the date
-// before (strictly: pass a day later to include the day itself), as seen
-// on the date on (Overdue, DaysLeft), in order of due date, then case,
-// then obligation and its reference, until fn returns an error, which DueBefore returns.
-//
-// It is the calendar's capability: an index on the due date answers it
-// without reading any case, where [Store.Scan] reads them all. The rows
-// are those of the cases' snapshots as committed when the statement
-// started. fn runs while the rows are read and a connection is held:
-// collect what it needs and act afterwards rather than calling the store
-// from it. Obligations without a due date are never listed.
-func (s *Store) DueBefore(ctx context.Context, before, on rules.Date, fn func(Due) error) error {
+// Due implements [workflow.Store] from the obligations table, which each
+// commit keeps in step with the cases' snapshots: no case is read. The
+// covering index on the due date answers a query over every worker, the
+// index on (worker_key, due) one over some workers (a worker's calendar,
+// a unit's). The rows are those committed when the statement started.
+func (s *Store) Due(ctx context.Context, q workflow.DueQuery) ([]workflow.DueEntry, error) {
 	if err := s.ready(ctx); err != nil {
-		return err
+		return nil, err
 	}
-	// An unnamed statement, planned for this date: a cached generic plan
-	// would guess the fraction of rows before "some date" and may read the
-	// whole table where the index reads a few pages.
-	rows, err := s.pool.Query(ctx, `SELECT case_id, obligation, ref, due, opened, rule, lifecycle, worker_key
-		FROM obligations WHERE due < $1 ORDER BY due, case_id, obligation, ref`, pgx.QueryExecModeExec, pgDate(before))
+	var sql strings.Builder
+	sql.WriteString(`SELECT case_id, obligation, ref, due, opened, rule, lifecycle, worker_key FROM obligations WHERE due IS NOT NULL`)
+	var args []any
+	arg := func(cond string, v any) {
+		args = append(args, v)
+		sql.WriteString(" AND " + cond + " $" + strconv.Itoa(len(args)))
+	}
+	if !q.From.IsZero() {
+		arg("due >=", pgDate(q.From))
+	}
+	if !q.Until.IsZero() {
+		arg("due <=", pgDate(q.Until))
+	}
+	if len(q.Workers) > 0 {
+		args = append(args, q.Workers)
+		sql.WriteString(" AND worker_key = ANY($" + strconv.Itoa(len(args)) + "::text[])")
+	}
+	sql.WriteString(" ORDER BY due, case_id, obligation, ref")
+	// An unnamed statement, planned for these values: a cached generic plan
+	// would guess the fraction of rows in "some range of dates" and may
+	// read the whole table where an index reads a few pages.
+	rows, err := s.pool.Query(ctx, sql.String(), append([]any{pgx.QueryExecModeExec}, args...)...)
 	if err != nil {
-		return fmt.Errorf("pgstore: due before %s: %w", before, err)
+		return nil, fmt.Errorf("pgstore: due obligations: %w", err)
 	}
 	defer rows.Close()
 	var (
-		d            Due
-		due, opened  pgtype.Date
-		lc, workerKy pgtype.Text
+		out         []workflow.DueEntry
+		d           workflow.DueEntry
+		due, opened pgtype.Date
+		lc, worker  pgtype.Text
 	)
-	_, err = pgx.ForEachRow(rows, []any{&d.Case, &d.ID, &d.Ref, &due, &opened, &d.Rule, &lc, &workerKy}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&d.Case, &d.ID, &d.Ref, &due, &opened, &d.Rule, &lc, &worker}, func() error {
 		d.Due, d.Opened = ruleDate(due), ruleDate(opened)
 		d.Lifecycle = rules.Lifecycle(lc.String)
-		d.WorkerKey = workerKy.String
-		d.Overdue = d.Obligation.Overdue(on)
-		d.DaysLeft = on.DaysUntil(d.Due)
-		return fn(d)
+		d.WorkerKey = worker.String
+		d.Overdue = d.Obligation.Overdue(q.On)
+		d.DaysLeft = q.On.DaysUntil(d.Due)
+		out = append(out, d)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("pgstore: due before %s: %w", before, err)
+		return nil, fmt.Errorf("pgstore: due obligations: %w", err)
 	}
-	return nil
-}
-
-// WorkerKey returns the index key of who answers for c's obligations, as
-// the obligations table records it: the family's assistant
-// ([workflow.AssistantKey]), the foster family's coordinator
-// ([workflow.CoordinatorKey]), or for a child its carer
-// ([workflow.CarerKey]), through whose foster family a coordinator is
-// found; "" when no one is assigned.
-func WorkerKey(c *workflow.Case) string {
-	switch {
-	case c.Family != nil && c.Family.Assistant != "":
-		return workflow.AssistantKey(c.Family.Assistant)
-	case c.FosterFamily != nil && c.FosterFamily.Coordinator != "":
-		return workflow.CoordinatorKey(c.FosterFamily.Coordinator)
-	case c.Child != nil && c.Child.Carer != "":
-		return workflow.CarerKey(c.Child.Carer)
-	}
-	return ""
+	return out, nil
 }
 
 // pgDate is d as a date column: NULL for the zero Date.

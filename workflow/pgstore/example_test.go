@@ -77,7 +77,7 @@ func ExampleNew() {
 
 // The calendar's question, answered from the obligations table's index:
 // what is due in the next two weeks, and what is overdue, as seen today.
-func ExampleStore_DueBefore() {
+func ExampleStore_Due() {
 	ctx := context.Background()
 	store, err := pgstore.Open(ctx, os.Getenv("DATABASE_URL"))
 	if err != nil {
@@ -85,11 +85,11 @@ func ExampleStore_DueBefore() {
 	}
 	defer store.Close()
 	today := rules.DateOf(time.Now())
-	err = store.DueBefore(ctx, today.AddDays(15), today, func(d pgstore.Due) error {
-		fmt.Println(d.Due, d.Case, d.ID, d.WorkerKey, d.Overdue)
-		return nil
-	})
+	due, err := store.Due(ctx, workflow.DueQuery{Until: today.AddDays(14), On: today})
 	if err != nil {
 		log.Fatal(err)
+	}
+	for _, d := range due {
+		fmt.Println(d.Due, d.Case, d.ID, d.WorkerKey, d.Overdue)
 	}
 }

@@ -267,24 +267,33 @@ func TestTruncateRefused(t *testing.T) {
 }
 
 // TestUniqueViolationNotAConflict: a unique violation in a table other
-// than cases and events (here an index entry left behind by hand) is no
-// lost race: it is returned as the error it is, with the case it came
-// from, not as a conflict on the batch's first case.
+// than cases and events (here raised by a trigger on the obligations
+// table) is no lost race: it is returned as the error it is, with the case
+// it came from, not as a conflict on the batch's first case, and nothing
+// of the batch is written.
 func TestUniqueViolationNotAConflict(t *testing.T) {
 	s, _ := pgstoretest.New(t)
 	ctx := context.Background()
 	require.NoError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{
 		declared(familyCase("F0"), nil, nil), declared(familyCase("F1"), nil, nil)}}))
-	_, err := s.Pool().Exec(ctx, `INSERT INTO index_entries (key, case_id) VALUES ('assistant:A1', 'F1')`)
+	_, err := s.Pool().Exec(ctx, `CREATE FUNCTION refuse_f1() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.case_id = 'F1' THEN
+				RAISE unique_violation USING MESSAGE = 'refused for the test', CONSTRAINT = 'obligations_test';
+			END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER refuse_f1 BEFORE INSERT ON obligations FOR EACH ROW EXECUTE FUNCTION refuse_f1()`)
 	require.NoError(t, err)
 	f0, f1 := familyCase("F0"), familyCase("F1")
 	f1.Family.Assistant = "A1"
+	f1.Obligations = []workflow.Obligation{{ID: workflow.OblFamilyAssessment, Opened: day, Due: day.AddMonths(6), Rule: "due.family_assessment"}}
 	err = s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: f0, Expected: 1}, {Case: f1, Expected: 1}}})
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, workflow.ErrConflict)
 	var pe *pgconn.PgError
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, "index_entries_pkey", pe.ConstraintName)
+	assert.Equal(t, "obligations_test", pe.ConstraintName)
 	assert.Contains(t, err.Error(), "pgstore: commit F1: ")
 	for _, id := range []string{"F0", "F1"} {
 		c, err := s.Get(ctx, id)
@@ -344,6 +353,7 @@ func TestNewChecksSchemaVersion(t *testing.T) {
 		{"newer", `INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')`,
 			fmt.Sprintf("pgstore: the database's schema is at version 9999, newer than this release's %d: upgrade this instance", pgstore.SchemaVersion)},
 		{"older", `DROP TRIGGER events_no_truncate ON events; DROP TABLE staff_workers, staff_institutions, idempotency_records;
+			DROP INDEX obligations_worker; DROP FUNCTION asysta_expect;
 			ALTER TABLE obligations DROP COLUMN ref; ALTER TABLE obligations ADD PRIMARY KEY (case_id, obligation);
 			CREATE INDEX obligations_due ON obligations (due, case_id, obligation) INCLUDE (opened, rule, lifecycle, worker_key);
 			DELETE FROM schema_migrations WHERE version > 1`,
@@ -366,7 +376,10 @@ func TestNewChecksSchemaVersion(t *testing.T) {
 			_, _, err = s.Index(ctx, "assistant:A1")
 			assert.EqualError(t, err, tt.want)
 			assert.EqualError(t, s.Scan(ctx, func(*workflow.Case) error { return nil }), tt.want)
-			assert.EqualError(t, s.DueBefore(ctx, day, day, func(pgstore.Due) error { return nil }), tt.want)
+			_, err = s.Due(ctx, workflow.DueQuery{On: day})
+			assert.EqualError(t, err, tt.want)
+			_, err = s.IndexMany(ctx, []string{"assistant:A1"})
+			assert.EqualError(t, err, tt.want)
 			assert.EqualError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{declared(familyCase("F1"), nil, nil)}}), tt.want)
 			if tt.name == "newer" {
 				return

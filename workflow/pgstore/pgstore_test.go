@@ -122,7 +122,7 @@ func TestEventsAppendOnly(t *testing.T) {
 }
 
 // TestObligationRows: the obligations table follows each snapshot, and
-// DueBefore lists them by due date with who answers.
+// Due lists them by due date with who answers.
 func TestObligationRows(t *testing.T) {
 	s, _ := pgstoretest.New(t)
 	ctx := context.Background()
@@ -130,39 +130,30 @@ func TestObligationRows(t *testing.T) {
 	assigned(t, e, "F1", "A1") // refer opens the interview; assign_assistant the assessment
 	assigned(t, e, "F2", "A2")
 	checkObligationRows(t, s)
-	var got []pgstore.Due
 	on := rules.MustParseDate("2016-03-01")
-	err := s.DueBefore(ctx, rules.MustParseDate("2099-01-01"), on, func(d pgstore.Due) error {
-		got = append(got, d)
-		return nil
-	})
+	got, err := s.Due(ctx, workflow.DueQuery{On: on})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 {
-		t.Fatalf("DueBefore = %+v, want the two families' assessments", got)
+		t.Fatalf("Due = %+v, want the two families' assessments", got)
 	}
 	for i, d := range got {
 		f, _ := e.Case(ctx, d.Case)
 		o, ok := f.Obligation(d.ID)
 		if !ok || o != d.Obligation || d.Lifecycle != rules.LifecycleFamily || d.WorkerKey != workflow.AssistantKey(f.Family.Assistant) {
-			t.Errorf("DueBefore row %d = %+v; case has %+v", i, d, f.Obligations)
+			t.Errorf("Due row %d = %+v; case has %+v", i, d, f.Obligations)
 		}
 		if d.DaysLeft != on.DaysUntil(d.Due) || d.Overdue != d.Obligation.Overdue(on) {
-			t.Errorf("DueBefore row %d seen on %s: %+v", i, on, d)
-		}
-		if i > 0 && got[i-1].Due.After(d.Due) {
-			t.Errorf("DueBefore is not in order of due date")
+			t.Errorf("Due row %d seen on %s: %+v", i, on, d)
 		}
 	}
-	// Strictly before: nothing is due before the first due date.
-	n := 0
-	if err := s.DueBefore(ctx, got[0].Due, on, func(pgstore.Due) error { n++; return nil }); err != nil || n != 0 {
-		t.Errorf("DueBefore(first due date) = %d rows, %v; want none", n, err)
-	}
-	stop := errors.New("stop")
-	if err := s.DueBefore(ctx, rules.MustParseDate("2099-01-01"), on, func(pgstore.Due) error { return stop }); !errors.Is(err, stop) {
-		t.Errorf("DueBefore with fn failing: %v, want fn's error", err)
+	// The worker's index gives the same rows as the due date's.
+	for _, d := range got {
+		mine, err := s.Due(ctx, workflow.DueQuery{On: on, Workers: []string{d.WorkerKey}})
+		if err != nil || len(mine) != 1 || mine[0] != d {
+			t.Errorf("Due(worker %s) = %+v, %v; want [%+v]", d.WorkerKey, mine, err, d)
+		}
 	}
 	// Closing the case closes its obligations.
 	if _, err := e.Fire(ctx, "F1", workflow.Command{Trigger: "end_work", Actor: actH, On: rules.MustParseDate("2016-06-01"),
@@ -197,7 +188,7 @@ func checkObligationRows(t testing.TB, s *pgstore.Store) {
 	err = s.Scan(ctx, func(c *workflow.Case) error {
 		var want []string
 		for _, o := range c.Obligations {
-			want = append(want, o.ID+" "+o.Due.String()+" "+o.Opened.String()+" "+o.Rule+" "+string(c.Lifecycle)+" "+pgstore.WorkerKey(c))
+			want = append(want, o.ID+" "+o.Due.String()+" "+o.Opened.String()+" "+o.Rule+" "+string(c.Lifecycle)+" "+workflow.WorkerKey(c))
 		}
 		got := rows[c.ID]
 		slices.Sort(want)

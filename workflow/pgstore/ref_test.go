@@ -7,7 +7,6 @@ import (
 	"github.com/asysta/asysta/internal/pgstoretest"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
-	"github.com/asysta/asysta/workflow/pgstore"
 )
 
 // TestObligationRefs: a case holds several plan_action obligations, one
@@ -26,14 +25,14 @@ func TestObligationRefs(t *testing.T) {
 	}})
 	refs := func() []string {
 		var out []string
-		err := s.DueBefore(ctx, rules.MustParseDate("2099-01-01"), rules.MustParseDate("2016-03-01"), func(d pgstore.Due) error {
+		due, err := s.Due(ctx, workflow.DueQuery{Until: rules.MustParseDate("2099-01-01"), On: rules.MustParseDate("2016-03-01")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range due {
 			if d.ID == workflow.OblPlanAction {
 				out = append(out, d.Ref+" "+d.Due.String())
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
 		return out
 	}

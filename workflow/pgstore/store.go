@@ -156,6 +156,10 @@ func (s *Store) Index(ctx context.Context, key string) ([]*workflow.Case, int64,
 	if err := s.ready(ctx); err != nil {
 		return nil, 0, err
 	}
+	if !workflow.VersionedKey(key) {
+		filed, err := s.IndexMany(ctx, []string{key})
+		return filed[key], 0, err
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT coalesce((SELECT version FROM index_keys WHERE key = $1), 0), c.id, c.version, c.snapshot
 		FROM (SELECT 1) AS one
@@ -188,6 +192,45 @@ func (s *Store) Index(ctx context.Context, key string) ([]*workflow.Case, int64,
 		return nil, 0, fmt.Errorf("pgstore: index %s: %w", key, err)
 	}
 	return out, version, nil
+}
+
+// IndexMany implements [workflow.Store] in one statement: every key's
+// cases as committed when it started.
+func (s *Store) IndexMany(ctx context.Context, keys []string) (map[string][]*workflow.Case, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]*workflow.Case, len(keys))
+	for _, k := range keys {
+		out[k] = []*workflow.Case{}
+	}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT e.key, c.id, c.version, c.snapshot
+		FROM index_entries e JOIN cases c ON c.id = e.case_id
+		WHERE e.key = ANY($1::text[]) ORDER BY e.key, c.id`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: index of %d keys: %w", len(keys), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key, id string
+		var v int64
+		var snap []byte
+		if err := rows.Scan(&key, &id, &v, &snap); err != nil {
+			return nil, fmt.Errorf("pgstore: index of %d keys: %w", len(keys), err)
+		}
+		c, err := decodeCase(id, v, snap)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = append(out[key], c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: index of %d keys: %w", len(keys), err)
+	}
+	return out, nil
 }
 
 // scanPage is the number of cases Scan reads per statement.

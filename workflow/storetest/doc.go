@@ -17,7 +17,9 @@
 // whole batch fail with an error matching [workflow.ErrConflict] and
 // writing nothing), the index that counts workers' and carers' loads and
 // its key versions, a caseload cap kept under concurrent assignments, Scan
-// (when the store is a [workflow.Scanner]) and cancelled contexts.
+// (when the store is a [workflow.Scanner]), the versioned and lookup-only
+// keys, IndexMany, due obligations by date and by worker, and cancelled
+// contexts.
 //
 // Every subtest compares what it reads back through the JSON encoding of
 // cases and events, so a store that round-trips them through JSON (e.g. a

@@ -39,6 +39,10 @@ func Run(t *testing.T, newStore func(t *testing.T) workflow.Store) {
 		{"IndexKeyVersions", testKeyVersions},
 		{"IndexUnknownKey", testUnknownKey},
 		{"IndexOfChildrenAndCarers", testIndexChildren},
+		{"LookupKeysUnversioned", testUnversioned},
+		{"IndexMany", testIndexMany},
+		{"Due", testDue},
+		{"DueFollowsCommits", testDueFollows},
 		{"ConcurrentCommitsOneWins", testConcurrentSameCase},
 		{"ConcurrentCapNeverExceeded", testConcurrentCap},
 		{"Scan", testScan},
@@ -589,8 +593,8 @@ func testIndexChildren(t *testing.T, s workflow.Store) {
 		workflow.FamilyKey("F1"): "C1,C2", workflow.FamilyKey("F2"): "C3,C4",
 		workflow.CarerKey("R1"): "C1,C2", workflow.CoordinatorKey("K1"): "R1",
 	} {
-		if cs, v := index(t, s, key); ids(cs) != want || v == 0 {
-			t.Errorf("Index(%s) = [%s] v%d, want [%s] and a version", key, ids(cs), v, want)
+		if cs, v := index(t, s, key); ids(cs) != want || (v == 0) == workflow.VersionedKey(key) {
+			t.Errorf("Index(%s) = [%s] v%d, want [%s] and a version only if the key is versioned", key, ids(cs), v, want)
 		}
 	}
 	mustCommit(t, s, write(child("C1", "F1", workflow.PlacedInstitution, "P1"), 1, "move"))
@@ -794,5 +798,186 @@ func testCancelled(t *testing.T, s workflow.Store) {
 	}
 	if after := snapshot(t, s, look, keys); after != before {
 		t.Errorf("Commit with a cancelled context wrote:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// A social worker's families and a family's children are filed for
+// lookups only: their keys have no version, commits leave it at 0, and a
+// guard on one is refused without writing anything.
+func testUnversioned(t *testing.T, s workflow.Store) {
+	ctx := context.Background()
+	f := family("F1", workflow.AssistantPlanning, "A1")
+	f.Family.SocialWorker = "S1"
+	create(t, s, f, child("C1", "F1", workflow.InFamily, ""))
+	f.Family.LastAssessment = "positive"
+	mustCommit(t, s, write(f, 1, "assess"))
+	for key, want := range map[string]string{workflow.SocialWorkerKey("S1"): "F1", workflow.FamilyKey("F1"): "C1"} {
+		if workflow.VersionedKey(key) {
+			t.Errorf("VersionedKey(%s) = true, want false", key)
+		}
+		if cs, v := index(t, s, key); ids(cs) != want || v != 0 {
+			t.Errorf("Index(%s) = [%s] v%d, want [%s] v0", key, ids(cs), v, want)
+		}
+		before := snapshot(t, s, []string{"F1", "F2"}, []string{key})
+		err := s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{write(family("F2", workflow.AssistantPlanning, "A1"), 0, workflow.TriggerDeclare)},
+			Guards: []workflow.KeyVersion{{Key: key, Version: 0}}})
+		if err == nil || errors.Is(err, workflow.ErrConflict) {
+			t.Errorf("a guard on %s: %v, want a refusal that is not a conflict", key, err)
+		}
+		if after := snapshot(t, s, []string{"F1", "F2"}, []string{key}); after != before {
+			t.Errorf("a refused guard on %s wrote:\nbefore %s\nafter  %s", key, before, after)
+		}
+	}
+	for _, key := range []string{workflow.AssistantKey("A1"), workflow.CoordinatorKey("K1"), workflow.CarerKey("R1"), workflow.FosterFamilyKey("R1")} {
+		if !workflow.VersionedKey(key) {
+			t.Errorf("VersionedKey(%s) = false, want true", key)
+		}
+	}
+}
+
+func testIndexMany(t *testing.T, s workflow.Store) {
+	ctx := context.Background()
+	f2 := family("F2", workflow.AssistantImplementing, "A1")
+	f2.Family.SocialWorker = "S1"
+	create(t, s, family("F3", workflow.AssistantPlanning, "A2"), f2, family("F1", workflow.AssistantPlanning, "A1"),
+		child("C1", "F1", workflow.PlacedProfessional, "R1"))
+	keys := []string{workflow.AssistantKey("A1"), workflow.AssistantKey("A2"), workflow.AssistantKey("A404"),
+		workflow.SocialWorkerKey("S1"), workflow.CarerKey("R1")}
+	got, err := s.IndexMany(ctx, keys)
+	if err != nil {
+		t.Fatalf("IndexMany: %v", err)
+	}
+	if len(got) != len(keys) {
+		t.Errorf("IndexMany gave %d keys, want %d", len(got), len(keys))
+	}
+	for _, k := range keys {
+		cs, ok := got[k]
+		want, _ := index(t, s, k)
+		if !ok || cs == nil || encode(t, cs) != encode(t, want) {
+			t.Errorf("IndexMany[%s] = [%s] (present %v), want [%s] as Index gives", k, ids(cs), ok, ids(want))
+		}
+	}
+	if got[keys[0]][0].ID != "F1" || got[keys[0]][1].ID != "F2" {
+		t.Errorf("IndexMany[%s] not in order of ID: [%s %s]", keys[0], got[keys[0]][0].ID, got[keys[0]][1].ID)
+	}
+	got[keys[0]][0].Family.Assistant = "X"
+	if get(t, s, "F1").Family.Assistant != "A1" {
+		t.Errorf("a case IndexMany returned shares memory with the store")
+	}
+	if none, err := s.IndexMany(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("IndexMany(no keys) = %d keys, %v; want none", len(none), err)
+	}
+}
+
+// dueFixture commits cases with obligations of every kind of worker.
+func dueFixture(t *testing.T, s workflow.Store) {
+	obl := func(id string, due rules.Date) workflow.Obligation {
+		return workflow.Obligation{ID: id, Opened: day, Due: due, Rule: "due." + id}
+	}
+	f1 := family("F1", workflow.AssistantPlanning, "A1")
+	f1.Obligations = []workflow.Obligation{obl("plan", day.AddDays(10)), obl("family_assessment", day.AddDays(30))}
+	f2 := family("F2", workflow.AssistantPlanning, "A2")
+	f2.Obligations = []workflow.Obligation{obl("plan", day.AddDays(10)), {ID: "no_date", Opened: day, Rule: "due.none"}}
+	f3 := family("F3", workflow.Monitoring, "A1") // not filed under A1, still A1's to answer for
+	f3.Obligations = []workflow.Obligation{obl("monitoring_end", day.AddDays(-5))}
+	f4 := family("F4", workflow.AssistantRequested, "")
+	f4.Obligations = []workflow.Obligation{obl("interview", day.AddDays(2))}
+	c1 := child("C1", "F1", workflow.PlacedProfessional, "R1")
+	c1.Obligations = []workflow.Obligation{obl("situation_review", day.AddDays(30))}
+	r1 := fosterFamily("R1", workflow.Active, "K1")
+	r1.Obligations = []workflow.Obligation{obl("foster_assessment", day.AddDays(60))}
+	create(t, s, f1, f2, f3, f4, c1, r1)
+}
+
+func dueList(t *testing.T, s workflow.Store, q workflow.DueQuery) string {
+	t.Helper()
+	got, err := s.Due(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Due(%+v): %v", q, err)
+	}
+	out := make([]string, len(got))
+	for i, d := range got {
+		out[i] = fmt.Sprintf("%s %s %s %s %s %s %d %v", d.Due, d.Case, d.ID, d.Lifecycle, d.Rule, d.WorkerKey, d.DaysLeft, d.Overdue)
+		if c := get(t, s, d.Case); workflow.WorkerKey(c) != d.WorkerKey {
+			t.Errorf("Due: %s's worker key %q, want %q", d.Case, d.WorkerKey, workflow.WorkerKey(c))
+		}
+		if o, ok := get(t, s, d.Case).Obligation(d.ID); !ok || o != d.Obligation {
+			t.Errorf("Due: %s %s = %+v, the case holds %+v", d.Case, d.ID, d.Obligation, o)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func testDue(t *testing.T, s workflow.Store) {
+	dueFixture(t, s)
+	on := day
+	d := func(n int) string { return day.AddDays(n).String() }
+	all := strings.Join([]string{
+		d(-5) + " F3 monitoring_end family due.monitoring_end assistant:A1 -5 true",
+		d(2) + " F4 interview family due.interview  2 false",
+		d(10) + " F1 plan family due.plan assistant:A1 10 false",
+		d(10) + " F2 plan family due.plan assistant:A2 10 false",
+		d(30) + " C1 situation_review child due.situation_review carer:R1 30 false",
+		d(30) + " F1 family_assessment family due.family_assessment assistant:A1 30 false",
+		d(60) + " R1 foster_assessment foster_family due.foster_assessment coordinator:K1 60 false",
+	}, "\n")
+	if got := dueList(t, s, workflow.DueQuery{On: on}); got != all {
+		t.Errorf("Due(every obligation):\n%s\nwant\n%s", got, all)
+	}
+	tests := []struct {
+		name string
+		q    workflow.DueQuery
+		want []int // lines of all
+	}{
+		{"until, the day included", workflow.DueQuery{On: on, Until: day.AddDays(10)}, []int{0, 1, 2, 3}},
+		{"from, the day included", workflow.DueQuery{On: on, From: day.AddDays(30)}, []int{4, 5, 6}},
+		{"a range", workflow.DueQuery{On: on, From: day.AddDays(2), Until: day.AddDays(30)}, []int{1, 2, 3, 4, 5}},
+		{"one worker", workflow.DueQuery{On: on, Workers: []string{workflow.AssistantKey("A1")}}, []int{0, 2, 5}},
+		{"a worker and dates", workflow.DueQuery{On: on, Until: day, Workers: []string{workflow.AssistantKey("A1")}}, []int{0}},
+		{"a unit", workflow.DueQuery{On: on, Workers: []string{workflow.CoordinatorKey("K1"), workflow.CarerKey("R1"), workflow.AssistantKey("A2")}}, []int{3, 4, 6}},
+		{"a worker with nothing", workflow.DueQuery{On: on, Workers: []string{workflow.AssistantKey("A404")}}, nil},
+		{"nothing in range", workflow.DueQuery{On: on, From: day.AddDays(61)}, nil},
+	}
+	lines := strings.Split(all, "\n")
+	for _, tt := range tests {
+		var want []string
+		for _, i := range tt.want {
+			want = append(want, lines[i])
+		}
+		if got := dueList(t, s, tt.q); got != strings.Join(want, "\n") {
+			t.Errorf("Due(%s):\n%s\nwant\n%s", tt.name, got, strings.Join(want, "\n"))
+		}
+	}
+	later := dueList(t, s, workflow.DueQuery{On: day.AddDays(11), Until: day.AddDays(10), Workers: []string{workflow.AssistantKey("A1")}})
+	if want := d(-5) + " F3 monitoring_end family due.monitoring_end assistant:A1 -16 true\n" +
+		d(10) + " F1 plan family due.plan assistant:A1 -1 true"; later != want {
+		t.Errorf("Due seen later:\n%s\nwant\n%s", later, want)
+	}
+}
+
+// Due lists what the cases hold after each commit: obligations closed,
+// opened, moved to another worker.
+func testDueFollows(t *testing.T, s workflow.Store) {
+	dueFixture(t, s)
+	f1 := get(t, s, "F1")
+	f1.Obligations = f1.Obligations[1:] // the plan done
+	f1.Family.Assistant = "A2"
+	mustCommit(t, s, write(f1, f1.Version, "reassign_assistant"))
+	c1 := get(t, s, "C1")
+	c1.Child.Carer = "R2"
+	mustCommit(t, s, write(c1, c1.Version, "move"))
+	f4 := get(t, s, "F4")
+	f4.Obligations = nil
+	mustCommit(t, s, write(f4, f4.Version, "interview"))
+	got := dueList(t, s, workflow.DueQuery{On: day})
+	want := strings.Join([]string{
+		day.AddDays(-5).String() + " F3 monitoring_end family due.monitoring_end assistant:A1 -5 true",
+		day.AddDays(10).String() + " F2 plan family due.plan assistant:A2 10 false",
+		day.AddDays(30).String() + " C1 situation_review child due.situation_review carer:R2 30 false",
+		day.AddDays(30).String() + " F1 family_assessment family due.family_assessment assistant:A2 30 false",
+		day.AddDays(60).String() + " R1 foster_assessment foster_family due.foster_assessment coordinator:K1 60 false",
+	}, "\n")
+	if got != want {
+		t.Errorf("Due after commits:\n%s\nwant\n%s", got, want)
 	}
 }
