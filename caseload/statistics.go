@@ -156,7 +156,7 @@ var figureDefs = func() []figureDef {
 	for _, s := range leftTo {
 		add("child.left."+string(s), KindCount, "  – "+leftPL[s], "  – "+leftEN[s])
 	}
-	add("child.stay_extended", KindCount, "przedłużone pobyty interwencyjne w okresie", "emergency stays extended in the period")
+	add("child.stay_extended", KindCount, "pobyty w pogotowiu rodzinnym lub placówce interwencyjnej przedłużone w okresie", "emergency stays extended in the period")
 	add("foster_family.total", KindCount, "rodziny zastępcze i rodzinne domy dziecka w ostatnim dniu okresu", "foster families and family children's homes on the last day")
 	for _, f := range fosterForms {
 		add("foster_family.total."+f, KindCount, "  – "+formPL[f], "  – "+formEN[f])
@@ -541,8 +541,9 @@ func round2(x float64) float64 {
 }
 
 // FormatStatistics renders the figures for people, in lang: one line a
-// figure with its ID and value; with explain, the IDs behind the figure
-// (or the figures whose ID starts with it) follow it.
+// figure with its value, ID and label; with explain (a figure's ID, or a
+// prefix such as "child.left"), only the figures under it, each followed
+// by the IDs behind it.
 func FormatStatistics(st *Statistics, lang rules.Lang, explain string) string {
 	var b strings.Builder
 	unit := st.Unit
@@ -550,19 +551,23 @@ func FormatStatistics(st *Statistics, lang rules.Lang, explain string) string {
 		unit = rules.Text{PL: "wszystkie jednostki", EN: "every unit"}.In(lang)
 	}
 	fmt.Fprintf(&b, "%s: %s, %s – %s\n\n", rules.Text{PL: "Statystyka", EN: "Statistics"}.In(lang), unit, st.From, st.To)
+	width := 0
+	for _, f := range st.Figures {
+		width = max(width, len(f.ID))
+	}
 	for _, f := range st.Figures {
 		if explain != "" && f.ID != explain && !strings.HasPrefix(f.ID, explain+".") {
 			continue
 		}
-		fmt.Fprintf(&b, "%-44s %-60s %s\n", f.ID, f.Label.In(lang), FormatValue(f, lang))
+		fmt.Fprintf(&b, "%8s  %-*s  %s\n", FormatValue(f, lang), width, f.ID, f.Label.In(lang))
 		if explain == "" {
 			continue
 		}
 		if len(f.Cases) > 0 {
-			fmt.Fprintf(&b, "    %s: %s\n", rules.Text{PL: "sprawy", EN: "cases"}.In(lang), strings.Join(f.Cases, " "))
+			fmt.Fprintf(&b, "%10s%s: %s\n", "", rules.Text{PL: "sprawy", EN: "cases"}.In(lang), strings.Join(f.Cases, " "))
 		}
 		if len(f.Workers) > 0 {
-			fmt.Fprintf(&b, "    %s: %s\n", rules.Text{PL: "pracownicy", EN: "workers"}.In(lang), strings.Join(f.Workers, " "))
+			fmt.Fprintf(&b, "%10s%s: %s\n", "", rules.Text{PL: "pracownicy", EN: "workers"}.In(lang), strings.Join(f.Workers, " "))
 		}
 	}
 	return b.String()
