@@ -617,7 +617,11 @@ func FormatImpact(imp *Impact, lang rules.Lang) string {
 		if v == nil {
 			return "—"
 		}
-		return fmt.Sprintf("%v (%s)", v.Value, v.Source)
+		src := v.Source.String()
+		if src == "statute" {
+			src = tr("ustawa", "statute")
+		}
+		return fmt.Sprintf("%v (%s)", v.Value, src)
 	}
 	for _, p := range imp.Params {
 		basis := ""
