@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/asysta/asysta/caseload"
 	"github.com/asysta/asysta/caseload/internal/national"
@@ -228,17 +229,22 @@ func BenchmarkNationalStatistics(b *testing.B) {
 	e, err := workflow.New(workflow.WithDirectory(reg))
 	require.NoError(b, err)
 	ctx := context.Background()
+	start := time.Now()
 	require.NoError(b, ds.ImportHistories(ctx, e))
+	imported := time.Since(start)
 	cl := caseload.New(e, reg)
 	from, to := caseload.HalfYear(ds.AsOf)
 	b.ReportAllocs()
 	b.ResetTimer()
 	var st *caseload.Statistics
+	cpu := benchCPUTime()
 	for b.Loop() {
 		if st, err = cl.Statistics(ctx, caseload.StatsQuery{From: from, To: to}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
+	b.ReportMetric(imported.Seconds(), "import-s")
 	f, _ := st.Figure("family.supported")
 	b.ReportMetric(f.Value, "families")
 	f, _ = st.Figure("child.in_care")
