@@ -21,6 +21,10 @@
 //	        leaves, by worker and due date, with a lead time
 //	staffing  a centre's staffing norms (art. 110 UPS) and its assistants'
 //	        and coordinators' loads in the state a scenario leaves
+//	stats   the half-yearly figures of an OPS or PCPR for a period, computed
+//	        from the cases' histories, each with the case IDs behind it
+//	impact  what proposed configuration files would do from a date: the
+//	        changes, workers over a cap, due dates, a backtest; writes nothing
 //	schema  print the JSON Schema of configuration files, for editors
 //	        (the bytes of docs/config.schema.json)
 //	version print the version, the source revision the binary was built

@@ -14,6 +14,7 @@ import (
 // of its last step.
 type world struct {
 	cl   *caseload.Caseload
+	rs   *rules.RuleSet // the scenario's rule set
 	last rules.Date
 }
 
@@ -42,7 +43,7 @@ func (inv *invocation) playWorld(verb, path string) (*world, int, bool) {
 		fmt.Fprintln(inv.stderr, f.Localize(inv.lang))
 		status = exitProblem
 	}
-	w := &world{cl: caseload.New(e, reg)}
+	w := &world{cl: caseload.New(e, reg), rs: rs}
 	for _, st := range s.Steps {
 		if st.At.After(w.last) {
 			w.last = st.At
