@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // The impact fixture of caseload's tests: a caseload, the file in force
 // and a proposed file taking effect on 2025-06-01.
 const (
