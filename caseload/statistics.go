@@ -212,15 +212,11 @@ func (h *history) during(from, to rules.Date) []int {
 
 // replayHistory rebuilds the case after each of its events.
 func replayHistory(e *workflow.Engine, cur *workflow.Case, evs []workflow.Event) (*history, error) {
-	h := &history{events: evs, snaps: make([]*workflow.Case, len(evs))}
-	for k := range evs {
-		c, err := e.ReplayEvents(cur, evs[:k+1])
-		if err != nil {
-			return nil, err
-		}
-		h.snaps[k] = c
+	snaps, err := e.ReplaySteps(cur, evs)
+	if err != nil {
+		return nil, err
 	}
-	return h, nil
+	return &history{events: evs, snaps: snaps}, nil
 }
 
 // tally collects the IDs behind each figure.

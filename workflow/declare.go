@@ -135,6 +135,24 @@ func (e *Engine) Replay(ctx context.Context, id string) (_ *Case, err error) {
 // arguments, and the destination the lifecycle gives. The first event
 // that fails is a *ReplayError.
 func (e *Engine) ReplayEvents(cur *Case, events []Event) (*Case, error) {
+	return e.replay(cur, events, nil)
+}
+
+// ReplaySteps is [Engine.ReplayEvents] that also keeps the case as it was
+// after each event: steps[k] is the case after events[k] (steps[0] the
+// declared case), each a copy of the caller's own. Figures over a period
+// read a history this way in one pass.
+func (e *Engine) ReplaySteps(cur *Case, events []Event) (steps []*Case, err error) {
+	_, err = e.replay(cur, events, func(c *Case) { steps = append(steps, c.Clone()) })
+	if err != nil {
+		return nil, err
+	}
+	return steps, nil
+}
+
+// replay applies events to the declared base of cur, calling each (when
+// not nil) with the case after every event.
+func (e *Engine) replay(cur *Case, events []Event, each func(*Case)) (*Case, error) {
 	if cur == nil || e.defs[cur.Lifecycle] == nil {
 		return nil, errors.New("workflow: replay needs the current case (its ID, lifecycle and declared facts)")
 	}
@@ -144,10 +162,16 @@ func (e *Engine) ReplayEvents(cur *Case, events []Event) (*Case, error) {
 	}
 	c := declaredBase(cur, events[0].To)
 	c.Version = 1
+	if each != nil {
+		each(c)
+	}
 	def := e.defs[c.Lifecycle]
 	for _, ev := range events[1:] {
 		if err := e.replayOne(def, c, ev); err != nil {
 			return nil, err
+		}
+		if each != nil {
+			each(c)
 		}
 	}
 	return c, nil

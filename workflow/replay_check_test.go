@@ -94,3 +94,23 @@ func testReplayEventsRefuses(t *testing.T, st storeKind) {
 		})
 	}
 }
+
+// TestReplaySteps: the case after each event, as ReplayEvents gives it
+// for the history up to that event.
+func TestReplaySteps(t *testing.T) {
+	w := newWorld(t, storeKind{})
+	declareStory(w)
+	w.play(story)
+	for _, id := range []string{"F1", "C1"} {
+		evs := w.history(id)
+		steps, err := w.e.ReplaySteps(w.caseOf(id), evs)
+		require.NoError(t, err)
+		require.Len(t, steps, len(evs))
+		for k := range evs {
+			want, err := w.e.ReplayEvents(w.caseOf(id), evs[:k+1])
+			require.NoError(t, err)
+			assert.Equal(t, want, steps[k], "%s after event %d", id, k+1)
+		}
+		assert.Equal(t, w.caseOf(id), steps[len(steps)-1])
+	}
+}
