@@ -50,10 +50,11 @@ const commitAttempts = 4
 // *workflow.ConflictError naming the first such case or key. A new case
 // whose ID another transaction inserts first conflicts; a transaction
 // PostgreSQL aborts as a serialization failure or deadlock is run again, a
-// bounded number of times, then reported as a conflict. Any other error (a
-// lost connection, a cancelled context) is returned as it is: then nothing
-// was written, except when the connection was lost while the transaction
-// was committing, where only reading the case again tells.
+// bounded number of times, then reported as a conflict. A connection lost,
+// or a context that ends, once the batch is sent wraps [ErrOutcomeUnknown]:
+// the batch may have been written, or may yet be (a commit waiting for a
+// lock runs when the lock is freed), and only reading the case again
+// tells. Any other error is returned as it is, and nothing was written.
 func (s *Store) Commit(ctx context.Context, b workflow.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -318,7 +319,12 @@ func (s *Store) commitOnce(ctx context.Context, p *prepared) error {
 	for i := range p.writes {
 		qs = queueWrite(&b, qs, &p.writes[i])
 	}
-	br := s.pool.SendBatch(ctx, &b)
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("pgstore: commit: %w", err) // nothing sent
+	}
+	defer conn.Release()
+	br := conn.SendBatch(ctx, &b)
 	for _, q := range qs {
 		if _, err := br.Exec(); err != nil {
 			_ = br.Close()
@@ -399,11 +405,13 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-// ErrOutcomeUnknown is returned by Commit when the connection was lost
-// after the batch was sent and before PostgreSQL answered: the commit may or
-// may not have been written. Read the case again (its version tells) before
-// firing again; never assume either outcome.
-var ErrOutcomeUnknown = errors.New("pgstore: the connection was lost while the commit was under way, so it may or may not have been written: read the case again before trying again")
+// ErrOutcomeUnknown is returned by Commit when the connection was lost, or
+// the context ended, after the batch was sent and before PostgreSQL
+// answered: the commit may or may not have been written (a commit waiting
+// for a lock is still written when the lock is freed). Read the case again
+// (its version tells) before firing again; never assume either outcome.
+// The error still wraps the context's error when that ended it.
+var ErrOutcomeUnknown = errors.New("pgstore: the connection was lost or the context ended while the commit was under way, so it may or may not have been written: read the case again before trying again")
 
 // writeError explains an error of a statement of q: a version found other
 // than the one expected (SQLSTATE AX409) is a conflict, and so is a unique
@@ -413,9 +421,11 @@ var ErrOutcomeUnknown = errors.New("pgstore: the connection was lost while the c
 // case's ID.
 func writeError(err error, q queued) error {
 	var pe *pgconn.PgError
-	if !errors.As(err, &pe) && !pgconn.SafeToRetry(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+	if !errors.As(err, &pe) && !pgconn.SafeToRetry(err) {
 		// The statements were sent and no answer came back (a lost
-		// connection, a killed backend): the commit may have happened.
+		// connection, a killed backend, a context that ended while the
+		// server ran them or waited for a lock): the commit may have
+		// happened, or may yet happen.
 		return fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
 	}
 	if errors.As(err, &pe) && pe.Code == "AX409" {

@@ -39,7 +39,9 @@ func (s *Store) Due(ctx context.Context, q workflow.DueQuery) ([]workflow.DueEnt
 		args = append(args, q.Workers)
 		sql.WriteString(" AND worker_key = ANY($" + strconv.Itoa(len(args)) + "::text[])")
 	}
-	sql.WriteString(" ORDER BY due, case_id, obligation, ref")
+	// Byte order ("C"), as workflow.CompareDue, whatever the database's
+	// collation.
+	sql.WriteString(` ORDER BY due, case_id COLLATE "C", obligation COLLATE "C", ref COLLATE "C"`)
 	// An unnamed statement, planned for these values: a cached generic plan
 	// would guess the fraction of rows in "some range of dates" and may
 	// read the whole table where an index reads a few pages.

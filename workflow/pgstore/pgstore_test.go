@@ -169,7 +169,7 @@ func checkObligationRows(t testing.TB, s *pgstore.Store) {
 	t.Helper()
 	ctx := context.Background()
 	rows := map[string][]string{}
-	r, err := s.Pool().Query(ctx, `SELECT case_id, obligation, coalesce(to_char(due, 'YYYY-MM-DD'), ''),
+	r, err := s.Pool().Query(ctx, `SELECT case_id, obligation || '/' || ref, coalesce(to_char(due, 'YYYY-MM-DD'), ''),
 		coalesce(to_char(opened, 'YYYY-MM-DD'), ''), rule, lifecycle, coalesce(worker_key, '') FROM obligations`)
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +188,7 @@ func checkObligationRows(t testing.TB, s *pgstore.Store) {
 	err = s.Scan(ctx, func(c *workflow.Case) error {
 		var want []string
 		for _, o := range c.Obligations {
-			want = append(want, o.ID+" "+o.Due.String()+" "+o.Opened.String()+" "+o.Rule+" "+string(c.Lifecycle)+" "+workflow.WorkerKey(c))
+			want = append(want, o.ID+"/"+o.Ref+" "+o.Due.String()+" "+o.Opened.String()+" "+o.Rule+" "+string(c.Lifecycle)+" "+workflow.WorkerKey(c))
 		}
 		got := rows[c.ID]
 		slices.Sort(want)

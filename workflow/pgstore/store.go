@@ -165,7 +165,7 @@ func (s *Store) Index(ctx context.Context, key string) ([]*workflow.Case, int64,
 		FROM (SELECT 1) AS one
 		LEFT JOIN index_entries e ON e.key = $1
 		LEFT JOIN cases c ON c.id = e.case_id
-		ORDER BY c.id`, key)
+		ORDER BY c.id COLLATE "C"`, key)
 	if err != nil {
 		return nil, 0, fmt.Errorf("pgstore: index %s: %w", key, err)
 	}
@@ -209,7 +209,7 @@ func (s *Store) IndexMany(ctx context.Context, keys []string) (map[string][]*wor
 	}
 	rows, err := s.pool.Query(ctx, `SELECT e.key, c.id, c.version, c.snapshot
 		FROM index_entries e JOIN cases c ON c.id = e.case_id
-		WHERE e.key = ANY($1::text[]) ORDER BY e.key, c.id`, keys)
+		WHERE e.key = ANY($1::text[]) ORDER BY e.key, c.id COLLATE "C"`, keys)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: index of %d keys: %w", len(keys), err)
 	}
