@@ -266,3 +266,29 @@ func TestDocumentForbidsUndocumented(t *testing.T) {
 	ev["actor"] = map[string]any{"id": "SW1", "role": "social_worker", "name": secret}
 	assert.Error(t, doc.Components.Schemas["Event"].Value.VisitJSON(ev, opts), "an unknown field in the actor")
 }
+
+// TestReloadUnderLoad: reloads racing requests (run with -race) leave
+// every request answered under one revision or the other.
+func TestReloadUnderLoad(t *testing.T) {
+	e := start(t, options{configs: map[string]string{"gmina.yaml": capOne}})
+	staffUp(t, e, "ops")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 20 {
+			assert.NoError(t, e.srv.Reload())
+		}
+	}()
+	for i := 0; ; i++ {
+		select {
+		case <-done:
+			assert.Positive(t, i)
+			return
+		default:
+		}
+		id := "F" + strings.Repeat("x", i%5) + string(rune('a'+i%26))
+		e.do("ops", "PUT", "/v1/families/"+id, map[string]any{"difficulty": 1})
+		must(t, http.StatusOK, e.do("ops", "POST", "/v1/cases/"+id+"/check", fire("refer", "SW1", "social_worker", "2025-03-03", nil)))
+		must(t, http.StatusOK, e.do("ops", "GET", "/v1/params?on=2025-06-01", nil))
+	}
+}
