@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,11 +110,17 @@ func (s *Server) routes() http.Handler {
 	api("GET /v1/calendar", s.calendar)
 	api("GET /v1/params", s.params)
 
-	open("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeReply(w, problemReply(langOf(r), codeNotFound, rules.Text{
-			PL: "nie ma takiego zasobu ani metody; zobacz /openapi.json", EN: "no such resource or method; see /openapi.json"}, nil))
-	}))
+	// Any other path or method: 404, and under /v1/ only for a client,
+	// so that everything under /v1/ answers 401 without a token.
+	api("/v1/", func(_ *http.Request, info *reqInfo) reply { return noRoute(info.lang) })
+	open("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeReply(w, noRoute(langOf(r))) }))
 	return mux
+}
+
+// noRoute is the answer to a path or method the API does not have.
+func noRoute(lang rules.Lang) reply {
+	return problemReply(lang, codeNotFound, rules.Text{
+		PL: "nie ma takiego zasobu ani metody; zobacz /openapi.json", EN: "no such resource or method; see /openapi.json"}, nil)
 }
 
 // observe logs and counts every request under its route pattern.
@@ -122,19 +129,52 @@ func (s *Server) observe(pattern string, h http.Handler) http.Handler {
 		start := time.Now()
 		info := &reqInfo{lang: langOf(r)}
 		sw := &statusWriter{ResponseWriter: w}
-		h.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+		s.serveRecovered(pattern, h, sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)), info)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		took := time.Since(start)
 		s.metrics.observe(pattern, sw.status, took)
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", pattern),
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", methodOf(r)), slog.String("route", pattern),
 			slog.Int("status", sw.status), slog.Float64("duration_ms", float64(took.Microseconds())/1000),
 			slog.String("client", info.client.name), slog.String("case", info.caseID))
 	})
 }
 
 type infoKey struct{}
+
+// methodOf is the request's method as the log says it: one of RFC 9110's
+// (and PATCH), else OTHER, since a client may send any token there.
+func methodOf(r *http.Request) string {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return r.Method
+	}
+	return "OTHER"
+}
+
+// serveRecovered runs h, turning a panic into a 500 problem and one log
+// line with the route, client and case only: net/http's own recovery would
+// log the panic's value and stack (Go types, file paths, perhaps a value
+// of the request) and cut the connection without an answer.
+func (s *Server) serveRecovered(pattern string, h http.Handler, w *statusWriter, r *http.Request, info *reqInfo) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler { // net/http's way to abort a response, silently
+			panic(v)
+		}
+		s.log.Error("internal error: the handler panicked", slog.String("route", pattern), slog.String("client", info.client.name),
+			slog.String("case", info.caseID))
+		if w.status == 0 {
+			writeReply(w, problemReply(info.lang, codeInternal, internalDetail, nil))
+		}
+	}()
+	h.ServeHTTP(w, r)
+}
 
 // authed checks the bearer token and runs h for the client's unit.
 func (s *Server) authed(h handlerFunc) http.Handler {
@@ -191,20 +231,37 @@ func jsonReply(status int, v any) reply {
 	return reply{status: status, body: append(b, '\n')}
 }
 
-// langOf picks Polish or English from Accept-Language: the first of pl and
-// en it names; English when it names neither.
+// langOf picks Polish or English from Accept-Language (RFC 9110, 12.5.4):
+// of pl and en (with any subtag, as pl-PL) the one of the higher quality,
+// the first named on a tie; q=0 refuses a language. English when it names
+// neither.
 func langOf(r *http.Request) rules.Lang {
+	best, bestQ := rules.English, 0.0
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		tag = strings.ToLower(tag)
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		var lang rules.Lang
 		switch {
 		case tag == "pl" || strings.HasPrefix(tag, "pl-"):
-			return rules.Polish
+			lang = rules.Polish
 		case tag == "en" || strings.HasPrefix(tag, "en-"):
-			return rules.English
+			lang = rules.English
+		default:
+			continue
+		}
+		q := 1.0
+		if name, v, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.EqualFold(strings.TrimSpace(name), "q") {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || f < 0 || f > 1 {
+				continue
+			}
+			q = f
+		}
+		if q > bestQ {
+			best, bestQ = lang, q
 		}
 	}
-	return rules.English
+	return best
 }
 
 // Problem codes (docs/service.md, "Errors").
@@ -289,6 +346,12 @@ func classify(err error) string {
 	return ""
 }
 
+// internalDetail is the detail of every internal error: the log has the
+// rest.
+var internalDetail = rules.Text{
+	PL: "błąd wewnętrzny usługi albo bazy danych; spróbuj ponownie, a gdy się powtarza, zgłoś to administratorowi (szczegóły w dzienniku usługi)",
+	EN: "an internal error of the service or its database; try again, and if it persists tell the administrator (details in the service's log)"}
+
 // problemOf turns an error into a problem: the engine's refusals with
 // their own message in the caller's language (they carry IDs and codes,
 // never a value given), anything else as an internal error, logged
@@ -302,9 +365,7 @@ func (s *Server) problemOf(r *http.Request, info *reqInfo, err error) problem {
 			s.log.Error("internal error", slog.String("route", r.Pattern), slog.String("client", info.client.name),
 				slog.String("case", info.caseID), slog.String("error", safeError(err)))
 		}
-		return newProblem(info.lang, codeInternal, rules.Text{
-			PL: "błąd wewnętrzny usługi albo bazy danych; spróbuj ponownie, a gdy się powtarza, zgłoś to administratorowi (szczegóły w dzienniku usługi)",
-			EN: "an internal error of the service or its database; try again, and if it persists tell the administrator (details in the service's log)"}, nil)
+		return newProblem(info.lang, codeInternal, internalDetail, nil)
 	}
 	var rs []ruleRef
 	var denied *workflow.DeniedError
@@ -365,7 +426,9 @@ func decode(r *http.Request, info *reqInfo, v any) (body []byte, rp *reply) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	err = dec.Decode(v)
-	if err == nil && dec.More() {
+	// Anything but white space after the value is refused; dec.More
+	// would let a closing ] or } through.
+	if err == nil && len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		err = errors.New("trailing data")
 	}
 	if err != nil {

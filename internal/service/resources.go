@@ -1,11 +1,13 @@
 package service
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/asysta/asysta/caseload"
 	"github.com/asysta/asysta/rules"
@@ -184,6 +186,14 @@ func command(r *http.Request, info *reqInfo) (workflow.Command, []byte, *reply) 
 	case in.Actor.ID == "" || in.Actor.Role == "":
 		rp := badRequest(info, "brak pola actor: {id, role}", "the field actor is missing: {id, role}")
 		return workflow.Command{}, nil, &rp
+	case !workflow.ValidID(in.Actor.ID):
+		rp := badRequest(info, "pole actor.id: identyfikator pracownika, jeden wiersz tekstu, najwyżej 64 bajty",
+			"the field actor.id: a worker's ID, one line of text, at most 64 bytes")
+		return workflow.Command{}, nil, &rp
+	case !in.Actor.Role.Valid(): // refused here, so that no message repeats it
+		rp := badRequest(info, "pole actor.role: nieznana rola; dozwolone: "+roleList(),
+			"the field actor.role: unknown role; want one of: "+roleList())
+		return workflow.Command{}, nil, &rp
 	case in.On.IsZero():
 		rp := badRequest(info, "brak pola on (data czynności, RRRR-MM-DD)", "the field on is missing (the date of the act, YYYY-MM-DD)")
 		return workflow.Command{}, nil, &rp
@@ -192,6 +202,15 @@ func command(r *http.Request, info *reqInfo) (workflow.Command, []byte, *reply) 
 		return workflow.Command{}, nil, &rp
 	}
 	return workflow.Command{Trigger: in.Trigger, Actor: in.Actor, On: in.On, Args: in.Args, Version: in.Version}, body, nil
+}
+
+// roleList lists the roles, for a message.
+func roleList() string {
+	names := make([]string, len(workflow.Roles))
+	for i, r := range workflow.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }
 
 // fireReply is the body of a fired trigger.
@@ -247,13 +266,17 @@ func (s *Server) fire(r *http.Request, info *reqInfo) reply {
 		return rp
 	}
 	rp := s.fireOnce(r, info, id, cmd)
+	// The record is settled even when the client has gone away meanwhile:
+	// else its retry would find the key in flight until the record expires.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), idempotencySettle)
+	defer cancel()
 	if rp.status >= 500 {
-		if err := info.unit.idem.release(r.Context(), info.client.name, key); err != nil {
+		if err := info.unit.idem.release(ctx, info.client.name, key); err != nil {
 			s.log.Error("idempotency key not released", slog.String("client", info.client.name), slog.String("error", safeError(err)))
 		}
 		return rp
 	}
-	if err := info.unit.idem.finish(r.Context(), info.client.name, key, rp); err != nil {
+	if err := info.unit.idem.finish(ctx, info.client.name, key, rp); err != nil {
 		s.log.Error("idempotency reply not stored", slog.String("client", info.client.name), slog.String("error", safeError(err)))
 	}
 	return rp

@@ -43,6 +43,9 @@ const (
 	DrainTimeout = 30 * time.Second
 	// idempotencyRetention is how long an Idempotency-Key's reply is kept.
 	idempotencyRetention = 24 * time.Hour
+	// idempotencySettle bounds storing or releasing an Idempotency-Key's
+	// record after the firing.
+	idempotencySettle = 10 * time.Second
 )
 
 // Config is what `asysta serve` is started with.

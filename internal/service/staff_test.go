@@ -40,6 +40,12 @@ func TestStaffConformance(t *testing.T) {
 
 			_, err = s.Worker(ctx, "NOBODY")
 			assert.ErrorIs(t, err, workflow.ErrUnknownWorker)
+			for _, never := range []string{"A1\x00", "A\xff1"} { // IDs no post can have are unknown, not a database error
+				_, err = s.Worker(ctx, never)
+				assert.ErrorIs(t, err, workflow.ErrUnknownWorker)
+				_, err = s.Institution(ctx, never)
+				assert.ErrorIs(t, err, workflow.ErrUnknownInstitution)
+			}
 
 			// the separation of roles: the same person, the same gmina, overlapping
 			err = s.PutWorker(ctx, workflow.Worker{ID: "SW1", Person: "P1", Role: workflow.SocialWorker, Employer: "OPS1", From: d("2024-06-01")})

@@ -51,6 +51,9 @@ func scanWorker(row pgx.Row) (workflow.Worker, error) {
 // Worker implements [workflow.Directory]: an unknown ID gives an error
 // wrapping workflow.ErrUnknownWorker.
 func (d *Directory) Worker(ctx context.Context, id string) (workflow.Worker, error) {
+	if checkID("worker ID", id) != nil { // never stored, so unknown; PostgreSQL would refuse the query
+		return workflow.Worker{}, workflow.ErrUnknownWorker
+	}
 	w, err := scanWorker(d.pool.QueryRow(ctx, `SELECT `+workerColumns+` FROM staff_workers WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return workflow.Worker{}, workflow.ErrUnknownWorker
@@ -65,6 +68,9 @@ func (d *Directory) Worker(ctx context.Context, id string) (workflow.Worker, err
 // error wrapping workflow.ErrUnknownInstitution.
 func (d *Directory) Institution(ctx context.Context, id string) (workflow.Institution, error) {
 	var in workflow.Institution
+	if checkID("institution ID", id) != nil { // never stored, so unknown
+		return in, workflow.ErrUnknownInstitution
+	}
 	err := d.pool.QueryRow(ctx, `SELECT id FROM staff_institutions WHERE id = $1`, id).Scan(&in.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return in, workflow.ErrUnknownInstitution
