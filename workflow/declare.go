@@ -210,7 +210,7 @@ func (e *Engine) replayOne(def *definition, c *Case, ev Event) error {
 			"the lifecycle does not permit the trigger in state "+string(c.State))
 	}
 	if _, err := def.transition(ctx, r, &f); err != nil {
-		return err
+		return bad("zdarzenia nie da się zastosować: "+Localize(err, rules.Polish), "the event cannot be applied: "+Localize(err, rules.English))
 	}
 	if c.State != ev.To {
 		return bad("cykl życia prowadzi do stanu "+string(c.State)+", a zdarzenie zapisuje "+string(ev.To),

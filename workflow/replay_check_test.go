@@ -114,3 +114,23 @@ func TestReplaySteps(t *testing.T) {
 		assert.Equal(t, w.caseOf(id), steps[len(steps)-1])
 	}
 }
+
+// TestReplayEvents_dueOutOfRange: an event whose due date would fall
+// outside the years a case can record is a *ReplayError too.
+func TestReplayEvents_dueOutOfRange(t *testing.T) {
+	w := newWorld(t, storeKind{})
+	declareStory(w)
+	w.play(story)
+	evs := slices.Clone(w.history("F1"))
+	for i := range evs {
+		if evs[i].Trigger == workflow.TriggerAssess {
+			evs[i].On = rules.Date{Year: 9999, Month: time.December, Day: 1}
+			break
+		}
+	}
+	_, err := w.e.ReplayEvents(w.caseOf("F1"), evs)
+	var re *workflow.ReplayError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "F1", re.Case)
+	assert.Contains(t, err.Error(), "cannot be applied")
+}

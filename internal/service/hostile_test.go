@@ -44,6 +44,21 @@ func TestStrictBodies(t *testing.T) {
 			}
 		}
 	}
+	// keys: a field written twice, or with other capitals, is refused;
+	// argument names are the caller's own and may take any case
+	for route, body := range map[string]string{
+		"PUT /v1/families/F3":     `{"Difficulty": 1}`,
+		"PUT /v1/children/C3":     `{"family": "F1", "born": "2019-04-17", "family": "F2"}`,
+		"POST /v1/cases/F1/fire":  `{"trigger": "refer", "trigger": "reopen", "actor": {"id": "SW1", "role": "social_worker"}, "on": "2025-03-03"}`,
+		"POST /v1/cases/F1/check": `{"trigger": "refer", "actor": {"id": "SW1", "Role": "social_worker"}, "on": "2025-03-03"}`,
+	} {
+		method, path, _ := strings.Cut(route, " ")
+		r := must(t, http.StatusBadRequest, e.do("ops", method, path, body))
+		assert.Equal(t, "bad_request", r.body["code"], "%s: %s", route, body)
+	}
+	must(t, http.StatusOK, e.do("ops", "PUT", "/v1/workers/SW1", `{"role": "social_worker"}`))
+	r := e.do("ops", "POST", "/v1/cases/F1/check", `{"trigger": "refer", "actor": {"id": "SW1", "role": "social_worker"}, "on": "2025-03-03", "args": {"Urgent": true}}`)
+	assert.NotEqual(t, "bad_request", r.body["code"], "args are checked by the engine, not by the key check")
 	// white space after the value is no trailing data
 	must(t, http.StatusCreated, e.do("ops", "PUT", "/v1/families/F2", "{\"difficulty\": 1}\r\n\t "))
 	noPersonalData(t, e)

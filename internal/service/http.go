@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -431,6 +432,9 @@ func decode(r *http.Request, info *reqInfo, v any) (body []byte, rp *reply) {
 	if err == nil && len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		err = errors.New("trailing data")
 	}
+	if err == nil {
+		err = strictKeys(body, reflect.TypeOf(v))
+	}
 	if err != nil {
 		p := problemReply(info.lang, codeBadRequest, jsonProblem(err), nil)
 		return nil, &p
@@ -443,7 +447,10 @@ func decode(r *http.Request, info *reqInfo, v any) (body []byte, rp *reply) {
 func jsonProblem(err error) rules.Text {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var key *keyError
 	switch {
+	case errors.As(err, &key):
+		return key.text
 	case errors.As(err, &syn):
 		return rules.Text{PL: "treść nie jest poprawnym JSON-em (bajt " + itoa(syn.Offset) + ")",
 			EN: "the body is not valid JSON (byte " + itoa(syn.Offset) + ")"}
