@@ -23,13 +23,7 @@ const (
 
 // TestImpact covers the impact verb in both languages and its errors.
 func TestImpact(t *testing.T) {
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		golden string
-		has    []string
-	}{
+	runVerbCases(t, []verbCase{
 		{name: "english", args: []string{"impact", "--with", impactProposed, "--on", "2025-06-01", impactState}, golden: "impact_en.txt",
 			has: []string{"A1: 4 > 3 (was 15; assistant.max_families): F01 F02 F03 F05", "F06      #6 assign_assistant (H1): local.hard_family_full_time"}},
 		{name: "polish", args: []string{"impact", "--lang", "pl", "--config", impactCurrent, "--with", impactProposed, "--on", "2025-06-01", impactState},
@@ -40,19 +34,7 @@ func TestImpact(t *testing.T) {
 		{name: "no --with", args: []string{"impact", "--on", "2025-06-01", impactState}, code: exitUsage},
 		{name: "bad date", args: []string{"impact", "--with", impactProposed, "--on", "1.6.2025", impactState}, code: exitUsage},
 		{name: "bad file", args: []string{"impact", "--with", "testdata/bad.yaml", "--on", "2025-06-01", impactState}, code: exitProblem},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res := runArgs(tt.args...)
-			require.Equal(t, tt.code, res.code, "stderr: %s", res.stderr)
-			for _, s := range tt.has {
-				assert.Contains(t, res.stdout, s)
-			}
-			if tt.golden != "" {
-				assertGolden(t, tt.golden, res.stdout)
-			}
-		})
-	}
+	})
 }
 
 // TestImpact_json decodes the parts of the JSON report.

@@ -15,13 +15,7 @@ const statsFixture = "../../caseload/testdata/statistics.yaml"
 // TestStats covers the stats verb: the default half-year, --explain, both
 // languages, and its errors.
 func TestStats(t *testing.T) {
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		golden string
-		has    []string
-	}{
+	runVerbCases(t, []verbCase{
 		{name: "ops", args: []string{"stats", "--unit", "G1", statsFixture}, golden: "stats_g1_en.txt",
 			has: []string{"Statistics: G1, 2025-01-01 – 2025-06-30", "family.supported.consent", "1.50"}},
 		{name: "pcpr polish explain", args: []string{"stats", "--lang", "pl", "--unit", "P1", "--explain", "child", statsFixture},
@@ -33,19 +27,7 @@ func TestStats(t *testing.T) {
 		{name: "bad date", args: []string{"stats", "--from", "1.1.2025", statsFixture}, code: exitUsage},
 		{name: "reversed", args: []string{"stats", "--from", "2025-06-30", "--to", "2025-01-01", statsFixture}, code: exitUsage},
 		{name: "no file", args: []string{"stats"}, code: exitUsage},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res := runArgs(tt.args...)
-			require.Equal(t, tt.code, res.code, "stderr: %s", res.stderr)
-			for _, s := range tt.has {
-				assert.Contains(t, res.stdout, s)
-			}
-			if tt.golden != "" {
-				assertGolden(t, tt.golden, res.stdout)
-			}
-		})
-	}
+	})
 }
 
 // TestStats_json decodes the figures with their cases.

@@ -13,13 +13,7 @@ import (
 // TestCalendar covers the calendar verb: the default date, --on, --lead,
 // --worker, JSON, Polish, and its errors.
 func TestCalendar(t *testing.T) {
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		golden string
-		has    []string
-	}{
+	runVerbCases(t, []verbCase{
 		{name: "last step", args: []string{"calendar", "testdata/world/office.yaml"}, golden: "calendar_office_en.txt",
 			has: []string{"Calendar of obligations on 2025-09-01", "F01", "OVERDUE", "3 obligations"}},
 		{name: "polish", args: []string{"calendar", "--lang", "pl", "--on", "2025-08-20", "--lead", "14", "testdata/world/office.yaml"},
@@ -28,19 +22,7 @@ func TestCalendar(t *testing.T) {
 		{name: "no file", args: []string{"calendar"}, code: exitUsage},
 		{name: "bad date", args: []string{"calendar", "--on", "1.1.2025", "testdata/world/office.yaml"}, code: exitUsage},
 		{name: "malformed", args: []string{"calendar", "testdata/scenarios/malformed.yaml"}, code: exitUsage},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res := runArgs(tt.args...)
-			require.Equal(t, tt.code, res.code, "stderr: %s", res.stderr)
-			for _, s := range tt.has {
-				assert.Contains(t, res.stdout, s)
-			}
-			if tt.golden != "" {
-				assertGolden(t, tt.golden, res.stdout)
-			}
-		})
-	}
+	})
 }
 
 // TestCalendar_json decodes the JSON entries.
@@ -132,4 +114,31 @@ func TestStaffing_badFTE(t *testing.T) {
 	assert.Contains(t, res.stderr, "testdata/world/nan_fte.yaml:3:58: SW1: fte must be above 0 and at most 2 [out_of_range]")
 	assert.Contains(t, res.stderr, "testdata/world/nan_fte.yaml:4:58: SW2: fte must be above 0 and at most 2 [out_of_range]")
 	assert.NotContains(t, res.stderr, "NaN")
+}
+
+// verbCase is one run of the command in a verb's table test: its exit
+// status, strings its output holds, and its golden file, if any.
+type verbCase struct {
+	name   string
+	args   []string
+	code   int
+	golden string
+	has    []string
+}
+
+// runVerbCases runs each case as a subtest.
+func runVerbCases(t *testing.T, cases []verbCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			res := runArgs(tt.args...)
+			require.Equal(t, tt.code, res.code, "stderr: %s", res.stderr)
+			for _, s := range tt.has {
+				assert.Contains(t, res.stdout, s)
+			}
+			if tt.golden != "" {
+				assertGolden(t, tt.golden, res.stdout)
+			}
+		})
+	}
 }
