@@ -470,15 +470,12 @@ func (s *backtestRun) ready(id string, k int) bool {
 }
 
 // version returns the case's version in the scratch store (0: not there).
-func (s *backtestRun) version(ctx context.Context, id string) (int64, error) {
+func (s *backtestRun) stored(ctx context.Context, id string) (*workflow.Case, error) {
 	c, err := s.e.Store().Get(ctx, id)
 	if errors.Is(err, workflow.ErrNotFound) {
-		return 0, nil
+		return nil, nil
 	}
-	if err != nil {
-		return 0, err
-	}
-	return c.Version, nil
+	return c, err
 }
 
 // step applies original event k of case id: as recorded before the
@@ -492,15 +489,11 @@ func (s *backtestRun) step(ctx context.Context, id string, k int) error {
 	}
 	before := s.last[id]
 	if ev.Cause != "" {
-		v, err := s.version(ctx, id)
+		cur, err := s.stored(ctx, id)
 		if err != nil {
 			return err
 		}
-		if v > int64(k) { // the cause's firing made it: compare what it opened
-			cur, err := s.e.Case(ctx, id)
-			if err != nil {
-				return err
-			}
+		if cur != nil && cur.Version > int64(k) { // the cause's firing made it: compare what it opened
 			s.last[id] = cur
 			s.compareDues(id, k, before, cur)
 			return nil
@@ -522,12 +515,16 @@ func (s *backtestRun) step(ctx context.Context, id string, k int) error {
 // commit writes a snapshot and its event after what the scratch store
 // holds of the case.
 func (s *backtestRun) commit(ctx context.Context, id string, snap *workflow.Case, ev workflow.Event) error {
-	v, err := s.version(ctx, id)
+	before, err := s.stored(ctx, id)
 	if err != nil {
 		return err
 	}
+	var v int64
+	if before != nil {
+		v = before.Version
+	}
 	ev.Seq = v + 1
-	w := workflow.Write{Case: snap.Clone(), Expected: v, Events: []workflow.Event{ev}}
+	w := workflow.Write{Case: snap.Clone(), Expected: v, Events: []workflow.Event{ev}, Before: before}
 	if err := s.e.Store().Commit(ctx, workflow.Batch{Writes: []workflow.Write{w}}); err != nil {
 		return err
 	}

@@ -54,6 +54,7 @@ var timeType = reflect.TypeOf(time.Time{})
 type compiled struct {
 	program *vm.Program
 	params  []string // parameter IDs the expression reads, in order of first use
+	reads   []string // the variables it reads ("family.children", or a whole "family")
 }
 
 // compileRule compiles r for every lifecycle its triggers belong to. It
@@ -118,7 +119,11 @@ func compileFor(r *Rule, at *rulePos, l Lifecycle, catalogue map[string]*Paramet
 	if e := r.checkResultType(at, l, program); e != nil {
 		return nil, e
 	}
-	return &compiled{program: program, params: patch.used}, nil
+	c := &compiled{program: program, params: patch.used}
+	for _, r := range reads(program.Node()) {
+		c.reads = append(c.reads, r.path)
+	}
+	return c, nil
 }
 
 // compileSafely runs expr.Compile, turning a panic inside it into an error:

@@ -154,6 +154,28 @@ func (rs *RuleSet) Guarded(t Trigger) bool {
 	return false
 }
 
+// Reads reports whether a guard on t in force on date on reads any of
+// paths, variables such as "family.children". A guard that reads a whole
+// variable (family, get(family, name)) reads every path under it, and a
+// path naming a whole variable is read by a guard reading any path under
+// it. The engine reads from the store only what a guard reads.
+func (rs *RuleSet) Reads(t Trigger, on Date, paths ...string) bool {
+	for _, p := range rs.byTrigger[t] {
+		c := p.compiledFor(t.Lifecycle)
+		if p.rule.Kind != KindGuard || !p.rule.InForce(on) || c == nil {
+			continue
+		}
+		for _, r := range c.reads {
+			for _, path := range paths {
+				if r == path || strings.HasPrefix(path, r+".") || strings.HasPrefix(r, path+".") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // addRules validates and compiles rules, statutory or from a file; at
 // locates the parts of a parsed file's rules by the rule's Source.
 func (rs *RuleSet) addRules(list []Rule, statutory bool, at map[Source]*rulePos) Errors {

@@ -18,6 +18,7 @@ type call struct {
 	rec      *record // the trigger's record
 	cmd      Command
 	c        *Case // the call's own copy of the case, changed by apply
+	before   *Case // the case as loaded, never changed: the write's Before
 	expected int64 // the case's version as loaded
 	args     Args
 	f        firing // the transition as the record's functions see it
@@ -47,7 +48,7 @@ func (e *Engine) begin(ctx context.Context, caseID string, cmd Command) (*call, 
 		return nil, &ConflictError{Case: caseID, Want: cmd.Version, Got: c.Version}
 	}
 	def := e.defs[c.Lifecycle]
-	cl := &call{ctx: ctx, e: e, rs: e.ruleSet(), def: def, rec: def.record(cmd.Trigger), cmd: cmd, c: c, expected: c.Version}
+	cl := &call{ctx: ctx, e: e, rs: e.ruleSet(), def: def, rec: def.record(cmd.Trigger), cmd: cmd, c: c, before: c.Clone(), expected: c.Version}
 	cl.f = firing{c: c, from: c.State, actor: cmd.Actor, on: cmd.On, rs: cl.rs}
 	if cl.rec == nil || cl.rec.internal {
 		return nil, &TransitionError{Case: c.ID, Lifecycle: c.Lifecycle, State: c.State, Trigger: cmd.Trigger,
@@ -188,6 +189,13 @@ func (cl *call) decide() (rules.Decision, error) {
 	return dec, nil
 }
 
+// reads reports whether a guard of the call's trigger in force on its date
+// reads any of paths: what the environment reads from the store beyond
+// the case is read only then.
+func (cl *call) reads(paths ...string) bool {
+	return cl.rs.Reads(rules.Trigger{Lifecycle: cl.c.Lifecycle, Name: cl.cmd.Trigger}, cl.cmd.On, paths...)
+}
+
 // environment builds the rules environment of the call's lifecycle.
 func (cl *call) environment() (rules.Env, error) {
 	switch cl.c.Lifecycle {
@@ -209,8 +217,9 @@ func (cl *call) apply(dec *rules.Decision) ([]Write, error) {
 		return nil, err
 	}
 	ev.Decision = dec
-	writes := []Write{{Case: cl.c, Expected: cl.expected, Events: []Event{ev}}}
+	writes := []Write{{Case: cl.c, Expected: cl.expected, Events: []Event{ev}, Before: cl.before}}
 	for _, l := range cl.linked {
+		before := l.c.Clone()
 		lf := firing{c: l.c, from: l.c.State, args: l.args, actor: cl.cmd.Actor, on: cl.cmd.On, rs: cl.rs}
 		def := cl.e.defs[l.lifecycle]
 		ev, err := def.transition(cl.ctx, def.record(l.trigger), &lf)
@@ -218,7 +227,7 @@ func (cl *call) apply(dec *rules.Decision) ([]Write, error) {
 			return nil, err
 		}
 		ev.Cause = cl.c.ID
-		writes = append(writes, Write{Case: l.c, Expected: l.c.Version, Events: []Event{ev}})
+		writes = append(writes, Write{Case: l.c, Expected: l.c.Version, Events: []Event{ev}, Before: before})
 	}
 	return writes, nil
 }

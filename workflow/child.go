@@ -277,10 +277,11 @@ func inFamilyCare(f *firing) bool { return f.c.Child.Form != FormInstitution }
 func inEmergencyCare(f *firing) bool { return f.c.Child.Form == FormEmergency }
 
 // childEnv is the rules environment of a child trigger: the child's facts,
-// the arguments, its family's case and the carer prepared.
+// the arguments, its family's case (read only when a guard reads it) and
+// the carer prepared.
 func (cl *call) childEnv() (rules.Env, error) {
 	env := ChildEnvOf(cl.c, cl.args, cl.cmd.Actor)
-	if fam := cl.c.Child.Family; fam != "" {
+	if fam := cl.c.Child.Family; fam != "" && cl.reads("family", "child.family_support") {
 		fc, err := cl.e.store.Get(cl.ctx, fam)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err

@@ -372,9 +372,14 @@ func FamilyLoad(cases []*Case, countZaZyciem bool) (families int, weight float64
 }
 
 // familyEnv is the rules environment of a family trigger: the case's facts,
-// the arguments, the family's children and the assistant's load prepared.
+// the arguments, the family's children (read only when a guard reads
+// them) and the assistant's load prepared.
 func (cl *call) familyEnv() (rules.Env, error) {
 	env := FamilyEnvOf(cl.c, cl.args, cl.cmd.Actor)
+	env.Worker = cl.load
+	if !cl.reads("family.children", "family.placed_children") {
+		return env, nil
+	}
 	kids, _, err := cl.e.store.Index(cl.ctx, FamilyKey(cl.c.ID))
 	if err != nil {
 		return nil, err
@@ -385,7 +390,6 @@ func (cl *call) familyEnv() (rules.Env, error) {
 			env.Family.PlacedChildren++
 		}
 	}
-	env.Worker = cl.load
 	return env, nil
 }
 

@@ -118,15 +118,17 @@ func (cl *call) prepareCoordinator() error {
 }
 
 // fosterEnv is the rules environment of a foster family trigger: its facts,
-// the arguments, the children placed with it and the coordinator's load
-// prepared.
+// the arguments, the children placed with it (read only when a guard
+// reads them) and the coordinator's load prepared.
 func (cl *call) fosterEnv() (rules.Env, error) {
 	env := FosterFamilyEnvOf(cl.c, cl.args, cl.cmd.Actor)
-	kids, _, err := cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID))
-	if err != nil {
-		return nil, err
+	if cl.reads("foster_family.children") {
+		kids, _, err := cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID))
+		if err != nil {
+			return nil, err
+		}
+		env.FosterFamily.Children = len(kids)
 	}
-	env.FosterFamily.Children = len(kids)
 	env.Worker = cl.load
 	return env, nil
 }

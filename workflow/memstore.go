@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -45,8 +44,8 @@ type memCase struct {
 }
 
 // memKey is an index key: the cases filed under it and, for a versioned
-// key, its version, which goes up by one with every write of a case that
-// was or is filed under it.
+// key, its version, which goes up by one with every write that raises it
+// ([RaisedKeys]).
 type memKey struct {
 	ids     map[string]bool
 	version int64
@@ -200,7 +199,7 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := validBatch(b); err != nil {
+	if err := b.Validate(); err != nil {
 		return err
 	}
 	// The store's own copies, made before the lock is taken.
@@ -243,79 +242,36 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 			s.cases[c.ID] = m
 			s.all = append(s.all, m)
 		}
-		var old []string
-		if prev := m.c.Load(); prev != nil {
-			old = prev.Keys()
-		}
-		s.refile(c.ID, old, c.Keys())
+		s.refile(m.c.Load(), c)
 		m.c.Store(c)
 		m.events = append(m.events, events[i]...)
 	}
 	return nil
 }
 
-// refile files the case id under the keys it now has instead of the old
-// ones, and raises the version of every versioned key either lists by
-// one.
-func (s *MemoryStore) refile(id string, old, now []string) {
-	for _, name := range old {
-		delete(s.keys[name].ids, id)
+// refile files case c under its keys instead of those of prev, its
+// stored snapshot (nil for a new case), and raises the versions of
+// [RaisedKeys] by one.
+func (s *MemoryStore) refile(prev, c *Case) {
+	if prev != nil {
+		for _, name := range prev.Keys() {
+			delete(s.keys[name].ids, c.ID)
+		}
 	}
-	for _, name := range now {
+	for _, name := range c.Keys() {
 		k, ok := s.keys[name]
 		if !ok {
 			k = &memKey{ids: map[string]bool{}}
 			s.keys[name] = k
 		}
-		k.ids[id] = true
+		k.ids[c.ID] = true
 	}
-	for _, name := range old {
-		if !slices.Contains(now, name) && VersionedKey(name) {
-			s.keys[name].version++
+	for _, name := range RaisedKeys(prev, c) {
+		if _, ok := s.keys[name]; !ok {
+			s.keys[name] = &memKey{ids: map[string]bool{}}
 		}
+		s.keys[name].version++
 	}
-	for _, name := range now {
-		if VersionedKey(name) {
-			s.keys[name].version++
-		}
-	}
-}
-
-// validBatch refuses batches no store should accept: a write without a
-// case, a case written twice, a write with more than one event, an event
-// of another case, a guard on a key that is not versioned.
-func validBatch(b Batch) error {
-	for _, g := range b.Guards {
-		if err := GuardableKey(g.Key); err != nil {
-			return err
-		}
-	}
-	seen := map[string]bool{}
-	for _, w := range b.Writes {
-		switch {
-		case w.Case == nil || w.Case.ID == "":
-			return fmt.Errorf("workflow: a write without a case")
-		case seen[w.Case.ID]:
-			return fmt.Errorf("workflow: case %s is written twice in one batch", w.Case.ID)
-		case len(w.Events) > 1:
-			return fmt.Errorf("workflow: case %s: a write carries at most one event (its version goes up by one)", w.Case.ID)
-		}
-		if err := eventsOf(w); err != nil {
-			return err
-		}
-		seen[w.Case.ID] = true
-	}
-	return nil
-}
-
-// eventsOf checks that w's events are events of its case.
-func eventsOf(w Write) error {
-	for _, ev := range w.Events {
-		if ev.Case != w.Case.ID || ev.Lifecycle != w.Case.Lifecycle {
-			return fmt.Errorf("workflow: case %s: the write carries an event of %s %s", w.Case.ID, ev.Lifecycle, ev.Case)
-		}
-	}
-	return nil
 }
 
 // cloneEvent returns a copy of ev that shares no memory with it: its

@@ -46,7 +46,7 @@ func TestMemoryStore_scanDoesNotBlockWriters(t *testing.T) {
 		for _, id := range ids { // a writer while the scan is under way
 			cur, err := s.Get(ctx, id)
 			require.NoError(t, err)
-			if err := s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: cur, Expected: cur.Version}}}); err != nil {
+			if err := s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: cur, Expected: cur.Version, Before: cur.Clone()}}}); err != nil {
 				return err
 			}
 		}
@@ -89,8 +89,9 @@ func TestMemoryStoreScanLetsWritersIn(t *testing.T) {
 	seen := map[string]int{}
 	err := s.Scan(ctx, func(c *workflow.Case) error {
 		seen[c.ID]++
+		before := c.Clone()
 		c.Family.Difficulty = 2
-		return s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: c, Expected: c.Version}}})
+		return s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: c, Expected: c.Version, Before: before}}})
 	})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{"F1": 1, "F2": 1, "F3": 1}, seen)

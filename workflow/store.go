@@ -20,11 +20,14 @@ var ErrNotFound = errors.New("workflow: no such case")
 // The index files each case under the keys of [Case.Keys]. Only the keys a
 // rule's decision depends on are versioned ([VersionedKey]: an assistant's
 // and a coordinator's cases, which the caps count, a carer's children, and
-// a foster family itself, which a placement reads): a commit raises their
-// versions and a guard compares them. The other keys (a social worker's
-// families, a family's children) serve lookups only: they have no
-// version, so that commits of the many cases filed under one of them
-// never wait for each other.
+// a foster family itself, which a placement reads): a commit raises the
+// version of such a key when a case enters it, leaves it, or changes in
+// what a decision reads of it through the key (its [Entry]), and a guard
+// compares it. A commit that changes nothing a decision reads (an
+// assessment, a report) raises no version, so that it never waits for, or
+// conflicts with, a decision about another case. The other keys (a social
+// worker's families, a family's children) serve lookups only: they have no
+// version.
 //
 // The package's [MemoryStore] is the default; workflow/storetest checks any
 // implementation against this contract.
@@ -52,8 +55,9 @@ type Store interface {
 	// ErrConflict; a guard on a key that is not versioned is refused. On
 	// success each written case's Version is Expected+1, its events are
 	// appended, its index entries follow its Keys, its open obligations
-	// are what Due lists of it, and the version of every versioned key it
-	// was or is filed under goes up by one.
+	// are what Due lists of it, and the version of each key of
+	// [RaisedKeys] goes up by one. A store may rely on each write's Before
+	// to write only what changed (see [Write]).
 	Commit(ctx context.Context, b Batch) error
 }
 
@@ -163,10 +167,19 @@ type Batch struct {
 // Write is one case's new snapshot and the event that led to it: a write
 // raises the case's version by one, and the event's Seq is that version,
 // so a write carries at most one event.
+//
+// Before is the case as the store gave it at version Expected (by Get or
+// Index), unchanged since: nil for a new case (Expected 0), required for
+// an existing one. A store compares it with Case to write only what
+// changed (the index entries, the obligations, the keys' versions); the
+// version check makes sure the stored case is still Before when the write
+// lands. A Before edited after it was read would file the case wrongly:
+// keep the copy the store gave, and change a clone ([Case.Clone]).
 type Write struct {
 	Case     *Case
 	Expected int64
 	Events   []Event
+	Before   *Case
 }
 
 // KeyVersion is an index key and the version it was read at.
@@ -183,4 +196,98 @@ func GuardableKey(key string) error {
 		return nil
 	}
 	return fmt.Errorf("workflow: index key %q is not versioned and cannot guard a commit (only assistant:, coordinator:, carer: and foster_family: keys can)", key)
+}
+
+// Entry is what a rule's decision, or a worker's load, reads of a case
+// through an index key it is filed under: whether it counts toward a cap
+// and how it weighs. A commit that changes a case's entry raises the
+// versions of its versioned keys ([RaisedKeys]); one that leaves it as it
+// was raises none.
+type Entry struct {
+	State State `json:"state"`
+	// ZaZyciem and Difficulty are a family's: [FamilyLoad] counts and
+	// weighs it by them.
+	ZaZyciem   bool    `json:"za_zyciem,omitempty"`
+	Difficulty float64 `json:"difficulty,omitempty"`
+	// Form is a foster family's, which a placement compares with the form
+	// it asks for.
+	Form string `json:"form,omitempty"`
+}
+
+// EntryOf returns case c's [Entry].
+func EntryOf(c *Case) Entry {
+	e := Entry{State: c.State}
+	switch {
+	case c.Family != nil:
+		e.ZaZyciem, e.Difficulty = c.Family.ZaZyciem(), c.Family.Difficulty
+	case c.FosterFamily != nil:
+		e.Form = c.FosterFamily.Form
+	}
+	return e
+}
+
+// RaisedKeys returns, sorted, the versioned keys ([VersionedKey]) whose
+// version a write of case after over before (nil for a new case) raises:
+// those the case enters or leaves, and all of its versioned keys when its
+// [Entry] changes.
+func RaisedKeys(before, after *Case) []string {
+	now := after.Keys()
+	var was []string
+	changed := before == nil
+	if before != nil {
+		was = before.Keys()
+		changed = EntryOf(before) != EntryOf(after)
+	}
+	var out []string
+	for _, k := range now {
+		if VersionedKey(k) && (changed || !slices.Contains(was, k)) {
+			out = append(out, k)
+		}
+	}
+	for _, k := range was {
+		if VersionedKey(k) && !slices.Contains(now, k) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Validate refuses a batch no store should accept, naming the case or the
+// key: a write without a case, a case written twice, a write with more
+// than one event or an event of another case, a write whose Before is
+// missing or is not its case at version Expected, a guard on a key that is
+// not versioned. Stores call it before writing anything.
+func (b Batch) Validate() error {
+	for _, g := range b.Guards {
+		if err := GuardableKey(g.Key); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for _, w := range b.Writes {
+		switch {
+		case w.Case == nil || w.Case.ID == "":
+			return fmt.Errorf("workflow: a write without a case")
+		case seen[w.Case.ID]:
+			return fmt.Errorf("workflow: case %s is written twice in one batch", w.Case.ID)
+		case len(w.Events) > 1:
+			return fmt.Errorf("workflow: case %s: a write carries at most one event (its version goes up by one)", w.Case.ID)
+		case w.Expected < 0:
+			return fmt.Errorf("workflow: case %s: a write expects version %d, below 0", w.Case.ID, w.Expected)
+		case w.Expected == 0 && w.Before != nil:
+			return fmt.Errorf("workflow: case %s: a write of a new case (Expected 0) has a Before", w.Case.ID)
+		case w.Expected > 0 && w.Before == nil:
+			return fmt.Errorf("workflow: case %s: a write of an existing case needs Before, the case as read at version %d", w.Case.ID, w.Expected)
+		case w.Before != nil && (w.Before.ID != w.Case.ID || w.Before.Version != w.Expected || w.Before.Lifecycle != w.Case.Lifecycle):
+			return fmt.Errorf("workflow: case %s: the write's Before is not the case at version %d", w.Case.ID, w.Expected)
+		}
+		for _, ev := range w.Events {
+			if ev.Case != w.Case.ID || ev.Lifecycle != w.Case.Lifecycle {
+				return fmt.Errorf("workflow: case %s: the write carries an event of %s %s", w.Case.ID, ev.Lifecycle, ev.Case)
+			}
+		}
+		seen[w.Case.ID] = true
+	}
+	return nil
 }

@@ -109,10 +109,13 @@ func TestImpact_db(t *testing.T) {
 	require.NoError(t, e.Store().(workflow.Scanner).Scan(ctx, func(c *workflow.Case) error {
 		evs, err := e.History(ctx, c.ID)
 		require.NoError(t, err)
+		var before *workflow.Case
 		for k := range evs {
 			snap, err := e.ReplayEvents(c, evs[:k+1])
 			require.NoError(t, err)
-			require.NoError(t, store.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: snap, Expected: int64(k), Events: evs[k : k+1]}}}))
+			require.NoError(t, store.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: snap, Expected: int64(k), Events: evs[k : k+1], Before: before}}}))
+			before = snap.Clone()
+			before.Version = int64(k) + 1
 		}
 		return nil
 	}))

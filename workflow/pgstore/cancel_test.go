@@ -35,7 +35,9 @@ func TestCommitCancelledWhileWaiting(t *testing.T) {
 	next.State = workflow.Analysis
 	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
-	err = s.Commit(short, workflow.Batch{Writes: []workflow.Write{{Case: next, Expected: 1}}})
+	before := c.Clone()
+	before.Version = 1
+	err = s.Commit(short, workflow.Batch{Writes: []workflow.Write{{Case: next, Expected: 1, Before: before}}})
 	if rerr := tx.Rollback(ctx); rerr != nil {
 		t.Fatal(rerr)
 	}

@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
@@ -32,6 +33,47 @@ func checkID(what, s string) error {
 }
 
 var dateType = reflect.TypeFor[rules.Date]()
+
+// check reports what of v, encoded as data, cannot be stored: it looks at
+// data first (suspect) and walks v (checkValue) only when data may hold
+// something, so that a commit pays a scan of its bytes, not a walk of
+// its values.
+func check(v any, data []byte) *problem {
+	if !suspect(data) {
+		return nil
+	}
+	return checkValue(reflect.ValueOf(v))
+}
+
+// suspect reports whether data, JSON as encoding/json writes it, may hold
+// what checkValue refuses: a NUL character (written \u0000), invalid UTF-8
+// (which encoding/json replaces with \ufffd), or a date whose year is not
+// four digits from 1000 (rules.Date writes "%04d-%02d-%02d": a sign, a
+// leading zero or another number of digits). It never misses one of
+// them; a text that only looks so (a case ID "0042-A", say) costs a walk
+// of the values.
+func suspect(data []byte) bool {
+	if bytes.Contains(data, []byte(`\u0000`)) || bytes.Contains(data, []byte(`\ufffd`)) {
+		return true
+	}
+	for i := 0; i < len(data); i++ {
+		if data[i] != '"' {
+			continue
+		}
+		j := i + 1
+		if j < len(data) && data[j] == '-' {
+			j++
+		}
+		start := j
+		for j < len(data) && '0' <= data[j] && data[j] <= '9' {
+			j++
+		}
+		if j > start && j < len(data) && data[j] == '-' && (start > i+1 || j-start != 4 || data[start] == '0') {
+			return true
+		}
+	}
+	return false
+}
 
 // checkValue walks the strings (map keys included) and dates of v, as
 // encoding/json would encode them, and reports the first that cannot be

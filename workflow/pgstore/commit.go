@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -139,20 +138,27 @@ type prepared struct {
 	writes []preparedWrite
 	ids    []string // written cases, sorted
 	guards map[string]int64
-	// lockKeys are the versioned keys the new snapshots are filed under
-	// and the guard keys, sorted; newBumps[i] is how many writes file a
-	// case under lockKeys[i] (0 for a key only guarded): the first round
-	// trip creates, locks and raises them at once.
+	// lockKeys are the keys the writes raise ([workflow.RaisedKeys]) and
+	// the guard keys, sorted; newBumps[i] is how many writes raise
+	// lockKeys[i] (0 for a key only guarded): the first statement
+	// creates, locks and raises them at once.
 	lockKeys []string
 	newBumps []int64
 }
 
+// preparedWrite is one write encoded: what changed between its Before and
+// its case, and nothing else, is written.
 type preparedWrite struct {
 	w        workflow.Write
 	keys     []string // the new snapshot's, sorted
 	snapshot []byte
-	events   [][]byte
-	obl      obligationRows
+	event    []byte // nil: no event
+	// left and gained are the index keys the case leaves and enters.
+	left, gained []string
+	// obl are the obligations written (new or changed), closed those
+	// removed.
+	obl    obligationRows
+	closed struct{ ids, refs []string }
 }
 
 type obligationRows struct {
@@ -162,42 +168,27 @@ type obligationRows struct {
 }
 
 func prepare(b workflow.Batch) (*prepared, error) {
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
 	p := &prepared{ids: []string{}, guards: map[string]int64{}, lockKeys: []string{}}
-	seen := map[string]bool{}
+	counts := map[string]int64{}
 	for _, w := range b.Writes {
-		switch {
-		case w.Case == nil || w.Case.ID == "":
-			return nil, errors.New("pgstore: a write without a case")
-		}
 		if err := checkID("a case ID", w.Case.ID); err != nil {
 			return nil, err
 		}
-		switch {
-		case seen[w.Case.ID]:
-			return nil, fmt.Errorf("pgstore: case %s is written twice in one batch", w.Case.ID)
-		case len(w.Events) > 1:
-			return nil, fmt.Errorf("pgstore: case %s: a write carries at most one event (its version goes up by one)", w.Case.ID)
-		case len(w.Events) == 1 && (w.Events[0].Case != w.Case.ID || w.Events[0].Lifecycle != w.Case.Lifecycle):
-			return nil, fmt.Errorf("pgstore: case %s: the write carries an event of %s %s", w.Case.ID, w.Events[0].Lifecycle, w.Events[0].Case)
-		}
-		seen[w.Case.ID] = true
 		pw, err := prepareWrite(w)
 		if err != nil {
 			return nil, err
 		}
 		p.writes = append(p.writes, pw)
 		p.ids = append(p.ids, w.Case.ID)
-		for _, k := range pw.keys {
-			if workflow.VersionedKey(k) {
-				p.lockKeys = append(p.lockKeys, k)
-			}
+		for _, k := range workflow.RaisedKeys(w.Before, w.Case) {
+			counts[k]++
 		}
 	}
 	for _, g := range b.Guards {
 		if err := checkID("a guarded index key", g.Key); err != nil {
-			return nil, err
-		}
-		if err := workflow.GuardableKey(g.Key); err != nil {
 			return nil, err
 		}
 		if v, ok := p.guards[g.Key]; ok && v != g.Version {
@@ -205,22 +196,16 @@ func prepare(b workflow.Batch) (*prepared, error) {
 			return nil, &workflow.ConflictError{Case: g.Key, Want: g.Version, Got: v}
 		}
 		p.guards[g.Key] = g.Version
-		p.lockKeys = append(p.lockKeys, g.Key)
+		if _, ok := counts[g.Key]; !ok {
+			counts[g.Key] = 0
+		}
 	}
 	// Written in order of ID, as the rows are locked: two batches that
 	// create the same new cases then insert them in one order, and the
 	// second waits for the first instead of each waiting for the other.
 	slices.SortFunc(p.writes, func(a, b preparedWrite) int { return strings.Compare(a.w.Case.ID, b.w.Case.ID) })
 	slices.Sort(p.ids)
-	counts := map[string]int64{}
-	for _, k := range p.lockKeys {
-		counts[k]++
-	}
-	for k := range p.guards {
-		counts[k]-- // listed once more as a guard, not a write
-	}
-	slices.Sort(p.lockKeys)
-	p.lockKeys = slices.Compact(p.lockKeys)
+	p.lockKeys = slices.Sorted(maps.Keys(counts))
 	p.newBumps = make([]int64, len(p.lockKeys))
 	for i, k := range p.lockKeys {
 		p.newBumps[i] = counts[k]
@@ -235,66 +220,104 @@ func prepareWrite(w workflow.Write) (preparedWrite, error) {
 	if err != nil {
 		return preparedWrite{}, fmt.Errorf("pgstore: case %s: snapshot: %w", c.ID, err)
 	}
-	if p := checkValue(reflect.ValueOf(c)); p != nil {
+	if p := check(c, snap); p != nil {
 		return preparedWrite{}, p.err(c.ID, "snapshot")
 	}
-	pw := preparedWrite{w: w, keys: slices.Sorted(slices.Values(c.Keys())), snapshot: snap}
-	pw.keys = slices.Compact(pw.keys)
-	if pw.keys == nil {
-		pw.keys = []string{} // an empty array, not NULL
-	}
+	pw := preparedWrite{w: w, keys: sortedKeys(c), snapshot: snap}
 	for _, k := range pw.keys {
 		if err := checkID("an index key of case "+c.ID, k); err != nil {
 			return preparedWrite{}, err
 		}
 	}
-	for i, ev := range w.Events {
-		ev.Seq = w.Expected + int64(i) + 1
+	for _, ev := range w.Events {
+		ev.Seq = w.Expected + 1
 		raw, err := encodeEvent(ev)
 		if err != nil {
 			return preparedWrite{}, fmt.Errorf("pgstore: case %s: event: %w", c.ID, err)
 		}
-		if p := checkValue(reflect.ValueOf(&ev)); p != nil {
+		if p := check(&ev, raw); p != nil {
 			return preparedWrite{}, p.err(c.ID, "event")
 		}
-		pw.events = append(pw.events, raw)
+		pw.event = raw
+	}
+	// What the stored case (Before) had: its keys, its obligations and who
+	// answered for them.
+	var was []string
+	wasObl := map[[2]string]workflow.Obligation{}
+	wasWorker := ""
+	if w.Before != nil {
+		was = sortedKeys(w.Before)
+		for _, o := range w.Before.Obligations {
+			wasObl[[2]string{o.ID, o.Ref}] = o
+		}
+		wasWorker = workflow.WorkerKey(w.Before)
+	}
+	for _, k := range was {
+		if !slices.Contains(pw.keys, k) {
+			pw.left = append(pw.left, k)
+		}
+	}
+	for _, k := range pw.keys {
+		if !slices.Contains(was, k) {
+			pw.gained = append(pw.gained, k)
+		}
+	}
+	worker := workflow.WorkerKey(c)
+	if worker != "" {
+		pw.obl.worker = pgtype.Text{String: worker, Valid: true}
 	}
 	seen := map[[2]string]bool{}
 	for _, o := range c.Obligations {
-		if seen[[2]string{o.ID, o.Ref}] {
+		id := [2]string{o.ID, o.Ref}
+		if seen[id] {
 			return preparedWrite{}, fmt.Errorf("pgstore: case %s has obligation %s (ref %q) twice", c.ID, o.ID, o.Ref)
 		}
-		seen[[2]string{o.ID, o.Ref}] = true
+		seen[id] = true
+		if old, ok := wasObl[id]; ok && old == o && worker == wasWorker {
+			continue // the row as it is
+		}
 		pw.obl.ids = append(pw.obl.ids, o.ID)
 		pw.obl.refs = append(pw.obl.refs, o.Ref)
 		pw.obl.rules = append(pw.obl.rules, o.Rule)
 		pw.obl.due = append(pw.obl.due, pgDate(o.Due))
 		pw.obl.open = append(pw.obl.open, pgDate(o.Opened))
 	}
-	if k := workflow.WorkerKey(c); k != "" {
-		pw.obl.worker = pgtype.Text{String: k, Valid: true}
+	for _, id := range slices.SortedFunc(maps.Keys(wasObl), func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) }) {
+		if !seen[id] {
+			pw.closed.ids = append(pw.closed.ids, id[0])
+			pw.closed.refs = append(pw.closed.refs, id[1])
+		}
 	}
 	return pw, nil
+}
+
+// sortedKeys returns c's index keys, sorted, each once.
+func sortedKeys(c *workflow.Case) []string {
+	keys := slices.Compact(slices.Sorted(slices.Values(c.Keys())))
+	if keys == nil {
+		keys = []string{} // an empty array, not NULL
+	}
+	return keys
 }
 
 // commitOnce sends the batch as one pipeline of statements, which
 // PostgreSQL runs as one implicit transaction (one round trip, no BEGIN
 // or COMMIT):
 //
-//  1. the versioned keys of the new snapshots and the guard keys created,
-//     locked in order of key and raised (a guard only by 0), the guards
-//     compared;
-//  2. each case in order of ID, in one statement: a new one inserted, an
-//     existing one updated (which locks its row) and its version compared
-//     under the lock; its event appended; its index entries brought in
-//     step when its keys changed, the versioned keys it leaves raised; its
-//     obligations closed deleted, the others written when they changed.
+//  1. when the batch has guards or raises keys ([workflow.RaisedKeys]),
+//     those keys created, locked in order of key and raised (a guard only
+//     by 0), and the guards compared;
+//  2. each case in order of ID: a new one inserted, an existing one
+//     updated (which locks its row) and its version compared under the
+//     lock; its event appended; then only what differs from its Before:
+//     the index entries of the keys it leaves and enters, the obligations
+//     closed deleted, those opened or changed written.
 //
 // A difference raises SQLSTATE AX409 in the statement that finds it
 // (function asysta_expect, migrations/0005_scale.sql), and the server
 // skips the rest and rolls the transaction back. Every commit locks keys
-// before cases, in order, so two commits never wait for each other in a
-// cycle, but for the keys a case leaves, raised last.
+// before cases, and each in order, so two commits never wait for each
+// other in a cycle.
 func (s *Store) commitOnce(ctx context.Context, p *prepared) error {
 	var b pgx.Batch
 	var qs []queued
@@ -304,16 +327,7 @@ func (s *Store) commitOnce(ctx context.Context, p *prepared) error {
 		for i, k := range gk {
 			gv[i] = p.guards[k]
 		}
-		b.Queue(`WITH up AS (
-				INSERT INTO index_keys AS k (key, version)
-				SELECT key, n FROM unnest($1::text[], $2::bigint[]) AS d(key, n) ORDER BY key
-				ON CONFLICT (key) DO UPDATE SET version = k.version + excluded.version
-				RETURNING key, version)
-			SELECT asysta_expect(key, want, got) FROM (
-				SELECT g.key, g.v AS want, up.version - d.n AS got
-				FROM unnest($3::text[], $4::bigint[]) AS g(key, v)
-				JOIN up ON up.key = g.key JOIN unnest($1::text[], $2::bigint[]) AS d(key, n) ON d.key = g.key
-				ORDER BY g.key) AS guards`, p.lockKeys, p.newBumps, gk, gv)
+		b.Queue(lockKeys, p.lockKeys, p.newBumps, gk, gv)
 		qs = append(qs, queued{})
 	}
 	for i := range p.writes {
@@ -343,66 +357,72 @@ type queued struct {
 	insert bool           // the insert of a new case
 }
 
-// insertCase writes a new case: its row (a case another transaction
-// inserts first is a unique violation of cases_pkey, a conflict), its
-// event, its index entries and its obligations.
-const insertCase = `WITH c AS (INSERT INTO cases (id, lifecycle, state, version, keys, snapshot) VALUES ($1, $2, $3, 1, $4, $5)),
-		e AS (INSERT INTO events (case_id, seq, event) SELECT $1, 1, $6::jsonb WHERE $6::jsonb IS NOT NULL),
-		i AS (INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($4::text[]) AS k)
-	INSERT INTO obligations (case_id, obligation, due, opened, rule, lifecycle, worker_key, ref)
-	SELECT $1, o, d, op, r, $2, $11, rf FROM unnest($7::text[], $8::date[], $9::date[], $10::text[], $12::text[]) AS x(o, d, op, r, rf)`
+// The statements of a commit.
+const (
+	// lockKeys creates, locks (in order of key) and raises the keys $1 by
+	// $2, and compares the guards $3 at versions $4.
+	lockKeys = `WITH up AS (
+			INSERT INTO index_keys AS k (key, version)
+			SELECT key, n FROM unnest($1::text[], $2::bigint[]) AS d(key, n) ORDER BY key
+			ON CONFLICT (key) DO UPDATE SET version = k.version + excluded.version
+			RETURNING key, version)
+		SELECT asysta_expect(key, want, got) FROM (
+			SELECT g.key, g.v AS want, up.version - d.n AS got
+			FROM unnest($3::text[], $4::bigint[]) AS g(key, v)
+			JOIN up ON up.key = g.key JOIN unnest($1::text[], $2::bigint[]) AS d(key, n) ON d.key = g.key
+			ORDER BY g.key) AS guards`
+	// insertCase writes a new case's row: a case another transaction
+	// inserts first is a unique violation of cases_pkey, a conflict.
+	insertCase = `INSERT INTO cases (id, lifecycle, state, version, keys, snapshot) VALUES ($1, $2, $3, 1, $4, $5)`
+	// updateCase writes an existing case's row, which the update locks,
+	// and compares its version, on the row as locked (the latest), with
+	// the one expected.
+	updateCase = `WITH u AS (UPDATE cases SET state = $2, version = version + 1, keys = $4, snapshot = $5
+			WHERE id = $1 RETURNING version)
+		SELECT asysta_expect($1, $3, (SELECT version - 1 FROM u))`
+	insertEvent = `INSERT INTO events (case_id, seq, event) VALUES ($1, $2, $3)`
+	leaveKeys   = `DELETE FROM index_entries WHERE case_id = $1 AND key = ANY($2::text[])`
+	enterKeys   = `INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($2::text[]) AS k`
+	closeDuties = `DELETE FROM obligations WHERE case_id = $1 AND (obligation, ref) IN (SELECT o, r FROM unnest($2::text[], $3::text[]) AS x(o, r))`
+	writeDuties = `INSERT INTO obligations AS o (case_id, obligation, due, opened, rule, lifecycle, worker_key, ref)
+		SELECT $1, o, d, op, r, $2, $3, rf FROM unnest($4::text[], $5::date[], $6::date[], $7::text[], $8::text[]) AS x(o, d, op, r, rf)
+		ON CONFLICT (case_id, obligation, ref) DO UPDATE SET due = excluded.due, opened = excluded.opened,
+			rule = excluded.rule, lifecycle = excluded.lifecycle, worker_key = excluded.worker_key`
+)
 
-// updateCase writes an existing case. The update locks its row and the
-// version is compared with the one expected on the row as locked (the
-// latest); the old keys are read from the statement's snapshot, which is
-// the row as locked whenever the versions agree. The index entries are
-// rewritten only when the keys changed (a one-time filter), and the
-// versioned keys the case leaves (those with a row in index_keys) go up
-// by one.
-const updateCase = `WITH old AS (SELECT keys FROM cases WHERE id = $1),
-		u AS (UPDATE cases SET lifecycle = $2, state = $3, version = version + 1, keys = $5, snapshot = $6
-			WHERE id = $1 RETURNING version),
-		e AS (INSERT INTO events (case_id, seq, event) SELECT $1, $4 + 1, $7::jsonb WHERE $7::jsonb IS NOT NULL),
-		left_keys AS (DELETE FROM index_entries
-			WHERE (SELECT keys FROM old) IS DISTINCT FROM $5::text[] AND case_id = $1 AND key <> ALL($5::text[])
-			RETURNING key),
-		gained AS (INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($5::text[]) AS k
-			WHERE (SELECT keys FROM old) IS DISTINCT FROM $5::text[]
-			ON CONFLICT (key, case_id) DO NOTHING),
-		raised AS (UPDATE index_keys SET version = version + 1 WHERE key IN (SELECT key FROM left_keys)),
-		closed AS (DELETE FROM obligations WHERE case_id = $1
-			AND (obligation, ref) NOT IN (SELECT o, rf FROM unnest($8::text[], $13::text[]) AS x(o, rf))),
-		obl AS (INSERT INTO obligations AS o (case_id, obligation, due, opened, rule, lifecycle, worker_key, ref)
-			SELECT $1, o, d, op, r, $2, $12, rf FROM unnest($8::text[], $9::date[], $10::date[], $11::text[], $13::text[]) AS x(o, d, op, r, rf)
-			ON CONFLICT (case_id, obligation, ref) DO UPDATE SET due = excluded.due, opened = excluded.opened,
-				rule = excluded.rule, lifecycle = excluded.lifecycle, worker_key = excluded.worker_key
-			WHERE (o.due, o.opened, o.rule, o.lifecycle, o.worker_key) IS DISTINCT FROM
-				(excluded.due, excluded.opened, excluded.rule, excluded.lifecycle, excluded.worker_key))
-	SELECT asysta_expect($1, $4, (SELECT version - 1 FROM u))`
-
-// queueWrite queues the statement of one write.
+// queueWrite queues the statements of one write: its row and its event,
+// then what changed of its index entries and obligations.
 func queueWrite(b *pgx.Batch, qs []queued, pw *preparedWrite) []queued {
 	c, id := pw.w.Case, pw.w.Case.ID
-	var ev any // no event: the statement appends none
-	if len(pw.events) > 0 {
-		ev = pw.events[0]
-	}
-	if pw.w.Expected == 0 {
-		b.Queue(insertCase, id, string(c.Lifecycle), string(c.State), pw.keys, pw.snapshot, ev,
-			orEmpty(pw.obl.ids), pw.obl.due, pw.obl.open, orEmpty(pw.obl.rules), pw.obl.worker, orEmpty(pw.obl.refs))
+	insert := pw.w.Expected == 0
+	q := queued{pw: pw, insert: insert}
+	if insert {
+		b.Queue(insertCase, id, string(c.Lifecycle), string(c.State), pw.keys, pw.snapshot)
 	} else {
-		b.Queue(updateCase, id, string(c.Lifecycle), string(c.State), pw.w.Expected, pw.keys, pw.snapshot, ev,
-			orEmpty(pw.obl.ids), pw.obl.due, pw.obl.open, orEmpty(pw.obl.rules), pw.obl.worker, orEmpty(pw.obl.refs))
+		b.Queue(updateCase, id, string(c.State), pw.w.Expected, pw.keys, pw.snapshot)
 	}
-	return append(qs, queued{pw: pw, insert: pw.w.Expected == 0})
-}
-
-// orEmpty is s, or an empty array rather than NULL.
-func orEmpty(s []string) []string {
-	if s == nil {
-		return []string{}
+	qs = append(qs, q)
+	if pw.event != nil {
+		b.Queue(insertEvent, id, pw.w.Expected+1, pw.event)
+		qs = append(qs, q)
 	}
-	return s
+	if len(pw.left) > 0 {
+		b.Queue(leaveKeys, id, pw.left)
+		qs = append(qs, q)
+	}
+	if len(pw.gained) > 0 {
+		b.Queue(enterKeys, id, pw.gained)
+		qs = append(qs, q)
+	}
+	if len(pw.closed.ids) > 0 {
+		b.Queue(closeDuties, id, pw.closed.ids, pw.closed.refs)
+		qs = append(qs, q)
+	}
+	if len(pw.obl.ids) > 0 {
+		b.Queue(writeDuties, id, string(c.Lifecycle), pw.obl.worker, pw.obl.ids, pw.obl.due, pw.obl.open, pw.obl.rules, pw.obl.refs)
+		qs = append(qs, q)
+	}
+	return qs
 }
 
 // ErrOutcomeUnknown is returned by Commit when the connection was lost, or

@@ -288,7 +288,11 @@ func TestUniqueViolationNotAConflict(t *testing.T) {
 	f0, f1 := familyCase("F0"), familyCase("F1")
 	f1.Family.Assistant = "A1"
 	f1.Obligations = []workflow.Obligation{{ID: workflow.OblFamilyAssessment, Opened: day, Due: day.AddMonths(6), Rule: "due.family_assessment"}}
-	err = s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: f0, Expected: 1}, {Case: f1, Expected: 1}}})
+	b0, err := s.Get(ctx, "F0")
+	require.NoError(t, err)
+	b1, err := s.Get(ctx, "F1")
+	require.NoError(t, err)
+	err = s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: f0, Expected: 1, Before: b0}, {Case: f1, Expected: 1, Before: b1}}})
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, workflow.ErrConflict)
 	var pe *pgconn.PgError
@@ -315,7 +319,7 @@ func TestRetriesExhausted(t *testing.T) {
 	}{
 		{"guards only", `BEFORE INSERT ON index_keys`, workflow.Batch{Guards: []workflow.KeyVersion{{Key: "assistant:A9"}, {Key: "assistant:A8"}}},
 			workflow.ConflictError{Case: "assistant:A8", Want: 0, Got: 0}},
-		{"a case", `BEFORE UPDATE ON cases`, workflow.Batch{Writes: []workflow.Write{{Case: familyCase("F1"), Expected: 1}}},
+		{"a case", `BEFORE UPDATE ON cases`, workflow.Batch{Writes: []workflow.Write{{Case: familyCase("F1"), Expected: 1, Before: atVersion(familyCase("F1"), 1)}}},
 			workflow.ConflictError{Case: "F1", Want: 1, Got: 1}},
 	}
 	for _, tt := range tests {
@@ -389,4 +393,10 @@ func TestNewChecksSchemaVersion(t *testing.T) {
 			assert.ErrorIs(t, err, workflow.ErrNotFound)
 		})
 	}
+}
+
+// atVersion returns c at version v.
+func atVersion(c *workflow.Case, v int64) *workflow.Case {
+	c.Version = v
+	return c
 }

@@ -20,15 +20,18 @@ func (ds *Dataset) ImportHistories(ctx context.Context, e *workflow.Engine) erro
 	store := e.Store()
 	return ds.eachCase(func(base *workflow.Case, steps []Step) error {
 		evs := events(base, withCarerKind(steps), rev)
+		var before *workflow.Case // as stored after the previous step
 		for k := range evs {
 			snap, err := e.ReplayEvents(base, evs[:k+1])
 			if err != nil {
 				return fmt.Errorf("national: %s: %w", base.ID, err)
 			}
-			w := workflow.Write{Case: snap, Expected: int64(k), Events: []workflow.Event{evs[k]}}
+			w := workflow.Write{Case: snap, Expected: int64(k), Events: []workflow.Event{evs[k]}, Before: before}
 			if err := store.Commit(ctx, workflow.Batch{Writes: []workflow.Write{w}}); err != nil {
 				return fmt.Errorf("national: import %s: %w", base.ID, err)
 			}
+			before = snap.Clone()
+			before.Version = int64(k) + 1
 		}
 		return nil
 	})
