@@ -121,13 +121,13 @@ func (c *Caseload) recommend(ctx context.Context, fc *workflow.Case, on rules.Da
 	if err != nil {
 		return nil, err
 	}
-	kids, err := c.childrenOf(ctx, []*workflow.Case{fc})
-	if err != nil {
-		return nil, err
-	}
 	trigger := "assign_assistant"
 	if fc.State.In(workflow.AssistantWork) {
 		trigger = "reassign_assistant"
+	}
+	kids, err := c.childrenOf(ctx, rs, trigger, on, []*workflow.Case{fc})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Recommendation, 0, len(ws))
 	for i, w := range ws {
@@ -160,8 +160,13 @@ func assistantsOf(employer string) func(workflow.Worker) bool {
 type kinship struct{ children, placed int }
 
 // childrenOf counts the children, and those in care, of each family case,
-// in one question to the store.
-func (c *Caseload) childrenOf(ctx context.Context, families []*workflow.Case) (map[string]kinship, error) {
+// in one question to the store, when a guard of trigger in force on date
+// on reads them (as the engine reads them); none otherwise.
+func (c *Caseload) childrenOf(ctx context.Context, rs *rules.RuleSet, trigger string, on rules.Date, families []*workflow.Case) (map[string]kinship, error) {
+	out := make(map[string]kinship, len(families))
+	if !rs.Reads(rules.Trigger{Lifecycle: rules.LifecycleFamily, Name: trigger}, on, "family.children", "family.placed_children") {
+		return out, nil
+	}
 	keys := make([]string, len(families))
 	for i, fc := range families {
 		keys[i] = workflow.FamilyKey(fc.ID)
@@ -170,7 +175,6 @@ func (c *Caseload) childrenOf(ctx context.Context, families []*workflow.Case) (m
 	if err != nil {
 		return nil, errorf(err, "dzieci rodzin", "the families' children")
 	}
-	out := make(map[string]kinship, len(families))
 	for i, fc := range families {
 		k := kinship{children: len(filed[keys[i]])}
 		for _, kid := range filed[keys[i]] {

@@ -154,7 +154,7 @@ func (c *Caseload) workerKeys(ctx context.Context, workers map[string]workflow.R
 	}
 	for _, k := range coordinators {
 		for _, ff := range supported[k] {
-			keys = append(keys, workflow.CarerKey(ff.ID))
+			keys = append(keys, workflow.CarerKey(ff.Case))
 		}
 	}
 	return keys, nil
@@ -181,8 +181,8 @@ func (c *Caseload) carersCoordinators(ctx context.Context, due []workflow.DueEnt
 	}
 	for _, ffs := range families {
 		for _, ff := range ffs {
-			if ff.FosterFamily != nil {
-				out[ff.ID] = ff.FosterFamily.Coordinator
+			if ff.Coordinator != "" {
+				out[ff.Case] = ff.Coordinator
 			}
 		}
 	}

@@ -95,25 +95,38 @@ func (c *Caseload) loadOf(ctx context.Context, w workflow.Worker, on rules.Date,
 // revisions' caps. The count is the engine's ([workflow.LoadsOf]), the
 // one the cap rules use.
 func (c *Caseload) loadsOf(ctx context.Context, ws []workflow.Worker, on rules.Date, rs *rules.RuleSet) ([]Load, error) {
-	wls, err := workflow.LoadsOf(ctx, c.e.Store(), rs, ws, on)
+	out := make([]Load, len(ws))
+	keys := make([]string, len(ws))
+	var ask []string
+	for i, w := range ws {
+		out[i] = Load{Worker: w.ID, Role: w.Role, On: on}
+		keys[i], out[i].CapRule = workflow.LoadKey(w)
+		if keys[i] != "" {
+			ask = append(ask, keys[i])
+		}
+		if v, ok := rs.Param(out[i].CapRule, on); ok && out[i].CapRule != "" {
+			out[i].Cap, out[i].CapSource = v.Int(), v.Source.String()
+		}
+	}
+	tallies, err := c.e.Store().Tally(ctx, ask)
 	if err != nil {
 		if len(ws) == 1 {
 			return nil, errorf(err, "obciążenie %s", "load of %s", ws[0].ID)
 		}
 		return nil, errorf(err, "obciążenie %d pracowników", "load of %d workers", len(ws))
 	}
-	out := make([]Load, len(ws))
-	for i, wl := range wls {
-		l := Load{Worker: wl.Worker, Role: wl.Role, On: on, Cap: wl.Cap, CapRule: wl.CapRule, CapSource: wl.CapSource}
-		switch wl.Role {
+	countZZ := paramBool(rs, "assistant.count_za_zyciem_in_cap", on, true)
+	for i := range out {
+		l := &out[i]
+		n, weight, zz := workflow.TallyLoad(l.Role, tallies[keys[i]], countZZ)
+		switch l.Role {
 		case workflow.FamilyAssistant:
-			l.Families, l.Weight, l.ZaZyciemNotCounted = wl.Count(), wl.Weight, len(wl.ZaZyciemNotCounted)
+			l.Families, l.Weight, l.ZaZyciemNotCounted = n, weight, zz
 		case workflow.FosterCareCoordinator:
-			l.FosterFamilies = wl.Count()
+			l.FosterFamilies = n
 		case workflow.SocialWorker:
-			l.SocialWorkFamilies = wl.Count()
+			l.SocialWorkFamilies = n
 		}
-		out[i] = l
 	}
 	return out, nil
 }

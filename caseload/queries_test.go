@@ -29,9 +29,14 @@ func (s *countingStore) Index(ctx context.Context, key string) ([]*workflow.Case
 	return s.Store.Index(ctx, key)
 }
 
-func (s *countingStore) IndexMany(ctx context.Context, keys []string) (map[string][]*workflow.Case, error) {
+func (s *countingStore) IndexMany(ctx context.Context, keys []string) (map[string][]workflow.Entry, error) {
 	s.n.Add(1)
 	return s.Store.IndexMany(ctx, keys)
+}
+
+func (s *countingStore) Tally(ctx context.Context, keys []string) (map[string][]workflow.Tally, error) {
+	s.n.Add(1)
+	return s.Store.Tally(ctx, keys)
 }
 
 func (s *countingStore) Due(ctx context.Context, q workflow.DueQuery) ([]workflow.DueEntry, error) {

@@ -53,7 +53,7 @@ func (c *Caseload) PlanReassignment(ctx context.Context, leaving string, on rule
 	if err != nil {
 		return Plan{}, err
 	}
-	kids, err := c.childrenOf(ctx, families)
+	kids, err := c.childrenOf(ctx, sim.rs, "reassign_assistant", on, families)
 	if err != nil {
 		return Plan{}, err
 	}

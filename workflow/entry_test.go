@@ -23,7 +23,10 @@ func (panickingStore) Events(context.Context, string) ([]workflow.Event, error) 
 func (panickingStore) Index(context.Context, string) ([]*workflow.Case, int64, error) {
 	panic(panicValue)
 }
-func (panickingStore) IndexMany(context.Context, []string) (map[string][]*workflow.Case, error) {
+func (panickingStore) IndexMany(context.Context, []string) (map[string][]workflow.Entry, error) {
+	panic(panicValue)
+}
+func (panickingStore) Tally(context.Context, []string) (map[string][]workflow.Tally, error) {
 	panic(panicValue)
 }
 func (panickingStore) Due(context.Context, workflow.DueQuery) ([]workflow.DueEntry, error) {

@@ -362,11 +362,10 @@ func countZaZyciem(rs *rules.RuleSet, on rules.Date) bool {
 // (assistant.count_za_zyciem_in_cap).
 func FamilyLoad(cases []*Case, countZaZyciem bool) (families int, weight float64) {
 	for _, c := range cases {
-		if c.Family == nil || !c.State.In(AssistantWork) || (c.Family.ZaZyciem() && !countZaZyciem) {
-			continue
+		if e := EntryOf(c); c.Family != nil && e.CountsToward(countZaZyciem) {
+			families++
+			weight += e.Difficulty
 		}
-		families++
-		weight += c.Family.Difficulty
 	}
 	return families, weight
 }

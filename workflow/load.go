@@ -70,17 +70,10 @@ func LoadsOf(ctx context.Context, s Store, rs *rules.RuleSet, ws []Worker, on ru
 	var ask []string
 	for i, w := range ws {
 		out[i] = Load{Worker: w.ID, Role: w.Role, On: on, Cases: []string{}}
-		switch w.Role {
-		case FamilyAssistant:
-			keys[i], out[i].CapRule = AssistantKey(w.ID), "assistant.max_families"
-		case FosterCareCoordinator:
-			keys[i], out[i].CapRule = CoordinatorKey(w.ID), "coordinator.max_foster_families"
-		case SocialWorker:
-			keys[i] = SocialWorkerKey(w.ID)
-		default:
-			continue
+		keys[i], out[i].CapRule = LoadKey(w)
+		if keys[i] != "" {
+			ask = append(ask, keys[i])
 		}
-		ask = append(ask, keys[i])
 	}
 	if len(ask) == 0 {
 		return out, nil
@@ -104,22 +97,52 @@ func LoadsOf(ctx context.Context, s Store, rs *rules.RuleSet, ws []Worker, on ru
 	return out, nil
 }
 
-// count fills the load's cases from those filed under its worker's key.
-func (l *Load) count(cases []*Case, countZaZyciem bool) {
-	if l.Role == FamilyAssistant {
-		for _, c := range cases {
-			// Asked case by case, FamilyLoad says which cases it counts.
-			n, weight := FamilyLoad([]*Case{c}, countZaZyciem)
-			switch all, _ := FamilyLoad([]*Case{c}, true); {
-			case n == 1:
-				l.Cases, l.Weight = append(l.Cases, c.ID), l.Weight+weight
-			case all == 1:
-				l.ZaZyciemNotCounted = append(l.ZaZyciemNotCounted, c.ID)
-			}
+// LoadKey returns the index key under which a worker's load is filed and
+// the rule that caps it: an assistant's families (assistant.max_families),
+// a coordinator's foster families (coordinator.max_foster_families), a
+// social worker's families (no cap); "" for a role without a load.
+func LoadKey(w Worker) (key, capRule string) {
+	switch w.Role {
+	case FamilyAssistant:
+		return AssistantKey(w.ID), "assistant.max_families"
+	case FosterCareCoordinator:
+		return CoordinatorKey(w.ID), "coordinator.max_foster_families"
+	case SocialWorker:
+		return SocialWorkerKey(w.ID), ""
+	}
+	return "", ""
+}
+
+// TallyLoad counts a worker of role r's load from the tallies of their
+// key ([Store.Tally]) as [LoadsOf] counts it: an assistant's families
+// toward the cap and their difficulty, and the 'Za życiem' families left
+// out when countZaZyciem is false; every case for another role.
+func TallyLoad(r Role, ts []Tally, countZaZyciem bool) (counted int, weight float64, zaZyciemNotCounted int) {
+	for _, t := range ts {
+		e := Entry{State: t.State, ZaZyciem: t.ZaZyciem}
+		switch {
+		case r != FamilyAssistant:
+			counted += t.Cases
+		case e.CountsToward(countZaZyciem):
+			counted, weight = counted+t.Cases, weight+t.Difficulty
+		case e.CountsToward(true):
+			zaZyciemNotCounted += t.Cases
 		}
-	} else {
-		for _, c := range cases {
-			l.Cases = append(l.Cases, c.ID)
+	}
+	return counted, weight, zaZyciemNotCounted
+}
+
+// count fills the load's cases from the entries filed under its worker's
+// key, an assistant's counted as [FamilyLoad] counts them.
+func (l *Load) count(entries []Entry, countZaZyciem bool) {
+	for _, e := range entries {
+		switch {
+		case l.Role != FamilyAssistant:
+			l.Cases = append(l.Cases, e.Case)
+		case e.CountsToward(countZaZyciem):
+			l.Cases, l.Weight = append(l.Cases, e.Case), l.Weight+e.Difficulty
+		case e.CountsToward(true):
+			l.ZaZyciemNotCounted = append(l.ZaZyciemNotCounted, e.Case)
 		}
 	}
 	slices.Sort(l.Cases)

@@ -99,10 +99,24 @@ func (s *MemoryStore) Index(_ context.Context, key string) ([]*Case, int64, erro
 	return cloneSorted(filed), version, nil
 }
 
-// IndexMany implements [Store]: each key's cases as they were at one
+// Tally implements [Store]: each key's cases counted as they were at one
 // moment, the read lock taken once per key.
-func (s *MemoryStore) IndexMany(ctx context.Context, keys []string) (map[string][]*Case, error) {
-	out := make(map[string][]*Case, len(keys))
+func (s *MemoryStore) Tally(ctx context.Context, keys []string) (map[string][]Tally, error) {
+	many, err := s.IndexMany(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]Tally, len(keys))
+	for _, key := range keys {
+		out[key] = TallyOf(many[key])
+	}
+	return out, nil
+}
+
+// IndexMany implements [Store]: each key's entries as they were at one
+// moment, the read lock taken once per key.
+func (s *MemoryStore) IndexMany(ctx context.Context, keys []string) (map[string][]Entry, error) {
+	out := make(map[string][]Entry, len(keys))
 	for _, key := range keys {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -110,7 +124,12 @@ func (s *MemoryStore) IndexMany(ctx context.Context, keys []string) (map[string]
 		s.mu.RLock()
 		filed, _ := s.filed(key)
 		s.mu.RUnlock()
-		out[key] = cloneSorted(filed)
+		entries := make([]Entry, len(filed))
+		for i, c := range filed {
+			entries[i] = EntryOf(c) // a stored snapshot is never changed
+		}
+		slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Case, b.Case) })
+		out[key] = entries
 	}
 	return out, nil
 }

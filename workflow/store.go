@@ -41,11 +41,18 @@ type Store interface {
 	// that version. A key nothing was ever filed under, and a key that is
 	// not versioned ([VersionedKey]), has version 0.
 	Index(ctx context.Context, key string) ([]*Case, int64, error)
-	// IndexMany returns, for each of keys, copies of the cases filed under
-	// it in order of ID (an empty slice when none are): the loads of many
-	// workers in one question. Each key's cases are as committed at some
-	// moment of the call; the keys are not read at one instant.
-	IndexMany(ctx context.Context, keys []string) (map[string][]*Case, error)
+	// IndexMany returns, for each of keys, the entries ([Entry]) of the
+	// cases filed under it in order of case ID (an empty slice when none
+	// are): the loads of many workers in one question, without reading
+	// the cases. Each key's entries are as committed at some moment of the
+	// call; the keys are not read at one instant.
+	IndexMany(ctx context.Context, keys []string) (map[string][]Entry, error)
+	// Tally returns, for each of keys, the cases filed under it counted
+	// by state and 'Za życiem' flag, with their summed difficulty, in
+	// order of state, then flag (an empty slice when none are): the loads
+	// of many workers in one question, without listing the cases
+	// ([TallyLoad]).
+	Tally(ctx context.Context, keys []string) (map[string][]Tally, error)
 	// Due returns the open obligations the query selects (see
 	// [DueQuery]), in order of due date, then case, then obligation.
 	Due(ctx context.Context, q DueQuery) ([]DueEntry, error)
@@ -198,32 +205,84 @@ func GuardableKey(key string) error {
 	return fmt.Errorf("workflow: index key %q is not versioned and cannot guard a commit (only assistant:, coordinator:, carer: and foster_family: keys can)", key)
 }
 
-// Entry is what a rule's decision, or a worker's load, reads of a case
-// through an index key it is filed under: whether it counts toward a cap
-// and how it weighs. A commit that changes a case's entry raises the
-// versions of its versioned keys ([RaisedKeys]); one that leaves it as it
-// was raises none.
+// Entry is a case as the index files it: what a rule's decision, a
+// worker's load or a calendar reads of it through a key, without the case
+// itself. A commit that changes a case's entry raises the versions of its
+// versioned keys ([RaisedKeys]); one that leaves it as it was raises none.
 type Entry struct {
-	State State `json:"state"`
+	Case  string `json:"case"`
+	State State  `json:"state"`
 	// ZaZyciem and Difficulty are a family's: [FamilyLoad] counts and
 	// weighs it by them.
 	ZaZyciem   bool    `json:"za_zyciem,omitempty"`
 	Difficulty float64 `json:"difficulty,omitempty"`
 	// Form is a foster family's, which a placement compares with the form
-	// it asks for.
-	Form string `json:"form,omitempty"`
+	// it asks for; Coordinator is who supports it, whom a calendar shows
+	// the obligations of the children placed with it.
+	Form        string `json:"form,omitempty"`
+	Coordinator string `json:"coordinator,omitempty"`
 }
 
 // EntryOf returns case c's [Entry].
 func EntryOf(c *Case) Entry {
-	e := Entry{State: c.State}
+	e := Entry{Case: c.ID, State: c.State}
 	switch {
 	case c.Family != nil:
 		e.ZaZyciem, e.Difficulty = c.Family.ZaZyciem(), c.Family.Difficulty
 	case c.FosterFamily != nil:
-		e.Form = c.FosterFamily.Form
+		e.Form, e.Coordinator = c.FosterFamily.Form, c.FosterFamily.Coordinator
 	}
 	return e
+}
+
+// CountsToward reports whether a family filed under an assistant's key
+// counts toward the assistant's cap: in assistant work, and, when
+// countZaZyciem is false (assistant.count_za_zyciem_in_cap), not under
+// the 'Za życiem' programme. [FamilyLoad] and [LoadsOf] count by it.
+func (e Entry) CountsToward(countZaZyciem bool) bool {
+	return e.State.In(AssistantWork) && (countZaZyciem || !e.ZaZyciem)
+}
+
+// Tally is the cases filed under an index key that share one state and
+// one 'Za życiem' flag ([Store.Tally]): how many, and the sum of their
+// difficulty.
+type Tally struct {
+	State      State   `json:"state"`
+	ZaZyciem   bool    `json:"za_zyciem,omitempty"`
+	Cases      int     `json:"cases"`
+	Difficulty float64 `json:"difficulty,omitempty"`
+}
+
+// TallyOf counts entries as [Store.Tally] does.
+func TallyOf(entries []Entry) []Tally {
+	out := []Tally{}
+	for _, e := range entries {
+		i := slices.IndexFunc(out, func(t Tally) bool { return t.State == e.State && t.ZaZyciem == e.ZaZyciem })
+		if i < 0 {
+			out = append(out, Tally{State: e.State, ZaZyciem: e.ZaZyciem})
+			i = len(out) - 1
+		}
+		out[i].Cases++
+		out[i].Difficulty += e.Difficulty
+	}
+	SortTally(out)
+	return out
+}
+
+// SortTally orders tallies as [Store.Tally] lists them.
+func SortTally(ts []Tally) {
+	slices.SortFunc(ts, func(a, b Tally) int {
+		if c := strings.Compare(string(a.State), string(b.State)); c != 0 {
+			return c
+		}
+		switch {
+		case a.ZaZyciem == b.ZaZyciem:
+			return 0
+		case b.ZaZyciem:
+			return -1
+		}
+		return 1
+	})
 }
 
 // RaisedKeys returns, sorted, the versioned keys ([VersionedKey]) whose

@@ -95,7 +95,7 @@ func TestOrderUnderPolishCollation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cs := many[workflow.AssistantKey("A1")]; len(cs) != 2 || cs[0].ID != "C1" {
+	if cs := many[workflow.AssistantKey("A1")]; len(cs) != 2 || cs[0].Case != "C1" {
 		t.Errorf("IndexMany lists %d cases, C1 not first; want C1, b1 (in order of ID)", len(cs))
 	}
 }

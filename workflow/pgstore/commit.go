@@ -153,8 +153,12 @@ type preparedWrite struct {
 	keys     []string // the new snapshot's, sorted
 	snapshot []byte
 	event    []byte // nil: no event
-	// left and gained are the index keys the case leaves and enters.
+	// left and gained are the index keys the case leaves and enters;
+	// entry is the case's [workflow.Entry], which its index rows hold,
+	// rewritten in the rows it keeps when it changed (refile).
 	left, gained []string
+	entry        workflow.Entry
+	refile       bool
 	// obl are the obligations written (new or changed), closed those
 	// removed.
 	obl    obligationRows
@@ -252,6 +256,8 @@ func prepareWrite(w workflow.Write) (preparedWrite, error) {
 		}
 		wasWorker = workflow.WorkerKey(w.Before)
 	}
+	pw.entry = workflow.EntryOf(c)
+	pw.refile = w.Before != nil && workflow.EntryOf(w.Before) != pw.entry
 	for _, k := range was {
 		if !slices.Contains(pw.keys, k) {
 			pw.left = append(pw.left, k)
@@ -310,8 +316,9 @@ func sortedKeys(c *workflow.Case) []string {
 //  2. each case in order of ID: a new one inserted, an existing one
 //     updated (which locks its row) and its version compared under the
 //     lock; its event appended; then only what differs from its Before:
-//     the index entries of the keys it leaves and enters, the obligations
-//     closed deleted, those opened or changed written.
+//     the index entries of the keys it leaves and enters (and those of
+//     the keys it keeps when its [workflow.Entry] changed), the
+//     obligations closed deleted, those opened or changed written.
 //
 // A difference raises SQLSTATE AX409 in the statement that finds it
 // (function asysta_expect, migrations/0005_scale.sql), and the server
@@ -382,7 +389,11 @@ const (
 		SELECT asysta_expect($1, $3, (SELECT version - 1 FROM u))`
 	insertEvent = `INSERT INTO events (case_id, seq, event) VALUES ($1, $2, $3)`
 	leaveKeys   = `DELETE FROM index_entries WHERE case_id = $1 AND key = ANY($2::text[])`
-	enterKeys   = `INSERT INTO index_entries (key, case_id) SELECT k, $1 FROM unnest($2::text[]) AS k`
+	enterKeys   = `INSERT INTO index_entries (key, case_id, state, za_zyciem, difficulty, form, coordinator)
+		SELECT k, $1, $3, $4, $5, $6, $7 FROM unnest($2::text[]) AS k`
+	// refileCase rewrites the entry in the rows of the keys a case keeps.
+	refileCase = `UPDATE index_entries SET state = $2, za_zyciem = $3, difficulty = $4, form = $5, coordinator = $6
+		WHERE case_id = $1`
 	closeDuties = `DELETE FROM obligations WHERE case_id = $1 AND (obligation, ref) IN (SELECT o, r FROM unnest($2::text[], $3::text[]) AS x(o, r))`
 	writeDuties = `INSERT INTO obligations AS o (case_id, obligation, due, opened, rule, lifecycle, worker_key, ref)
 		SELECT $1, o, d, op, r, $2, $3, rf FROM unnest($4::text[], $5::date[], $6::date[], $7::text[], $8::text[]) AS x(o, d, op, r, rf)
@@ -410,8 +421,13 @@ func queueWrite(b *pgx.Batch, qs []queued, pw *preparedWrite) []queued {
 		b.Queue(leaveKeys, id, pw.left)
 		qs = append(qs, q)
 	}
+	e := pw.entry
+	if pw.refile && len(pw.keys) > len(pw.gained) {
+		b.Queue(refileCase, id, string(e.State), e.ZaZyciem, e.Difficulty, e.Form, e.Coordinator)
+		qs = append(qs, q)
+	}
 	if len(pw.gained) > 0 {
-		b.Queue(enterKeys, id, pw.gained)
+		b.Queue(enterKeys, id, pw.gained, string(e.State), e.ZaZyciem, e.Difficulty, e.Form, e.Coordinator)
 		qs = append(qs, q)
 	}
 	if len(pw.closed.ids) > 0 {

@@ -358,6 +358,7 @@ func TestNewChecksSchemaVersion(t *testing.T) {
 			fmt.Sprintf("pgstore: the database's schema is at version 9999, newer than this release's %d: upgrade this instance", pgstore.SchemaVersion)},
 		{"older", `DROP TRIGGER events_no_truncate ON events; DROP TABLE staff_workers, staff_institutions, idempotency_records;
 			DROP INDEX obligations_worker; DROP FUNCTION asysta_expect;
+			ALTER TABLE index_entries DROP COLUMN state, DROP COLUMN za_zyciem, DROP COLUMN difficulty, DROP COLUMN form, DROP COLUMN coordinator;
 			ALTER TABLE obligations DROP COLUMN ref; ALTER TABLE obligations ADD PRIMARY KEY (case_id, obligation);
 			CREATE INDEX obligations_due ON obligations (due, case_id, obligation) INCLUDE (opened, rule, lifecycle, worker_key);
 			DELETE FROM schema_migrations WHERE version > 1`,
@@ -399,4 +400,42 @@ func TestNewChecksSchemaVersion(t *testing.T) {
 func atVersion(c *workflow.Case, v int64) *workflow.Case {
 	c.Version = v
 	return c
+}
+
+// TestMigrationFillsEntries: migration 0006 fills the entries of the cases
+// a version 5 schema holds as workflow.EntryOf gives them, so that
+// IndexMany agrees with the cases from the first read after the upgrade.
+func TestMigrationFillsEntries(t *testing.T) {
+	ctx := context.Background()
+	pool := openPool(t, pgtest.Schema(t))
+	require.NoError(t, pgstore.Migrate(ctx, pool))
+	s := pgstore.New(pool)
+	zz := familyCase("F2")
+	zz.Family.Assistant, zz.Family.Difficulty, zz.Family.Basis, zz.Family.ZaZyciemKind = "A1", 2.5, workflow.BasisZaZyciem, "pregnancy"
+	plain := familyCase("F1")
+	plain.Family.Assistant = "A1"
+	kid := childCase("C1")
+	kid.State, kid.Child.Carer = workflow.PlacedProfessional, "R1"
+	ff := &workflow.Case{ID: "R1", Lifecycle: rules.LifecycleFosterFamily, State: workflow.Active,
+		FosterFamily: &workflow.FosterFamilyFacts{Form: workflow.FormProfessional, Coordinator: "K1"}}
+	require.NoError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{
+		declared(zz, nil, nil), declared(plain, nil, nil), declared(kid, nil, nil), declared(ff, nil, nil)}}))
+	// Back to version 5: the index rows without their entries.
+	_, err := pool.Exec(ctx, `ALTER TABLE index_entries DROP COLUMN state, DROP COLUMN za_zyciem, DROP COLUMN difficulty,
+		DROP COLUMN form, DROP COLUMN coordinator; DELETE FROM schema_migrations WHERE version = 6`)
+	require.NoError(t, err)
+	require.NoError(t, pgstore.Migrate(ctx, pool))
+	keys := []string{"assistant:A1", "family:F1", "carer:R1", "foster_family:R1", "coordinator:K1"}
+	many, err := s.IndexMany(ctx, keys)
+	require.NoError(t, err)
+	for _, k := range keys {
+		cases, _, err := s.Index(ctx, k)
+		require.NoError(t, err)
+		want := []workflow.Entry{}
+		for _, c := range cases {
+			want = append(want, workflow.EntryOf(c))
+		}
+		assert.Equal(t, want, many[k], k)
+	}
+	assert.True(t, many["assistant:A1"][1].ZaZyciem, "F2 is a 'Za życiem' family")
 }

@@ -868,32 +868,58 @@ func testIndexMany(t *testing.T, s workflow.Store) {
 	f2 := family("F2", workflow.AssistantImplementing, "A1")
 	f2.Family.SocialWorker = "S1"
 	create(t, s, family("F3", workflow.AssistantPlanning, "A2"), f2, family("F1", workflow.AssistantPlanning, "A1"),
-		child("C1", "F1", workflow.PlacedProfessional, "R1"))
+		child("C1", "F1", workflow.PlacedProfessional, "R1"), fosterFamily("R1", workflow.Active, "K1"))
 	keys := []string{workflow.AssistantKey("A1"), workflow.AssistantKey("A2"), workflow.AssistantKey("A404"),
-		workflow.SocialWorkerKey("S1"), workflow.CarerKey("R1")}
-	got, err := s.IndexMany(ctx, keys)
-	if err != nil {
-		t.Fatalf("IndexMany: %v", err)
-	}
-	if len(got) != len(keys) {
-		t.Errorf("IndexMany gave %d keys, want %d", len(got), len(keys))
-	}
-	for _, k := range keys {
-		cs, ok := got[k]
-		want, _ := index(t, s, k)
-		if !ok || cs == nil || encode(t, cs) != encode(t, want) {
-			t.Errorf("IndexMany[%s] = [%s] (present %v), want [%s] as Index gives", k, ids(cs), ok, ids(want))
+		workflow.SocialWorkerKey("S1"), workflow.CarerKey("R1"), workflow.FosterFamilyKey("R1"), workflow.CoordinatorKey("K1")}
+	check := func(when string) {
+		t.Helper()
+		got, err := s.IndexMany(ctx, keys)
+		if err != nil {
+			t.Fatalf("%s: IndexMany: %v", when, err)
+		}
+		if len(got) != len(keys) {
+			t.Errorf("%s: IndexMany gave %d keys, want %d", when, len(got), len(keys))
+		}
+		for _, k := range keys {
+			es, ok := got[k]
+			cs, _ := index(t, s, k)
+			want := make([]workflow.Entry, len(cs))
+			for i, c := range cs {
+				want[i] = workflow.EntryOf(c)
+			}
+			if !ok || es == nil || encode(t, es) != encode(t, want) {
+				t.Errorf("%s: IndexMany[%s] = %s (present %v), want %s, the entries of the cases Index gives",
+					when, k, encode(t, es), ok, encode(t, want))
+			}
+		}
+		if a1 := got[keys[0]]; len(a1) != 2 || a1[0].Case != "F1" || a1[1].Case != "F2" {
+			t.Errorf("%s: IndexMany[%s] = %s, want F1 and F2 in order of ID", when, keys[0], encode(t, a1))
+		}
+		tallies, err := s.Tally(ctx, keys)
+		if err != nil {
+			t.Fatalf("%s: Tally: %v", when, err)
+		}
+		for _, k := range keys {
+			ts, ok := tallies[k]
+			if want := workflow.TallyOf(got[k]); !ok || ts == nil || encode(t, ts) != encode(t, want) {
+				t.Errorf("%s: Tally[%s] = %s (present %v), want %s, the entries IndexMany gives counted", when, k, encode(t, ts), ok, encode(t, want))
+			}
 		}
 	}
-	if got[keys[0]][0].ID != "F1" || got[keys[0]][1].ID != "F2" {
-		t.Errorf("IndexMany[%s] not in order of ID: [%s %s]", keys[0], got[keys[0]][0].ID, got[keys[0]][1].ID)
-	}
-	got[keys[0]][0].Family.Assistant = "X"
-	if get(t, s, "F1").Family.Assistant != "A1" {
-		t.Errorf("a case IndexMany returned shares memory with the store")
-	}
+	check("as created")
+	// Entries follow what changes of a case while its keys stay.
+	f1 := get(t, s, "F1")
+	f1.Family.Difficulty, f1.Family.Basis, f1.Family.ZaZyciemKind = 3, workflow.BasisZaZyciem, "pregnancy"
+	f1.State = workflow.AssistantImplementing
+	r1 := get(t, s, "R1")
+	r1.FosterFamily.Form = workflow.FormEmergency
+	mustCommit(t, s, write(f1, f1.Version, "approve_plan"), write(r1, r1.Version, "assess"))
+	check("after a change of state, difficulty, 'Za życiem' and form")
 	if none, err := s.IndexMany(ctx, nil); err != nil || len(none) != 0 {
 		t.Errorf("IndexMany(no keys) = %d keys, %v; want none", len(none), err)
+	}
+	if none, err := s.Tally(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("Tally(no keys) = %d keys, %v; want none", len(none), err)
 	}
 }
 
