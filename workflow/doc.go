@@ -100,8 +100,10 @@
 // assistant's families, a coordinator's foster families and a carer's
 // children through it; [Engine.Load] reports a worker's load by the same
 // count, and [LoadsOf] many workers' loads in one question
-// ([Store.IndexMany]). Only the keys a rule's decision reads are
-// versioned ([VersionedKey]). [Store.Due] lists open obligations by due
+// ([Store.IndexMany], the cases' [Entry]; [Store.Tally] counts them). Only
+// the keys a rule's decision reads are versioned ([VersionedKey]), and a
+// key's version rises only when what a decision reads through it changes
+// ([RaisedKeys]). [Store.Due] lists open obligations by due
 // date and by who answers for them, for calendars. [Store.Commit] is the
 // only write and is all or nothing. [MemoryStore] is the default and the
 // reference implementation; package workflow/storetest checks any other

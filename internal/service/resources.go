@@ -293,10 +293,9 @@ func printableASCII(s string) bool {
 
 func (s *Server) fireOnce(r *http.Request, info *reqInfo, id string, cmd workflow.Command) reply {
 	out, err := info.unit.rt.Load().engine.Fire(r.Context(), id, cmd)
-	lifecycle := lifecycleOf(r, info, id)
 	if err != nil {
 		code := classify(err)
-		s.metrics.fired(lifecycle, cmd.Trigger, outcomeOf(code))
+		s.metrics.fired(lifecycleOf(r, info, id), cmd.Trigger, outcomeOf(code))
 		if code == codeConflict {
 			s.metrics.conflicts.Inc()
 		}

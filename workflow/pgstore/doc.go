@@ -20,8 +20,11 @@
 //     keyed by (case_id, seq); triggers refuse UPDATE, DELETE and
 //     TRUNCATE;
 //   - index_entries and index_keys: which cases are filed under which key
-//     ([workflow.Case.Keys]: an assistant's families, a carer's children)
-//     and the version of each versioned key ([workflow.VersionedKey]);
+//     ([workflow.Case.Keys]: an assistant's families, a carer's children),
+//     each row with its case's [workflow.Entry] (state, 'Za życiem',
+//     difficulty, form, coordinator), from which [Store.IndexMany] and
+//     [Store.Tally] answer without reading a snapshot, and the version of
+//     each versioned key ([workflow.VersionedKey]);
 //   - obligations: every case's open obligations, kept in step with its
 //     snapshot, with covering indexes on the due date and on who answers
 //     (worker_key, due) for [Store.Due];
@@ -35,22 +38,26 @@
 // number of processes on any number of machines, may share one database:
 // nothing is cached in memory, and every decision the engine takes is
 // checked at commit. [Store.Commit] runs one READ COMMITTED transaction,
-// sent in one round trip, that locks the rows of the versioned index keys
-// it guards and files cases under (in order of key, creating missing
-// ones), then the rows of the cases it writes (in order of ID), so that
-// two commits over the same rows queue rather than interleave. Holding those
-// locks it compares each case's version with the version its change was
-// based on, and each guard key's version with the version the decision
-// read; on any difference it writes nothing and returns a
-// [*workflow.ConflictError] (errors.Is [workflow.ErrConflict]), and the
-// caller reloads and tries again, exactly as with [workflow.MemoryStore].
-// Otherwise it writes the snapshots, appends the events (seq = the new
-// version), refiles the index entries, raises the version of every
-// versioned key each case was or is filed under, and brings the cases'
-// obligation rows in step: all of it or none of it. Keys no rule reads
-// for a decision (a social worker's families, a family's children) are
-// filed but neither versioned nor locked, so commits of the many families
-// of one social worker never queue on one row.
+// sent in one round trip, that first (when the batch has guards or raises
+// a key) locks the rows of the versioned index keys it guards or raises
+// (in order of key, creating missing ones), then the rows of the cases it
+// writes (in order of ID), so that two commits over the same rows queue
+// rather than interleave. Holding those locks it compares each case's
+// version with the version its change was based on, and each guard key's
+// version with the version the decision read; on any difference it writes
+// nothing and returns a [*workflow.ConflictError] (errors.Is
+// [workflow.ErrConflict]), and the caller reloads and tries again, exactly
+// as with [workflow.MemoryStore]. Otherwise it writes the snapshots,
+// appends the events (seq = the new version) and writes what changed
+// between each write's Before and its case: the index entries of the keys
+// it leaves and enters (and its entry where it changed), the obligation
+// rows opened, changed or closed, and the versions of the keys of
+// [workflow.RaisedKeys]: all of it or none of it. A commit that changes
+// nothing a decision reads (an assessment, a report) locks and raises no
+// key, and keys no rule reads for a decision (a social worker's families,
+// a family's children) are filed but never versioned nor locked, so
+// commits of the many families of one assistant or one social worker
+// never queue on one row.
 //
 // This is what keeps a caseload cap across instances: two instances that
 // each count an assistant's 14 families and assign a 15th and a 16th both

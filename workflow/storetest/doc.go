@@ -18,8 +18,9 @@
 // writing nothing), the index that counts workers' and carers' loads and
 // its key versions, a caseload cap kept under concurrent assignments, Scan
 // (when the store is a [workflow.Scanner]), the versioned and lookup-only
-// keys, IndexMany, due obligations by date and by worker, and cancelled
-// contexts.
+// keys, the keys a write raises ([workflow.RaisedKeys]), IndexMany and
+// Tally, due obligations by date and by worker, and cancelled contexts.
+// Its writes of existing cases carry Before, as the engine's do.
 //
 // Every subtest compares what it reads back through the JSON encoding of
 // cases and events, so a store that round-trips them through JSON (e.g. a
