@@ -2,7 +2,9 @@ package workflow
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -238,11 +240,17 @@ func (s *MemoryStore) Commit(ctx context.Context, b Batch) error {
 	defer s.mu.Unlock()
 	for _, w := range b.Writes {
 		var got int64
-		if m, ok := s.cases[w.Case.ID]; ok {
+		m, ok := s.cases[w.Case.ID]
+		if ok {
 			got = m.c.Load().Version
 		}
 		if got != w.Expected {
 			return &ConflictError{Case: w.Case.ID, Want: w.Expected, Got: got}
+		}
+		// The reference store holds callers to the contract a store that
+		// writes only what changed relies on.
+		if ok && !reflect.DeepEqual(m.c.Load(), w.Before) {
+			return fmt.Errorf("workflow: case %s: the write's Before is not the case as stored at version %d: pass the case as the store gave it, unchanged, and change a clone", w.Case.ID, w.Expected)
 		}
 	}
 	for _, g := range b.Guards {

@@ -104,3 +104,24 @@ func TestMemoryStoreScanLetsWritersIn(t *testing.T) {
 		assert.Equal(t, int64(2), c.Version, id)
 	}
 }
+
+// TestMemoryStoreRefusesEditedBefore: the reference store refuses a write
+// whose Before is not the case it holds (edited after it was read), which
+// a store writing only what changed would file wrongly; nothing is written.
+func TestMemoryStoreRefusesEditedBefore(t *testing.T) {
+	ctx := context.Background()
+	s := workflow.NewMemoryStore()
+	c := &workflow.Case{ID: "F1", Lifecycle: rules.LifecycleFamily, State: workflow.AssistantPlanning,
+		Family: &workflow.FamilyFacts{Assistant: "A1", Difficulty: 1}}
+	require.NoError(t, s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: c}}}))
+	read, err := s.Get(ctx, "F1")
+	require.NoError(t, err)
+	read.Family.Difficulty = 3 // changed in place: Before is no longer what was read
+	err = s.Commit(ctx, workflow.Batch{Writes: []workflow.Write{{Case: read, Expected: 1, Before: read}}})
+	require.EqualError(t, err, "workflow: case F1: the write's Before is not the case as stored at version 1: pass the case as the store gave it, unchanged, and change a clone")
+	assert.NotErrorIs(t, err, workflow.ErrConflict)
+	got, err := s.Get(ctx, "F1")
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), got.Version)
+	assert.Equal(t, 1.0, got.Family.Difficulty)
+}

@@ -182,6 +182,7 @@ type Batch struct {
 // version check makes sure the stored case is still Before when the write
 // lands. A Before edited after it was read would file the case wrongly:
 // keep the copy the store gave, and change a clone ([Case.Clone]).
+// [MemoryStore] refuses such a write.
 type Write struct {
 	Case     *Case
 	Expected int64
