@@ -276,6 +276,14 @@ func (p *paramPatch) Visit(node *ast.Node) {
 			"let is not available in rules; write the expression out"})
 		return
 	}
+	if id, ok := (*node).(*ast.IdentifierNode); ok && id.Value == "$env" {
+		// The whole environment would read past what the load checks
+		// (unfilled variables, the parameter maps) and past what a guard
+		// is known to read (RuleSet.Reads), so the engine would not fill it.
+		p.fail(id.Location(), Text{"$env nie jest dostępne w regułach; czytaj zmienne wprost, np. family.children",
+			"$env is not available in rules; read the variables by name, e.g. family.children"})
+		return
+	}
 	if r, ok := (*node).(*ast.BinaryNode); ok && r.Operator == ".." && !smallRange(r) {
 		// A range is built whole before anything reads it: 1..2000000000
 		// passes the type check, then fails every evaluation.
