@@ -117,7 +117,7 @@ func (s *simulation) place(fc *workflow.Case, kids kinship, by workflow.Actor) (
 	counted := !fc.Family.ZaZyciem() || paramBool(s.rs, "assistant.count_za_zyciem_in_cap", s.on, true)
 	if l := s.loads[best.Worker]; counted {
 		l.Families++
-		l.Weight += fc.Family.Difficulty
+		l.Weight = workflow.RoundWeight(l.Weight + fc.Family.Difficulty) // as the engine will count it
 	}
 	return Move{Family: fc.ID, To: best.Worker, Decision: best.Decision, Reasons: best.Reasons}, nil
 }

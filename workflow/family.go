@@ -359,7 +359,7 @@ func countZaZyciem(rs *rules.RuleSet, on rules.Date) bool {
 // FamilyLoad counts the families toward an assistant's cap among the cases
 // filed under their [AssistantKey], and sums their difficulty. 'Za życiem'
 // families count only when countZaZyciem is true
-// (assistant.count_za_zyciem_in_cap).
+// (assistant.count_za_zyciem_in_cap). The weight is rounded ([RoundWeight]).
 func FamilyLoad(cases []*Case, countZaZyciem bool) (families int, weight float64) {
 	for _, c := range cases {
 		if e := EntryOf(c); c.Family != nil && e.CountsToward(countZaZyciem) {
@@ -367,7 +367,7 @@ func FamilyLoad(cases []*Case, countZaZyciem bool) (families int, weight float64
 			weight += e.Difficulty
 		}
 	}
-	return families, weight
+	return families, RoundWeight(weight)
 }
 
 // familyEnv is the rules environment of a family trigger: the case's facts,

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"math"
 	"slices"
 
 	"github.com/asysta/asysta/rules"
@@ -129,8 +130,16 @@ func TallyLoad(r Role, ts []Tally, countZaZyciem bool) (counted int, weight floa
 			zaZyciemNotCounted += t.Cases
 		}
 	}
-	return counted, weight, zaZyciemNotCounted
+	return counted, RoundWeight(weight), zaZyciemNotCounted
 }
+
+// RoundWeight rounds a sum of families' difficulties to a millionth: the
+// weight of an assistant's load ([FamilyLoad], [LoadsOf], [TallyLoad]).
+// Difficulties such as 0.1 are not exact in binary, so their sum depends,
+// in its last bits, on the order they are added in (a case's ID, a state,
+// a database's scan); rounded, it does not, and a cap rule on
+// worker.weight decides alike wherever the load was counted.
+func RoundWeight(w float64) float64 { return math.Round(w*1e6) / 1e6 }
 
 // count fills the load's cases from the entries filed under its worker's
 // key, an assistant's counted as [FamilyLoad] counts them.
@@ -145,6 +154,7 @@ func (l *Load) count(entries []Entry, countZaZyciem bool) {
 			l.ZaZyciemNotCounted = append(l.ZaZyciemNotCounted, e.Case)
 		}
 	}
+	l.Weight = RoundWeight(l.Weight)
 	slices.Sort(l.Cases)
 	slices.Sort(l.ZaZyciemNotCounted)
 }

@@ -246,7 +246,7 @@ func (e Entry) CountsToward(countZaZyciem bool) bool {
 
 // Tally is the cases filed under an index key that share one state and
 // one 'Za życiem' flag ([Store.Tally]): how many, and the sum of their
-// difficulty.
+// difficulty, rounded ([RoundWeight]).
 type Tally struct {
 	State      State   `json:"state"`
 	ZaZyciem   bool    `json:"za_zyciem,omitempty"`
@@ -265,6 +265,9 @@ func TallyOf(entries []Entry) []Tally {
 		}
 		out[i].Cases++
 		out[i].Difficulty += e.Difficulty
+	}
+	for i := range out {
+		out[i].Difficulty = RoundWeight(out[i].Difficulty)
 	}
 	SortTally(out)
 	return out

@@ -1,6 +1,8 @@
 package workflow_test
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,4 +82,40 @@ func TestBatchValidate(t *testing.T) {
 			assert.EqualError(t, err, tt.want)
 		})
 	}
+}
+
+// TestWeightWhateverTheOrder: an assistant's weight is the same whether
+// the engine sums the cases (FamilyLoad, in order of ID) or a load is
+// counted from a store's tallies (TallyLoad, by state), whose sums a
+// database adds in its own order: a cap rule on worker.weight decides
+// alike in an assignment and in a recommendation.
+func TestWeightWhateverTheOrder(t *testing.T) {
+	impl, plan := workflow.AssistantImplementing, workflow.AssistantPlanning
+	var cases []*workflow.Case
+	for i, f := range []struct {
+		st workflow.State
+		d  float64
+	}{{plan, 0.1}, {impl, 0.1}, {plan, 0.4}, {impl, 1.2}, {plan, 1.3}, {impl, 0.7}} {
+		c := storeFamily(f.st, "A1", f.d)
+		c.ID = fmt.Sprint("F", i+1)
+		cases = append(cases, c)
+	}
+	for n := 1; n <= len(cases); n++ {
+		var entries []workflow.Entry
+		for _, c := range cases[:n] {
+			entries = append(entries, workflow.EntryOf(c))
+		}
+		_, engine := workflow.FamilyLoad(cases[:n], true)
+		_, tallied, _ := workflow.TallyLoad(workflow.FamilyAssistant, workflow.TallyOf(entries), true)
+		reversed := workflow.TallyOf(entries)
+		slices.Reverse(reversed) // a database's order
+		var byHand float64
+		for _, t := range reversed {
+			byHand += t.Difficulty
+		}
+		assert.Equal(t, engine, tallied, "%d families", n)
+		assert.Equal(t, engine, workflow.RoundWeight(byHand), "%d families", n)
+	}
+	_, w := workflow.FamilyLoad(cases[:3], true)
+	assert.Equal(t, 0.6, w, "0.1 + 0.1 + 0.4")
 }

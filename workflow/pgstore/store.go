@@ -256,6 +256,7 @@ func (s *Store) Tally(ctx context.Context, keys []string) (map[string][]workflow
 	var t workflow.Tally
 	_, err = pgx.ForEachRow(rows, []any{&key, &state, &t.ZaZyciem, &t.Cases, &t.Difficulty}, func() error {
 		t.State = workflow.State(state)
+		t.Difficulty = workflow.RoundWeight(t.Difficulty) // whatever order PostgreSQL added them in
 		out[key] = append(out[key], t)
 		return nil
 	})
