@@ -119,11 +119,14 @@ func (cl *call) prepareCoordinator() error {
 
 // fosterEnv is the rules environment of a foster family trigger: its facts,
 // the arguments, the children placed with it (read only when a guard
-// reads them) and the coordinator's load prepared.
+// reads them, their key's version then guarding the commit) and the
+// coordinator's load prepared.
 func (cl *call) fosterEnv() (rules.Env, error) {
 	env := FosterFamilyEnvOf(cl.c, cl.args, cl.cmd.Actor)
 	if cl.reads("foster_family.children") {
-		kids, _, err := cl.e.store.Index(cl.ctx, CarerKey(cl.c.ID))
+		// Guarded, as a placement guards the family's own key: a child
+		// placed there meanwhile makes the commit conflict.
+		kids, err := cl.index(CarerKey(cl.c.ID))
 		if err != nil {
 			return nil, err
 		}

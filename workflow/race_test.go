@@ -452,3 +452,68 @@ func TestRacePlaceWhileFosterFamilyStops(t *testing.T) {
 		})
 	}
 }
+
+// TestRaceDissolveWhilePlacing: a municipal guard on dissolve that reads
+// the children placed with the foster family guards the commit with the
+// carer's key: a child placed there between the dissolve's read and its
+// commit makes the dissolve conflict; retried, it is refused.
+func TestRaceDissolveWhilePlacing(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := rules.ParseConfig("gmina.yaml", []byte(`
+rules:
+  - id: local.no_children_on_dissolve
+    on: foster_family.dissolve
+    basis: "Zarządzenie 1/2016"
+    expr: foster_family.children == 0
+    message: {pl: "W rodzinie przebywają dzieci.", en: "Children live with the family."}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := rules.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &rcPausing{MemoryStore: workflow.NewMemoryStore(), caseID: "R1", trigger: "dissolve",
+		at: make(chan struct{}), release: make(chan struct{})}
+	dir := workflow.NewMemoryDirectory()
+	if err := dir.AddWorker(workflow.Worker{ID: rcOrg.ID, Role: rcOrg.Role}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := workflow.New(workflow.WithDirectory(dir), workflow.WithStore(st), workflow.WithRules(rs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &rcWorld{t: t, ctx: ctx, e: e}
+	if err := e.DeclareFosterFamily(ctx, "R1", workflow.FosterFamilyInfo{Form: workflow.FormProfessional}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"C1", "C2"} {
+		if err := e.DeclareChild(ctx, id, workflow.ChildInfo{Born: rules.MustParseDate("2010-01-01")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := workflow.Args{"form": workflow.FormProfessional, "carer": "R1"}
+	// R1 becomes active with C1, who then goes home: no child is left.
+	w.must("C1", "place", rcOrg, "2016-05-01", args)
+	w.must("C1", "propose_return", rcOrg, "2016-05-02", nil)
+	w.must("C1", "return_home", rcOrg, "2016-05-03", workflow.Args{"court_ref": "III Nsm 1/16"})
+	done := make(chan error)
+	go func() {
+		_, err := w.fire("R1", "dissolve", rcOrg, "2016-05-04", nil)
+		done <- err
+	}()
+	<-st.at
+	w.must("C2", "place", rcOrg, "2016-05-04", args)
+	close(st.release)
+	if err := <-done; !errors.Is(err, workflow.ErrConflict) {
+		r1, _ := e.Case(ctx, "R1")
+		t.Fatalf("dissolving R1 while C2 was placed there: %v; R1 is %s", err, r1.State)
+	}
+	st.caseID = "" // no more pauses
+	var de *workflow.DeniedError
+	if _, err := w.fire("R1", "dissolve", rcOrg, "2016-05-04", nil); !errors.As(err, &de) {
+		t.Errorf("dissolving R1 again with C2 placed there: %v, want the municipal rule's refusal", err)
+	}
+	w.consistent("R1")
+}
