@@ -402,32 +402,46 @@ func (s *rcPausing) Commit(ctx context.Context, b workflow.Batch) error {
 	return s.MemoryStore.Commit(ctx, b)
 }
 
+// rcPausingWorld is an engine under rules rs (nil: the statute's) on a
+// memory store that pauses the commit of trigger on case id, with the
+// organizer O1, the professional foster family R1 and the children C1
+// and C2 declared.
+func rcPausingWorld(t *testing.T, id, trigger string, rs *rules.RuleSet) (*rcPausing, *rcWorld) {
+	t.Helper()
+	ctx := context.Background()
+	st := &rcPausing{MemoryStore: workflow.NewMemoryStore(), caseID: id, trigger: trigger,
+		at: make(chan struct{}), release: make(chan struct{})}
+	dir := workflow.NewMemoryDirectory()
+	if err := dir.AddWorker(workflow.Worker{ID: rcOrg.ID, Role: rcOrg.Role}); err != nil {
+		t.Fatal(err)
+	}
+	opts := []workflow.Option{workflow.WithDirectory(dir), workflow.WithStore(st)}
+	if rs != nil {
+		opts = append(opts, workflow.WithRules(rs))
+	}
+	e, err := workflow.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.DeclareFosterFamily(ctx, "R1", workflow.FosterFamilyInfo{Form: workflow.FormProfessional}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"C1", "C2"} {
+		if err := e.DeclareChild(ctx, c, workflow.ChildInfo{Born: rules.MustParseDate("2010-01-01")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st, &rcWorld{t: t, ctx: ctx, e: e}
+}
+
 // TestRacePlaceWhileFosterFamilyStops: a child's placement with an active
 // foster family that is suspended or dissolved between the placement's
 // read and its commit conflicts; retried, it is refused.
 func TestRacePlaceWhileFosterFamilyStops(t *testing.T) {
 	for _, stop := range []string{"suspend", "dissolve"} {
 		t.Run(stop, func(t *testing.T) {
-			ctx := context.Background()
-			st := &rcPausing{MemoryStore: workflow.NewMemoryStore(), caseID: "C2", trigger: "place",
-				at: make(chan struct{}), release: make(chan struct{})}
-			dir := workflow.NewMemoryDirectory()
-			if err := dir.AddWorker(workflow.Worker{ID: rcOrg.ID, Role: rcOrg.Role}); err != nil {
-				t.Fatal(err)
-			}
-			e, err := workflow.New(workflow.WithDirectory(dir), workflow.WithStore(st))
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := &rcWorld{t: t, ctx: ctx, e: e}
-			if err := e.DeclareFosterFamily(ctx, "R1", workflow.FosterFamilyInfo{Form: workflow.FormProfessional}); err != nil {
-				t.Fatal(err)
-			}
-			for _, id := range []string{"C1", "C2"} {
-				if err := e.DeclareChild(ctx, id, workflow.ChildInfo{Born: rules.MustParseDate("2010-01-01")}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			st, w := rcPausingWorld(t, "C2", "place", nil)
+			ctx, e := w.ctx, w.e
 			args := workflow.Args{"form": workflow.FormProfessional, "carer": "R1"}
 			w.must("C1", "place", rcOrg, "2016-05-01", args) // R1 becomes active
 			done := make(chan error)
@@ -438,7 +452,7 @@ func TestRacePlaceWhileFosterFamilyStops(t *testing.T) {
 			<-st.at
 			w.must("R1", stop, rcOrg, "2016-05-02", nil)
 			close(st.release)
-			err = <-done
+			err := <-done
 			if !errors.Is(err, workflow.ErrConflict) {
 				c2, _ := e.Case(ctx, "C2")
 				t.Fatalf("placing C2 while R1 was %sed: %v; C2 is %s with %q", stop, err, c2.State, c2.Child.Carer)
@@ -458,7 +472,6 @@ func TestRacePlaceWhileFosterFamilyStops(t *testing.T) {
 // carer's key: a child placed there between the dissolve's read and its
 // commit makes the dissolve conflict; retried, it is refused.
 func TestRaceDissolveWhilePlacing(t *testing.T) {
-	ctx := context.Background()
 	cfg, err := rules.ParseConfig("gmina.yaml", []byte(`
 rules:
   - id: local.no_children_on_dissolve
@@ -474,25 +487,8 @@ rules:
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &rcPausing{MemoryStore: workflow.NewMemoryStore(), caseID: "R1", trigger: "dissolve",
-		at: make(chan struct{}), release: make(chan struct{})}
-	dir := workflow.NewMemoryDirectory()
-	if err := dir.AddWorker(workflow.Worker{ID: rcOrg.ID, Role: rcOrg.Role}); err != nil {
-		t.Fatal(err)
-	}
-	e, err := workflow.New(workflow.WithDirectory(dir), workflow.WithStore(st), workflow.WithRules(rs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &rcWorld{t: t, ctx: ctx, e: e}
-	if err := e.DeclareFosterFamily(ctx, "R1", workflow.FosterFamilyInfo{Form: workflow.FormProfessional}); err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{"C1", "C2"} {
-		if err := e.DeclareChild(ctx, id, workflow.ChildInfo{Born: rules.MustParseDate("2010-01-01")}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	st, w := rcPausingWorld(t, "R1", "dissolve", rs)
+	e := w.e
 	args := workflow.Args{"form": workflow.FormProfessional, "carer": "R1"}
 	// R1 becomes active with C1, who then goes home: no child is left.
 	w.must("C1", "place", rcOrg, "2016-05-01", args)
@@ -507,7 +503,7 @@ rules:
 	w.must("C2", "place", rcOrg, "2016-05-04", args)
 	close(st.release)
 	if err := <-done; !errors.Is(err, workflow.ErrConflict) {
-		r1, _ := e.Case(ctx, "R1")
+		r1, _ := e.Case(w.ctx, "R1")
 		t.Fatalf("dissolving R1 while C2 was placed there: %v; R1 is %s", err, r1.State)
 	}
 	st.caseID = "" // no more pauses
