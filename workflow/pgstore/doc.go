@@ -59,6 +59,11 @@
 // commits of the many families of one assistant or one social worker
 // never queue on one row.
 //
+// The index rows are written from what changed between a write's Before
+// and its case ([workflow.Case.Keys], [workflow.EntryOf]): a release that
+// changes how a case is filed ships a migration that files the stored
+// cases again, as migration 0006 filled in their entries.
+//
 // This is what keeps a caseload cap across instances: two instances that
 // each count an assistant's 14 families and assign a 15th and a 16th both
 // guard the key assistant:A1 at the version they counted; the first commit
