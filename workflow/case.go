@@ -288,6 +288,8 @@ func FamilyKey(family string) string { return keyFamily + family }
 func FosterFamilyKey(id string) string { return keyFoster + id }
 
 // Keys returns the index keys the case is filed under in its current state.
+// Stores file cases by it when they are written: a change to it needs a
+// migration of the cases already stored (see package pgstore).
 func (c *Case) Keys() []string {
 	var keys []string
 	switch {

@@ -224,7 +224,9 @@ type Entry struct {
 	Coordinator string `json:"coordinator,omitempty"`
 }
 
-// EntryOf returns case c's [Entry].
+// EntryOf returns case c's [Entry]. Stores keep it with each index entry
+// when a case is written: a change to it needs a migration of the cases
+// already stored (see package pgstore).
 func EntryOf(c *Case) Entry {
 	e := Entry{Case: c.ID, State: c.State}
 	switch {
