@@ -102,24 +102,35 @@ var errRulesChanged = errors.New("caseload: the rules changed")
 // recommend ranks the candidates in a bounded number of questions to the
 // store, whatever their number: the engine checks the assignment of the
 // first candidate (the actor, the family's state and version: what is the
-// same for every candidate), then the loads of all candidates are read at
-// once and each candidate is decided by the rules of rs, as the engine's
+// same for every candidate) while the loads of all candidates are read at
+// once, and each candidate is decided by the rules of rs, as the engine's
 // check decides it.
 func (c *Caseload) recommend(ctx context.Context, fc *workflow.Case, on rules.Date, by workflow.Actor, cand Candidates, rs *rules.RuleSet) ([]Recommendation, error) {
 	ws := slices.DeleteFunc(c.assistants(on, cand), func(w workflow.Worker) bool { return w.ID == fc.Family.Assistant })
 	if len(ws) == 0 {
 		return nil, nil
 	}
-	dec, err := c.checkAssignment(ctx, fc, ws[0].ID, on, by)
-	if err != nil && dec.Trigger.Name == "" {
-		return nil, err // not a denial: the check itself failed
+	// The check and the loads are independent questions: asked at once,
+	// over PostgreSQL a recommendation waits for the longer of the two.
+	type checked struct {
+		dec rules.Decision
+		err error
 	}
-	if dec.Revision != rs.Revision() {
+	done := make(chan checked, 1)
+	go func() {
+		dec, err := c.checkAssignment(ctx, fc, ws[0].ID, on, by) // recovers its own panics
+		done <- checked{dec, err}
+	}()
+	loads, loadErr := c.loadsOf(ctx, ws, on, rs)
+	check := <-done
+	if check.err != nil && check.dec.Trigger.Name == "" {
+		return nil, check.err // not a denial: the check itself failed
+	}
+	if check.dec.Revision != rs.Revision() {
 		return nil, errRulesChanged
 	}
-	loads, err := c.loadsOf(ctx, ws, on, rs)
-	if err != nil {
-		return nil, err
+	if loadErr != nil {
+		return nil, loadErr
 	}
 	trigger := "assign_assistant"
 	if fc.State.In(workflow.AssistantWork) {
