@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asysta/asysta/rules"
+	"github.com/asysta/asysta/workflow"
+	"github.com/asysta/asysta/workflow/pgstore"
 )
 
 // secret marks hostile text sent to the service: it may appear in no
@@ -195,7 +199,8 @@ func (c cancelAfterClaim) claim(ctx context.Context, client, key string, digest 
 }
 
 // TestIdempotencyClientGone: a client that goes away while its keyed
-// firing is served leaves no key stuck in flight: the retry runs.
+// firing is served leaves no key stuck in flight, and the firing runs to
+// its end: the retry gets its reply, replayed, and nothing fires twice.
 func TestIdempotencyClientGone(t *testing.T) {
 	memoryAndPostgres(t, options{}, func(t *testing.T, e *env) {
 		staffUp(t, e, "ops")
@@ -210,10 +215,9 @@ func TestIdempotencyClientGone(t *testing.T) {
 		req.Header.Set("Idempotency-Key", "gone-1")
 		e.srv.Handler().ServeHTTP(httptest.NewRecorder(), req)
 		u.idem = plain
-		// the retry gets the first answer (memory: the firing was done) or
-		// runs now (PostgreSQL: the firing was cut off); never "in flight"
 		r := e.do("ops", "POST", "/v1/cases/F1/fire", body, "Idempotency-Key", "gone-1")
 		require.Equal(t, http.StatusOK, r.status, r.raw)
+		assert.Equal(t, "true", r.header.Get("Idempotency-Replayed"), "the first firing ran to its end")
 		r = must(t, http.StatusOK, e.do("ops", "GET", "/v1/cases/F1", nil))
 		assert.Equal(t, float64(2), r.body["version"], "fired once")
 	})
@@ -306,4 +310,48 @@ func TestReloadUnderLoad(t *testing.T) {
 		must(t, http.StatusOK, e.do("ops", "POST", "/v1/cases/"+id+"/check", fire("refer", "SW1", "social_worker", "2025-03-03", nil)))
 		must(t, http.StatusOK, e.do("ops", "GET", "/v1/params?on=2025-06-01", nil))
 	}
+}
+
+// lostAnswer is a store whose commits are written but whose answers are
+// lost on the way back, as when the database connection breaks after
+// PostgreSQL committed.
+type lostAnswer struct{ workflow.Store }
+
+func (s lostAnswer) Commit(ctx context.Context, b workflow.Batch) error {
+	if err := s.Store.Commit(ctx, b); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: %w", pgstore.ErrOutcomeUnknown, io.ErrUnexpectedEOF)
+}
+
+// TestIdempotencyOutcomeUnknown: when the answer to a commit is lost, the
+// reply is the outcome_unknown problem, which says to read the case, and
+// it is kept under the Idempotency-Key: a retry gets it again and never
+// fires a second time what was written.
+func TestIdempotencyOutcomeUnknown(t *testing.T) {
+	memoryAndPostgres(t, options{}, func(t *testing.T, e *env) {
+		staffUp(t, e, "ops")
+		must(t, http.StatusCreated, e.do("ops", "PUT", "/v1/families/F1", map[string]any{"difficulty": 1}))
+		u := e.srv.units[""]
+		plain := u.store
+		u.store = lostAnswer{plain}
+		rt, err := u.newRuntime(u.rt.Load().rs)
+		require.NoError(t, err)
+		u.rt.Store(rt)
+		body := `{"trigger": "refer", "actor": {"id": "SW1", "role": "social_worker"}, "on": "2025-03-03"}`
+		first := e.do("ops", "POST", "/v1/cases/F1/fire", body, "Idempotency-Key", "lost-1", "Accept-Language", "en")
+		require.Equal(t, http.StatusInternalServerError, first.status, first.raw)
+		assert.Equal(t, "outcome_unknown", first.body["code"])
+		assert.Contains(t, first.body["detail"], "may or may not have been saved: read the case")
+		again := e.do("ops", "POST", "/v1/cases/F1/fire", body, "Idempotency-Key", "lost-1", "Accept-Language", "en")
+		assert.Equal(t, first.status, again.status)
+		assert.Equal(t, first.raw, again.raw)
+		assert.Equal(t, "true", again.header.Get("Idempotency-Replayed"), "the key was kept")
+		r := must(t, http.StatusOK, e.do("ops", "GET", "/v1/cases/F1", nil))
+		assert.Equal(t, float64(2), r.body["version"], "written once, not fired again by the retry")
+		assert.Contains(t, e.logs.String(), `"msg":"commit outcome unknown"`)
+		// Without a key, the same problem: read the case before firing again.
+		r = e.do("ops", "POST", "/v1/cases/F1/fire", `{"trigger": "complete_interview", "actor": {"id": "SW1", "role": "social_worker"}, "on": "2025-03-04"}`)
+		assert.Equal(t, "outcome_unknown", r.body["code"], r.raw)
+	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/asysta/asysta/caseload"
 	"github.com/asysta/asysta/rules"
 	"github.com/asysta/asysta/workflow"
+	"github.com/asysta/asysta/workflow/pgstore"
 )
 
 // OpenAPI is the OpenAPI 3.1 document of the service, served at
@@ -32,6 +33,8 @@ var OpenAPI []byte
 type reply struct {
 	status int
 	body   []byte
+	// code is a problem's code ("" for a success).
+	code string
 	// replayed marks the stored reply to an Idempotency-Key's first
 	// request, given again.
 	replayed bool
@@ -277,11 +280,16 @@ const (
 	codeConflict          = "conflict"
 	codePayloadTooLarge   = "payload_too_large"
 	codeInternal          = "internal"
+	// codeOutcomeUnknown: the database connection broke, or the service
+	// timed out, after a commit was sent: it may or may not have been
+	// written (pgstore.ErrOutcomeUnknown).
+	codeOutcomeUnknown = "outcome_unknown"
 )
 
 var codeStatus = map[string]int{
 	codeUnauthorized: 401, codeBadRequest: 400, codeNotFound: 404, codeForbidden: 403, codeInvalidTransition: 409,
 	codeArgument: 400, codeDenied: 422, codeConflict: 409, codePayloadTooLarge: 413, codeInternal: 500,
+	codeOutcomeUnknown: 500,
 }
 
 var codeTitle = map[string]rules.Text{
@@ -295,7 +303,13 @@ var codeTitle = map[string]rules.Text{
 	codeConflict:          {PL: "konflikt wersji", EN: "conflict"},
 	codePayloadTooLarge:   {PL: "treść żądania za duża", EN: "payload too large"},
 	codeInternal:          {PL: "błąd wewnętrzny", EN: "internal error"},
+	codeOutcomeUnknown:    {PL: "nie wiadomo, czy zmianę zapisano", EN: "outcome unknown"},
 }
+
+// outcomeUnknownDetail is the detail of every outcome_unknown problem.
+var outcomeUnknownDetail = rules.Text{
+	PL: "połączenie z bazą danych przerwało się w trakcie zapisu, więc zmiana mogła zostać zapisana albo nie: odczytaj sprawę (GET /v1/cases/{id}) i dopiero gdy zmiany w niej nie ma, wyzwól ponownie z nowym Idempotency-Key",
+	EN: "the connection to the database broke while the change was being saved, so it may or may not have been saved: read the case (GET /v1/cases/{id}) and only if the change is not there fire again, with a new Idempotency-Key"}
 
 // problem is an application/problem+json body (RFC 9457).
 type problem struct {
@@ -339,6 +353,8 @@ func classify(err error) string {
 		return codeArgument
 	case errors.Is(err, workflow.ErrNotFound), errors.Is(err, workflow.ErrUnknownWorker):
 		return codeNotFound
+	case errors.Is(err, pgstore.ErrOutcomeUnknown):
+		return codeOutcomeUnknown
 	}
 	var ce *caseload.Error
 	if errors.As(err, &ce) && ce.Err == nil { // a post refused by caseload.CheckPost
@@ -368,6 +384,11 @@ func (s *Server) problemOf(r *http.Request, info *reqInfo, err error) problem {
 		}
 		return newProblem(info.lang, codeInternal, internalDetail, nil)
 	}
+	if code == codeOutcomeUnknown {
+		s.log.Error("commit outcome unknown", slog.String("route", r.Pattern), slog.String("client", info.client.name),
+			slog.String("case", info.caseID), slog.String("error", safeError(err)))
+		return newProblem(info.lang, code, outcomeUnknownDetail, nil)
+	}
 	var rs []ruleRef
 	var denied *workflow.DeniedError
 	if errors.As(err, &denied) {
@@ -386,7 +407,9 @@ func (s *Server) problemOf(r *http.Request, info *reqInfo, err error) problem {
 
 func (s *Server) fail(r *http.Request, info *reqInfo, err error) reply {
 	p := s.problemOf(r, info, err)
-	return jsonReply(p.Status, p)
+	rp := jsonReply(p.Status, p)
+	rp.code = p.Code
+	return rp
 }
 
 // safeError is what the log says of an internal error: the PostgreSQL

@@ -265,12 +265,20 @@ func (s *Server) fire(r *http.Request, info *reqInfo) reply {
 		rp.replayed = true
 		return rp
 	}
-	rp := s.fireOnce(r, info, id, cmd)
+	// The firing runs to its end even when the client goes away
+	// meanwhile (a timeout on its side), so that what it did is stored
+	// under the key: its retry gets the reply and never fires twice.
+	fireCtx, stop := context.WithTimeout(context.WithoutCancel(r.Context()), WriteTimeout)
+	defer stop()
+	rp := s.fireOnce(r.WithContext(fireCtx), info, id, cmd)
 	// The record is settled even when the client has gone away meanwhile:
 	// else its retry would find the key in flight until the record expires.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), idempotencySettle)
 	defer cancel()
-	if rp.status >= 500 {
+	// A firing whose commit may or may not have been written keeps its
+	// key, with the outcome_unknown problem: a retry under the key would
+	// fire again what may have been written.
+	if rp.status >= 500 && rp.code != codeOutcomeUnknown {
 		if err := info.unit.idem.release(ctx, info.client.name, key); err != nil {
 			s.log.Error("idempotency key not released", slog.String("client", info.client.name), slog.String("error", safeError(err)))
 		}
