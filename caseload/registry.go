@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -107,8 +106,8 @@ func (r *Registry) Add(w workflow.Worker) error {
 }
 
 // CheckPost checks a post before it is registered: an ID, one of the
-// roles, plain IDs for the person, employer and area, a finite FTE that is
-// not negative, employment that does not end before it starts, and the
+// roles, plain IDs for the person, employer and area, an FTE from 0 (full
+// time) to [workflow.MaxFTE], employment that does not end before it starts, and the
 // law's separation of roles against others, the same person's other posts
 // (a post with w's ID among them is the one being replaced, and skipped).
 // It is the check [Registry.Add] runs; a registry kept elsewhere (a
@@ -123,8 +122,9 @@ func CheckPost(w workflow.Worker, others []workflow.Worker) error {
 		return errorf(nil, "pracownik %s: osoba, pracodawca lub rejon jest dłuższy niż %d bajty albo zawiera znak sterujący lub błędny znak (spoza UTF-8)",
 			"worker %s: the person, employer or area is longer than %d bytes or contains a control character or an invalid character (not UTF-8)", w.ID, workflow.MaxIDLength)
 	}
-	if !(w.FTE >= 0 && w.FTE <= math.MaxFloat64) { // NaN, negative or infinite; 0 means full time
-		return errorf(nil, "pracownik %s: etat musi być liczbą nieujemną", "worker %s: the FTE must be a finite number, not negative", w.ID)
+	if !(w.FTE >= 0 && w.FTE <= workflow.MaxFTE) { // NaN, negative or above two posts; 0 means full time
+		return errorf(nil, "pracownik %s: etat musi być liczbą od 0 do %g (0 oznacza pełny etat)",
+			"worker %s: the FTE must be a number from 0 to %g (0 means full time)", w.ID, workflow.MaxFTE)
 	}
 	if !w.To.IsZero() && w.To.Before(w.From) {
 		return errorf(nil, "pracownik %s: zatrudnienie kończy się (%s) przed początkiem (%s)", "worker %s: employment ends (%s) before it starts (%s)", w.ID, w.To, w.From)

@@ -271,7 +271,7 @@ func TestRegistryConcurrent(t *testing.T) {
 }
 
 // TestRegistry_refusesWhatNoStoreKeeps: control characters, invalid UTF-8
-// and an FTE that is not a finite, non-negative number are refused.
+// and an FTE that is not a number from 0 to workflow.MaxFTE are refused.
 func TestRegistry_refusesWhatNoStoreKeeps(t *testing.T) {
 	r := caseload.NewRegistry()
 	for _, w := range []workflow.Worker{
@@ -281,9 +281,13 @@ func TestRegistry_refusesWhatNoStoreKeeps(t *testing.T) {
 		{ID: "A1", Role: workflow.FamilyAssistant, FTE: math.NaN()},
 		{ID: "A1", Role: workflow.FamilyAssistant, FTE: -0.5},
 		{ID: "A1", Role: workflow.FamilyAssistant, FTE: math.Inf(1)},
+		{ID: "A1", Role: workflow.FamilyAssistant, FTE: 2.5},
 	} {
 		assert.Error(t, r.Add(w), "%+v", w)
 	}
+	err := r.Add(workflow.Worker{ID: "A2", Role: workflow.FamilyAssistant, FTE: 50})
+	assert.EqualError(t, err, "caseload: worker A2: the FTE must be a number from 0 to 2 (0 means full time)")
+	assert.NoError(t, r.Add(workflow.Worker{ID: "A2", Role: workflow.FamilyAssistant, FTE: workflow.MaxFTE}))
 	assert.NoError(t, r.Add(workflow.Worker{ID: "A1", Role: workflow.FamilyAssistant, FTE: 0.5, Area: "Śródmieście"}))
 	assert.Error(t, r.AddInstitution(workflow.Institution{ID: "D\x00"}))
 }

@@ -1,6 +1,7 @@
 package caseload_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/asysta/asysta/caseload"
@@ -12,6 +13,15 @@ import (
 
 func socialWorker(id, employer string, fte float64) workflow.Worker {
 	return workflow.Worker{ID: id, Role: workflow.SocialWorker, Employer: employer, FTE: fte}
+}
+
+// socialWorkers returns n full-time social workers of employer, SW2 on.
+func socialWorkers(employer string, n int) []workflow.Worker {
+	var out []workflow.Worker
+	for i := range n {
+		out = append(out, socialWorker(fmt.Sprintf("SW%d", i+2), employer, 1))
+	}
+	return out
 }
 
 func TestStaffingSocialWorkerNorm(t *testing.T) {
@@ -52,12 +62,12 @@ func TestStaffingSocialWorkerNorm(t *testing.T) {
 		},
 		{
 			name: "inhabitants round up", inhabitants: 20001,
-			workers: []workflow.Worker{socialWorker("SW2", "G1", 10)},
+			workers: socialWorkers("G1", 10),
 			fte:     11, norm: norm{11, 0, 11},
 		},
 		{
 			name: "the families' ratio breached", inhabitants: 30000, families: 400,
-			workers: []workflow.Worker{socialWorker("SW2", "G1", 6)},
+			workers: socialWorkers("G1", 6),
 			fte:     7, norm: norm{15, 8, 8}, violations: []string{"social_worker.families_per_fte"},
 		},
 		{

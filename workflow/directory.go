@@ -45,6 +45,10 @@ func (w Worker) ActiveOn(d rules.Date) bool {
 	return (w.From.IsZero() || !d.Before(w.From)) && (w.To.IsZero() || !d.After(w.To))
 }
 
+// MaxFTE is the largest FTE (etat) a worker's post may have: two full
+// posts. Registries and scenario files refuse a larger one.
+const MaxFTE = 2.0
+
 // EffectiveFTE returns FTE, with 0 read as full time.
 func (w Worker) EffectiveFTE() float64 {
 	if w.FTE <= 0 {

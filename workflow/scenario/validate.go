@@ -71,10 +71,10 @@ func (v *validator) parsed() bool { return v.s.at != nil }
 // (workflow.Engine.DeclareChild refuses earlier ones).
 const minBornYear = 1900
 
-// MaxFTE is the largest FTE (etat) a worker may be declared with: two full
-// posts. FTE must be above 0; in a file, fte: 0 is a problem, in Go a zero
-// FTE means full time.
-const MaxFTE = 2.0
+// MaxFTE is the largest FTE (etat) a worker may be declared with,
+// [workflow.MaxFTE]. FTE must be above 0; in a file, fte: 0 is a problem,
+// in Go a zero FTE means full time.
+const MaxFTE = workflow.MaxFTE
 
 // values checks the declared values: IDs not empty, roles and forms that
 // exist, FTE and difficulty in range, and employment periods.
