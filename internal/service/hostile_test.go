@@ -355,3 +355,19 @@ func TestIdempotencyOutcomeUnknown(t *testing.T) {
 		assert.Equal(t, "outcome_unknown", r.body["code"], r.raw)
 	})
 }
+
+// TestChildViewWithoutBirthDate: a child's case, read or fired on, shows
+// its facts without the date of birth.
+func TestChildViewWithoutBirthDate(t *testing.T) {
+	memoryAndPostgres(t, options{}, func(t *testing.T, e *env) {
+		staffUp(t, e, "ops")
+		must(t, http.StatusCreated, e.do("ops", "PUT", "/v1/families/F1", map[string]any{"difficulty": 1}))
+		must(t, http.StatusCreated, e.do("ops", "PUT", "/v1/children/C1", `{"family": "F1", "born": "`+born+`"}`))
+		r := must(t, http.StatusOK, e.do("ops", "GET", "/v1/cases/C1", nil))
+		facts, ok := r.body["facts"].(map[string]any)
+		require.True(t, ok, r.raw)
+		assert.Equal(t, "F1", facts["family"], r.raw)
+		assert.NotContains(t, r.raw, born)
+		assert.NotContains(t, r.raw, `"born"`)
+	})
+}

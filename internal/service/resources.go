@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -380,27 +379,29 @@ type caseView struct {
 	State       workflow.State              `json:"state"`
 	Version     int64                       `json:"version"`
 	On          rules.Date                  `json:"on"`
-	Facts       map[string]any              `json:"facts"`
+	Facts       any                         `json:"facts"`
 	Obligations []workflow.ObligationStatus `json:"obligations"`
 }
 
+// childFacts is a child's facts as the service shows them: without the
+// date of birth, which the OPS system that declared the child has. Its
+// Born, shallower than the embedded one, hides it and is never set.
+type childFacts struct {
+	*workflow.ChildFacts
+	Born *struct{} `json:"born,omitempty"`
+}
+
 func viewOf(c *workflow.Case, on rules.Date) caseView {
-	var facts any
+	var facts any = struct{}{}
 	switch {
 	case c.Family != nil:
 		facts = c.Family
 	case c.Child != nil:
-		facts = c.Child
+		facts = childFacts{ChildFacts: c.Child}
 	case c.FosterFamily != nil:
 		facts = c.FosterFamily
 	}
-	m := map[string]any{}
-	if facts != nil {
-		b, _ := json.Marshal(facts)
-		_ = json.Unmarshal(b, &m)
-	}
-	delete(m, "born")
-	return caseView{ID: c.ID, Lifecycle: c.Lifecycle, State: c.State, Version: c.Version, On: on, Facts: m,
+	return caseView{ID: c.ID, Lifecycle: c.Lifecycle, State: c.State, Version: c.Version, On: on, Facts: facts,
 		Obligations: append([]workflow.ObligationStatus{}, workflow.StatusOn(c, on)...)}
 }
 
