@@ -58,8 +58,9 @@ type failureJSON struct {
 	Check    string   `json:"check"` // expect, state, due, not_due, overdue or load
 	Expected string   `json:"expected"`
 	Got      string   `json:"got"`       // in the language asked for
-	Rules    []string `json:"rules"`     // the rules a denied expectation names
+	Rules    []string `json:"rules"`     // the rules a denied or warned expectation names
 	DeniedBy []string `json:"denied_by"` // the rules that refused the trigger
+	WarnedBy []string `json:"warned_by"` // the warnings of a trigger that succeeded
 }
 
 // scenarioResult is the outcome of one scenario file: a report, or the
@@ -291,7 +292,7 @@ func (inv *invocation) writeTestJSON(results []scenarioResult) int {
 			for _, f := range r.report.Failures {
 				s.Failures = append(s.Failures, failureJSON{File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
 					Case: f.Case, Check: f.Check, Expected: f.Expected.In(inv.lang), Got: f.Got.In(inv.lang),
-					Rules: emptyIfNil(f.Rules), DeniedBy: emptyIfNil(f.DeniedBy)})
+					Rules: emptyIfNil(f.Rules), DeniedBy: emptyIfNil(f.DeniedBy), WarnedBy: emptyIfNil(f.WarnedBy)})
 			}
 			s.Steps = inv.stepsJSON(r.report.Trace)
 		}

@@ -54,9 +54,9 @@ func TestTestVerb_JSONFailureFields(t *testing.T) {
 	require.Len(t, got.Scenarios, 1)
 	assert.Equal(t, []failureJSON{
 		{File: failingFile, Line: 12, Column: 36, Case: "F03", Check: "due", Expected: "F03 interview due 2016-03-18",
-			Got: "due 2016-03-21", Rules: []string{}, DeniedBy: []string{}},
+			Got: "due 2016-03-21", Rules: []string{}, DeniedBy: []string{}, WarnedBy: []string{}},
 		{File: failingFile, Line: 14, Column: 79, Case: "F03", Check: "expect", Expected: "F03 approve_plan: forbidden",
-			Got: "F03 approve_plan: not permitted in state analysis of lifecycle family", Rules: []string{}, DeniedBy: []string{}},
+			Got: "F03 approve_plan: not permitted in state analysis of lifecycle family", Rules: []string{}, DeniedBy: []string{}, WarnedBy: []string{}},
 	}, got.Scenarios[0].Failures)
 }
 

@@ -174,7 +174,7 @@ func TestTestVerb_JSONFailure(t *testing.T) {
 	assert.False(t, s.Passed)
 	require.Len(t, s.Failures, 2)
 	assert.Equal(t, failureJSON{File: failingFile, Line: 12, Column: 36, Case: "F03", Check: "due",
-		Expected: "F03 interview z terminem 2016-03-18", Got: "termin 2016-03-21", Rules: []string{}, DeniedBy: []string{}}, s.Failures[0])
+		Expected: "F03 interview z terminem 2016-03-18", Got: "termin 2016-03-21", Rules: []string{}, DeniedBy: []string{}, WarnedBy: []string{}}, s.Failures[0])
 }
 
 // assertTestJSONKeys checks that the output of test --json has exactly the
@@ -198,7 +198,7 @@ func assertTestJSONKeys(t *testing.T, out string) {
 		assert.NotNil(t, failures, "failures must be a list, not null")
 		assert.NotNil(t, problems, "problems must be a list, not null")
 		for _, f := range failures {
-			assert.ElementsMatch(t, []string{"file", "line", "column", "case", "check", "expected", "got", "rules", "denied_by"}, keys(f))
+			assert.ElementsMatch(t, []string{"file", "line", "column", "case", "check", "expected", "got", "rules", "denied_by", "warned_by"}, keys(f))
 		}
 		for _, p := range problems {
 			assert.ElementsMatch(t, []string{"file", "line", "col", "id", "code", "message"}, keys(p))

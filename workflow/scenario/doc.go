@@ -7,7 +7,8 @@
 // A scenario declares workers, families, children, foster families and
 // institutions, then lists steps in date order. A step fires a trigger
 // (do, case, by, with) and expects an outcome (ok by default, denied with
-// rule IDs, forbidden, invalid, or argument), and may check states, due
+// rule IDs, forbidden, invalid, argument, or warned with rule IDs: a
+// success with those warnings), and may check states, due
 // dates, obligations not due or overdue, and workers' loads. [Parse]
 // reports every problem of a malformed file at once, each at
 // file:line:col; a malformed file never passes.

@@ -56,9 +56,10 @@ type Failure struct {
 	// Check is what failed: "expect" for a trigger's expectation, else the
 	// check's kind (state, due, not_due, overdue, load).
 	Check string
-	// Rules are the rules a denied expectation names; DeniedBy the rules
-	// that refused the trigger, when the rules refused it.
-	Rules, DeniedBy []string
+	// Rules are the rules a denied or warned expectation names; DeniedBy
+	// the rules that refused the trigger, when the rules refused it;
+	// WarnedBy the warnings of a trigger that succeeded.
+	Rules, DeniedBy, WarnedBy []string
 }
 
 // Localize returns "FILE:LINE: expected …, got …" in lang.
@@ -160,7 +161,7 @@ func (r *runner) step(ctx context.Context, st Step) {
 		}
 		out, err := r.e.Fire(ctx, st.Case, workflow.Command{Trigger: st.Do, On: st.At, Args: st.With,
 			Actor: workflow.Actor{ID: w.ID, Role: w.Role}})
-		r.compare(st, err)
+		r.compare(st, out, err)
 		if r.trace {
 			r.rep.Trace = append(r.rep.Trace, traceOf(st, before, out, err))
 		}
@@ -170,17 +171,26 @@ func (r *runner) step(ctx context.Context, st Step) {
 	}
 }
 
-// compare matches a trigger's result against the step's expectation.
-func (r *runner) compare(st Step, err error) {
+// compare matches a trigger's result (out, or the refusal err) against the
+// step's expectation.
+func (r *runner) compare(st Step, out *workflow.Outcome, err error) {
 	exp := st.Expect
 	var de *workflow.DeniedError
 	denied := errors.As(err, &de)
+	var warned []string
+	if err == nil && out != nil {
+		for _, w := range out.Decision.Warnings() {
+			warned = append(warned, w.Rule)
+		}
+	}
 	var ok bool
 	switch exp.Outcome {
 	case ExpectOK:
 		ok = err == nil
 	case ExpectDenied:
 		ok = denied && subset(exp.Rules, de.RuleIDs())
+	case ExpectWarned:
+		ok = err == nil && subset(exp.Rules, warned)
 	default:
 		sentinel := map[Outcome]error{ExpectForbidden: workflow.ErrForbidden, ExpectInvalid: workflow.ErrInvalidTransition,
 			ExpectArgument: workflow.ErrArgument}[exp.Outcome]
@@ -190,9 +200,17 @@ func (r *runner) compare(st Step, err error) {
 		return
 	}
 	f := Failure{Pos: exp.Pos, Expected: expectedText(st), Got: describe(err), Case: st.Case, Check: "expect",
-		Rules: slices.Clone(exp.Rules)}
+		Rules: slices.Clone(exp.Rules), WarnedBy: warned}
 	if denied {
 		f.DeniedBy = de.RuleIDs()
+	}
+	if err == nil && exp.Outcome == ExpectWarned {
+		ids := strings.Join(warned, ", ")
+		if ids == "" {
+			f.Got = rules.Text{PL: "powodzenie bez ostrzeżeń", EN: "success without warnings"}
+		} else {
+			f.Got = rules.Text{PL: "powodzenie z ostrzeżeniami (" + ids + ")", EN: "success with warnings (" + ids + ")"}
+		}
 	}
 	r.rep.Failures = append(r.rep.Failures, f)
 }
@@ -218,6 +236,9 @@ func expectedText(st Step) rules.Text {
 		return rules.Text{PL: what + ": niedozwolone przejście (invalid)", EN: what + ": invalid transition"}
 	case ExpectArgument:
 		return rules.Text{PL: what + ": błąd argumentu", EN: what + ": an argument error"}
+	case ExpectWarned:
+		ids := strings.Join(st.Expect.Rules, ", ")
+		return rules.Text{PL: what + ": powodzenie z ostrzeżeniem (" + ids + ")", EN: what + ": success with warnings (" + ids + ")"}
 	}
 	return rules.Text{PL: what + ": powodzenie", EN: what + ": success"}
 }

@@ -253,3 +253,60 @@ func TestFiles_expand(t *testing.T) {
 	_, err = scenario.Files("testdata/none")
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
+
+// TestRun_warned: warned holds when the trigger succeeds and every listed
+// rule is among its warnings; a success without that warning, or a
+// refusal, fails it and says what happened.
+func TestRun_warned(t *testing.T) {
+	const plan = header + `  - {at: 2016-03-04, case: F01, do: give_consent, by: SW1}
+  - {at: 2016-03-05, case: F01, do: assign_assistant, by: H1, with: {assistant: A1}}
+`
+	tests := []struct {
+		name, step string
+		got        string // "" for a pass, else the failure's Got in English
+	}{
+		{"the warning given", `  - {at: 2016-03-20, case: F01, do: approve_plan, by: A1, expect: {warned: [family_plan.social_worker_consulted]}}`, ""},
+		{"no warning", `  - {at: 2016-03-20, case: F01, do: approve_plan, by: A1, with: {consulted: SW1}, expect: {warned: [family_plan.social_worker_consulted]}}`,
+			"success without warnings"},
+		{"refused", `  - {at: 2016-03-20, case: F01, do: approve_plan, by: SW1, expect: {warned: [family_plan.social_worker_consulted]}}`,
+			"may not do this"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := play(t, plan+tt.step+"\n")
+			if tt.got == "" {
+				assert.Empty(t, localized(rep, rules.English))
+				return
+			}
+			require.Len(t, rep.Failures, 1)
+			f := rep.Failures[0]
+			assert.Equal(t, "F01 approve_plan: success with warnings (family_plan.social_worker_consulted)", f.Expected.EN)
+			assert.Equal(t, "F01 approve_plan: powodzenie z ostrzeżeniem (family_plan.social_worker_consulted)", f.Expected.PL)
+			assert.Contains(t, f.Got.EN, tt.got)
+			assert.Equal(t, []string{"family_plan.social_worker_consulted"}, f.Rules)
+		})
+	}
+}
+
+// TestParse_warnedRules: a warned rule must exist, govern the trigger and
+// be a warning.
+func TestParse_warnedRules(t *testing.T) {
+	tests := []struct{ rule, code string }{
+		{"family_plan.nope", "unknown_rule"},
+		{"assistant.max_families", "rule_not_applicable"}, // a rule of assign_assistant
+		{"due.plan_coordination", "rule_not_applicable"},  // a due rule of approve_plan: it never warns
+		{"family_plan.social_worker_consulted", ""},       // a warning on approve_plan
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			src := header + "  - {at: 2016-03-20, case: F01, do: approve_plan, by: A1, expect: {warned: [" + tt.rule + "]}}\n"
+			_, _, err := scenario.Parse("inline.yaml", []byte(src))
+			if tt.code == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "["+tt.code+"]")
+		})
+	}
+}

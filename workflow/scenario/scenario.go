@@ -110,9 +110,12 @@ const (
 	// ExpectArgument expects an argument error (an addition to the
 	// contract's four).
 	ExpectArgument
+	// ExpectWarned expects success with warnings: every listed rule among
+	// the warnings of the decision (an addition to the contract's four).
+	ExpectWarned
 )
 
-var outcomeNames = []string{"ok", "denied", "forbidden", "invalid", "argument"}
+var outcomeNames = []string{"ok", "denied", "forbidden", "invalid", "argument", "warned"}
 
 // String returns the outcome's key in a scenario file, or "Outcome(N)" for
 // a value that is not one of the outcomes.
@@ -127,7 +130,8 @@ func (o Outcome) String() string {
 func (o Outcome) valid() bool { return o >= 0 && int(o) < len(outcomeNames) }
 
 // Expect is a step's expectation: the outcome, and for a denial the rules
-// that must be among the reasons.
+// that must be among the reasons (for a warned success, among the
+// warnings).
 type Expect struct {
 	Pos     Pos
 	Outcome Outcome

@@ -88,8 +88,8 @@ func (d *decoder) expect(n *yaml.Node) Expect {
 	f, _ := d.mapping(n, "expect", outcomeNames...)
 	if len(f) != 1 {
 		if f != nil {
-			d.fail(n, "", rules.CodeBadValue, "expect: podaj dokładnie jedno z: ok, denied, forbidden, invalid, argument",
-				"expect: give exactly one of ok, denied, forbidden, invalid, argument")
+			d.fail(n, "", rules.CodeBadValue, "expect: podaj dokładnie jedno z: ok, denied, forbidden, invalid, argument, warned",
+				"expect: give exactly one of ok, denied, forbidden, invalid, argument, warned")
 		}
 		return e
 	}
@@ -99,9 +99,9 @@ func (d *decoder) expect(n *yaml.Node) Expect {
 			continue
 		}
 		e.Outcome, e.Pos = Outcome(i), d.pos(v)
-		if e.Outcome == ExpectDenied {
-			for _, r := range d.list(v, "denied") {
-				e.Rules, e.rulePos = append(e.Rules, d.str(r, "denied")), append(e.rulePos, d.pos(r))
+		if e.Outcome == ExpectDenied || e.Outcome == ExpectWarned {
+			for _, r := range d.list(v, name) {
+				e.Rules, e.rulePos = append(e.Rules, d.str(r, name)), append(e.rulePos, d.pos(r))
 			}
 			continue
 		}

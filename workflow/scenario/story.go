@@ -183,6 +183,11 @@ func (b *StepBuilder) Denied(ruleIDs ...string) *StepBuilder {
 	return b.expect(ExpectDenied, ruleIDs...)
 }
 
+// Warned expects success with warnings, these rules among them.
+func (b *StepBuilder) Warned(ruleIDs ...string) *StepBuilder {
+	return b.expect(ExpectWarned, ruleIDs...)
+}
+
 // Forbidden expects the actor's role to be refused.
 func (b *StepBuilder) Forbidden() *StepBuilder { return b.expect(ExpectForbidden) }
 

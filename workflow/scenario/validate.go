@@ -288,6 +288,10 @@ func (v *validator) stepDo(i int, st Step) {
 			// The denial could never hold: the rule does not govern the trigger.
 			v.fail(p, r, CodeRuleNotApplicable, "reguła nie dotyczy wyzwalacza %s.%s; zob. docs/rules.md",
 				"the rule does not apply to %s.%s; see docs/rules.md", l, st.Do)
+		case st.Expect.Outcome == ExpectWarned && (prog.Rule().Kind != rules.KindGuard || prog.Rule().Severity != rules.Warn):
+			// Only a guard of severity warn warns.
+			v.fail(p, r, CodeRuleNotApplicable, "reguła nie jest ostrzeżeniem (kind: guard, severity: warn), więc nie może ostrzec; zob. docs/rules.md",
+				"the rule is not a warning (kind: guard, severity: warn), so it cannot warn; see docs/rules.md")
 		}
 	}
 }
