@@ -218,7 +218,10 @@ func prepare(b workflow.Batch) (*prepared, error) {
 }
 
 func prepareWrite(w workflow.Write) (preparedWrite, error) {
-	c := w.Case.Clone()
+	// A shallow copy: only the version differs, and nothing here changes
+	// what the case points to.
+	cv := *w.Case
+	c := &cv
 	c.Version = w.Expected + 1
 	snap, err := json.Marshal(c)
 	if err != nil {
