@@ -37,9 +37,10 @@ type Store interface {
 	// Events returns a case's history in order, or ErrNotFound.
 	Events(ctx context.Context, id string) ([]Event, error)
 	// Index returns copies of the cases filed under key (see [Case.Keys]),
-	// in order of ID, and the key's version: the cases as they were at
-	// that version. A key nothing was ever filed under, and a key that is
-	// not versioned ([VersionedKey]), has version 0.
+	// in order of ID, and the key's version, read at one instant: a later
+	// change to which cases are filed there, or to their entries ([Entry]),
+	// raises the version. A key nothing was ever filed under, and a key
+	// that is not versioned ([VersionedKey]), has version 0.
 	Index(ctx context.Context, key string) ([]*Case, int64, error)
 	// IndexMany returns, for each of keys, the entries ([Entry]) of the
 	// cases filed under it in order of case ID (an empty slice when none
