@@ -209,10 +209,20 @@ func (r *runner) compare(st Step, out *workflow.Outcome, err error) {
 		if ids == "" {
 			f.Got = rules.Text{PL: "powodzenie bez ostrzeżeń", EN: "success without warnings"}
 		} else {
-			f.Got = rules.Text{PL: "powodzenie z ostrzeżeniami (" + ids + ")", EN: "success with warnings (" + ids + ")"}
+			f.Got = withWarnings("powodzenie", "success", warned)
 		}
 	}
 	r.rep.Failures = append(r.rep.Failures, f)
+}
+
+// withWarnings is "pl z ostrzeżeniem (…)", "en with a warning (…)", or
+// the plural for several rules.
+func withWarnings(pl, en string, ids []string) rules.Text {
+	list := " (" + strings.Join(ids, ", ") + ")"
+	if len(ids) == 1 {
+		return rules.Text{PL: pl + " z ostrzeżeniem" + list, EN: en + " with a warning" + list}
+	}
+	return rules.Text{PL: pl + " z ostrzeżeniami" + list, EN: en + " with warnings" + list}
 }
 
 func subset(want, have []string) bool {
@@ -237,8 +247,7 @@ func expectedText(st Step) rules.Text {
 	case ExpectArgument:
 		return rules.Text{PL: what + ": błąd argumentu", EN: what + ": an argument error"}
 	case ExpectWarned:
-		ids := strings.Join(st.Expect.Rules, ", ")
-		return rules.Text{PL: what + ": powodzenie z ostrzeżeniem (" + ids + ")", EN: what + ": success with warnings (" + ids + ")"}
+		return withWarnings(what+": powodzenie", what+": success", st.Expect.Rules)
 	}
 	return rules.Text{PL: what + ": powodzenie", EN: what + ": success"}
 }

@@ -280,7 +280,7 @@ func TestRun_warned(t *testing.T) {
 			}
 			require.Len(t, rep.Failures, 1)
 			f := rep.Failures[0]
-			assert.Equal(t, "F01 approve_plan: success with warnings (family_plan.social_worker_consulted)", f.Expected.EN)
+			assert.Equal(t, "F01 approve_plan: success with a warning (family_plan.social_worker_consulted)", f.Expected.EN)
 			assert.Equal(t, "F01 approve_plan: powodzenie z ostrzeżeniem (family_plan.social_worker_consulted)", f.Expected.PL)
 			assert.Contains(t, f.Got.EN, tt.got)
 			assert.Equal(t, []string{"family_plan.social_worker_consulted"}, f.Rules)
